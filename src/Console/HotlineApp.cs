@@ -1,0 +1,127 @@
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Hotline.Host.Http;
+using Hotline.Host.Staff;
+using Hotline.Host.Storage;
+using Hotline.Intake;
+using Hotline.Routing;
+using Hotline.Routing.Storage;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
+using NodaTime;
+
+namespace Hotline.Host;
+
+/// <summary>Composes the host: storage, sign-in, the modules, problem details, OpenAPI and health.</summary>
+public static class HotlineApp
+{
+    /// <summary>The largest request body accepted anywhere (JSON API); uploads get their own limit with the attachments feature.</summary>
+    public const long MaxRequestBodyBytes = 1024 * 1024;
+
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        // Defaults live in code, so `dotnet run --project src/Console` behaves the same from any working directory.
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        // Settings are read from the final configuration when first needed, so test hosts and command-line overrides apply.
+        services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton<DatabaseInitializer>();
+        services.AddHostedService(sp => sp.GetRequiredService<DatabaseInitializer>()); // first: everything else needs the schema
+
+        services.AddDbContext<HostDbContext>((sp, options) =>
+            sp.GetRequiredService<DatabaseSettings>().Configure(options, HostDbContext.HistoryTable));
+        services.AddRouting(configuration, (sp, options) =>
+            sp.GetRequiredService<DatabaseSettings>().Configure(options, RoutingDbContext.HistoryTable));
+        services.AddIntake(configuration);
+
+        AddStaffSignIn(services);
+        services.AddAuthorization();
+        services.AddHotlineProblemDetails();
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All));
+        services.AddOpenApi();
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = MaxRequestBodyBytes;
+            o.AddServerHeader = false;
+        });
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
+        app.UseStatusCodePages();
+        app.Use(SecurityHeaders);
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        app.MapOpenApi();
+        app.MapGroup("/api/auth").WithTags("登录").MapAuth();
+        app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(Routing.Tickets.StaffRoles.Admin))
+            .MapStaffAdmin();
+        app.MapRoutingEndpoints();
+        app.MapIntakeEndpoints();
+        return app;
+    }
+
+    private static void AddStaffSignIn(IServiceCollection services)
+    {
+        services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.Password.RequiredLength = 8;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<HostDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<StaffClaimsFactory>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.Cookie.Name = "hotline.auth";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Strict;
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(12); // one shift
+            cookie.SlidingExpiration = true;
+            // An API answers 401/403 with a problem; it never redirects to a login page.
+            cookie.Events.OnRedirectToLogin = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden);
+        });
+        // Keys that protect the sign-in cookie live in the data folder, so sign-ins survive a restart.
+        services.AddOptions<KeyManagementOptions>().Configure<DatabaseSettings, ILoggerFactory>((options, settings, logs) =>
+            options.XmlRepository = new FileSystemXmlRepository(
+                Directory.CreateDirectory(Path.Combine(settings.DataDirectory, "keys")), logs));
+    }
+
+    private static async Task WriteProblemAsync(HttpContext http, int status)
+    {
+        http.Response.StatusCode = status;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http });
+    }
+
+    private static Task SecurityHeaders(HttpContext context, RequestDelegate next)
+    {
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        return next(context);
+    }
+}

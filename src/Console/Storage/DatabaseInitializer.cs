@@ -1,0 +1,57 @@
+using Hotline.Host.Seeding;
+using Hotline.Host.Staff;
+using Hotline.Routing.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Hotline.Host.Storage;
+
+/// <summary>
+/// Runs before the server accepts requests: creates or upgrades the schema, seeds reference data and, on a new installation,
+/// the demo city. Registered first among hosted services, so nothing else starts on an unmigrated database.
+/// </summary>
+public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSettings settings, IConfiguration configuration,
+    ILogger<DatabaseInitializer> logger) : IHostedService
+{
+    public bool Ready { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var routing = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        await settings.PrepareAsync(routing, cancellationToken);
+        await RoutingDatabase.MigrateAsync(routing, scope.ServiceProvider.GetRequiredService<IClock>(), cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<HostDbContext>().Database.MigrateAsync(cancellationToken);
+        if (configuration.GetValue("Hotline:Demo:Seed", true))
+        {
+            await DemoCity.SeedReferenceDataAsync(routing, cancellationToken);
+            var created = await DemoCity.SeedStaffAsync(
+                scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>(),
+                scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>(),
+                configuration["Hotline:Demo:Password"]);
+            PrintAccounts(created);
+        }
+        Ready = true;
+        logger.LogInformation("Database ready ({Provider}, data in {DataDirectory})", settings.Provider, settings.DataDirectory);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Printed once, on the run that creates the accounts: passwords are random and stored only as hashes.
+    private static void PrintAccounts(IReadOnlyList<(string Role, string UserName, string Password)> created)
+    {
+        if (created.Count == 0)
+        {
+            return;
+        }
+        Console.WriteLine();
+        Console.WriteLine("==== Hotline 演示账号（只在首次启动时显示，请妥善保存）====");
+        foreach (var (role, userName, password) in created)
+        {
+            Console.WriteLine($"  {role,-6}\t用户名 {userName,-12}\t密码 {password}");
+        }
+        Console.WriteLine("==========================================================");
+        Console.WriteLine();
+    }
+}

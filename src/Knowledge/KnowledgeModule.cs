@@ -1,0 +1,52 @@
+namespace Hotline.Knowledge;
+
+/// <summary>
+/// The knowledge base, dispatch catalogue and search index (issue 4). For now it holds the Chinese text analysis that search and
+/// duplicate detection share.
+/// </summary>
+public static class ChineseText
+{
+    /// <summary>
+    /// Character bigrams of each run of CJK ideographs, and lower-cased runs of letters/digits, as Elasticsearch's <c>cjk</c>
+    /// analyzer produces them. A single ideograph on its own is kept as a unigram so one-character queries still match.
+    /// </summary>
+    public static IEnumerable<string> Bigrams(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (IsIdeograph(text[i]))
+            {
+                var start = i;
+                while (i < text.Length && IsIdeograph(text[i]))
+                {
+                    i++;
+                }
+                if (i - start == 1)
+                {
+                    yield return text.Substring(start, 1);
+                }
+                for (var j = start; j + 1 < i; j++)
+                {
+                    yield return text.Substring(j, 2);
+                }
+            }
+            else if (char.IsLetterOrDigit(text[i]))
+            {
+                var start = i;
+                while (i < text.Length && char.IsLetterOrDigit(text[i]) && !IsIdeograph(text[i]))
+                {
+                    i++;
+                }
+                yield return text[start..i].ToLowerInvariant();
+            }
+            else
+            {
+                i++;
+            }
+        }
+    }
+
+    private static bool IsIdeograph(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf';
+}

@@ -1,0 +1,67 @@
+using Hotline.Routing.Calendar;
+using Hotline.Routing.Callback;
+using Hotline.Routing.Deadlines;
+using Hotline.Routing.Departments;
+using Hotline.Routing.Dispatch;
+using Hotline.Routing.Handling;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
+using Hotline.Routing.Tickets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Routing;
+
+/// <summary>
+/// Routing's public surface: the ticket and its life, deadlines on the working-day calendar, departments, and the outbox that
+/// tells other modules what happened. The host calls <see cref="AddRouting"/> and <see cref="MapRoutingEndpoints"/>.
+/// </summary>
+public static class RoutingModule
+{
+    /// <summary>Registers Routing; <paramref name="configureDatabase"/> chooses the provider and connection (the host owns that decision).</summary>
+    public static IServiceCollection AddRouting(this IServiceCollection services, IConfiguration configuration,
+        Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase)
+    {
+        services.AddDbContext<RoutingDbContext>(configureDatabase);
+        services.AddOptions<SlaOptions>().Bind(configuration.GetSection("Hotline:Sla")).ValidateDataAnnotations()
+            .Validate(o => !o.Validate().Any(), "Hotline:Sla has invalid values (see the start-up log).").ValidateOnStart();
+        services.AddOptions<OutboxOptions>().Bind(configuration.GetSection("Hotline:Outbox")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<OverdueOptions>().Bind(configuration.GetSection("Hotline:Overdue")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CalendarProvider>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddScoped<DeadlinePolicy>();
+        services.AddScoped<TicketViews>();
+        services.AddScoped<TicketWorkflow>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddSingleton<OverdueMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
+        return services;
+    }
+
+    /// <summary>Maps staff ticket endpoints under <c>/api/tickets</c>, reference data under <c>/api</c>, admin under <c>/api/admin</c>.</summary>
+    public static IEndpointRouteBuilder MapRoutingEndpoints(this IEndpointRouteBuilder app)
+    {
+        var staff = StaffRoles();
+        app.MapGroup("/api/tickets").WithTags("工单").RequireAuthorization(p => p.RequireRole(staff))
+            .MapTicketReading()
+            .MapDispatch()
+            .MapHandling()
+            .MapSupervision()
+            .MapCallback();
+        app.MapGroup("/api").WithTags("基础数据").RequireAuthorization(p => p.RequireRole(staff))
+            .MapDepartmentReading()
+            .MapCalendarQueries();
+        app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(Tickets.StaffRoles.Admin))
+            .MapDepartmentAdmin()
+            .MapCalendarAdmin();
+        return app;
+    }
+
+    private static string[] StaffRoles() => [.. Enum.GetValues<StaffRole>().Select(Tickets.StaffRoles.NameOf)];
+}

@@ -1,0 +1,209 @@
+using System.Security.Cryptography;
+using Hotline.Routing.Calendar;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Hotline.Routing.Tickets;
+
+/// <summary>
+/// Runs one change to a ticket as one transaction: load, check, transition, then save the ticket, its new timeline entries and
+/// their outbox messages together. A stale write (someone else changed the ticket first) is refused with the current state.
+/// </summary>
+public sealed class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSignal outboxSignal, TicketViews views)
+{
+    private const string TrackingAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+    public Instant Now => clock.GetCurrentInstant();
+
+    /// <summary>Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.</summary>
+    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct)
+    {
+        if (draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
+        {
+            return earlier;
+        }
+        for (var attempt = 0; ; attempt++)
+        {
+            var ticket = Ticket.Register(draft, NewTrackingCode(), actor, clock.GetCurrentInstant());
+            db.Tickets.Add(ticket);
+            Stage(ticket);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                outboxSignal.Notify();
+                return new Registration(ticket.Id, ticket.TrackingCode, Created: true);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                db.ChangeTracker.Clear();
+                // Either a concurrent retry with the same intake key won the race, or (very rarely) the tracking code collided.
+                if (draft.IntakeKey is { } retryKey && await FindByIntakeKeyAsync(retryKey, draft.IntakeFingerprint, ct) is { } winner)
+                {
+                    return winner;
+                }
+            }
+        }
+    }
+
+    /// <summary>Loads a ticket the actor may see, applies <paramref name="change"/> and commits it with its timeline.</summary>
+    public async Task<Result<TicketView>> ChangeAsync(TicketId id, Actor actor, int? expectedVersion,
+        Func<Ticket, Instant, Task<HotlineError?>> change, CancellationToken ct)
+    {
+        var ticket = await LoadVisibleAsync(id, actor, ct);
+        if (ticket is null)
+        {
+            return new NotFound("工单不存在，或您无权查看。");
+        }
+        if (expectedVersion is { } expected && expected != ticket.Version)
+        {
+            return new ConcurrentChange(await views.ForStaffAsync(ticket, actor, ct));
+        }
+        HotlineError? error;
+        try
+        {
+            error = await change(ticket, clock.GetCurrentInstant());
+        }
+        catch (CalendarYearMissingException missing)
+        {
+            error = new CalendarUnavailable(missing.Year);
+        }
+        if (error is not null)
+        {
+            return error;
+        }
+        return await SaveAsync(ticket, actor, ct);
+    }
+
+    /// <summary>Merges <paramref name="sourceId"/> into <paramref name="targetId"/>: both tickets change in one transaction.</summary>
+    public async Task<Result<TicketView>> MergeAsync(TicketId sourceId, TicketId targetId, Actor actor, string? note, CancellationToken ct)
+    {
+        var source = await LoadVisibleAsync(sourceId, actor, ct);
+        var target = await LoadVisibleAsync(targetId, actor, ct);
+        if (source is null || target is null)
+        {
+            return new NotFound("工单不存在，或您无权查看。");
+        }
+        if (source.MergeInto(actor, clock.GetCurrentInstant(), target, note) is { } error)
+        {
+            return error;
+        }
+        Stage(target);
+        return await SaveAsync(source, actor, ct);
+    }
+
+    /// <summary>
+    /// Marks a ticket's missed sign and reply deadlines, each once. Two hosts checking at once cannot both mark it: the flag and
+    /// the version check let only one write succeed. Returns how many marks were written.
+    /// </summary>
+    public async Task<int> MarkOverdueAsync(TicketId id, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var ticket = await db.Tickets.Include(t => t.CoHandlers).SingleOrDefaultAsync(t => t.Id == id, ct);
+        if (ticket is null)
+        {
+            return 0;
+        }
+        var now = clock.GetCurrentInstant();
+        var marks = (ticket.MarkSignOverdue(now) ? 1 : 0) + (ticket.MarkReplyOverdue(now) ? 1 : 0);
+        if (marks == 0)
+        {
+            return 0;
+        }
+        Stage(ticket);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || IsDuplicateTimelineEntry(ex))
+        {
+            // Changed meanwhile (signed, replied, or marked by another host): the next pass looks again.
+            db.ChangeTracker.Clear();
+            return 0;
+        }
+        outboxSignal.Notify();
+        return marks;
+    }
+
+    public async Task<Ticket?> LoadVisibleAsync(TicketId id, Actor actor, CancellationToken ct)
+    {
+        var ticket = await db.Tickets.Include(t => t.CoHandlers).SingleOrDefaultAsync(t => t.Id == id, ct);
+        return ticket is not null && TicketAccess.CanSee(actor, ticket) ? ticket : null;
+    }
+
+    private async Task<Result<TicketView>> SaveAsync(Ticket ticket, Actor actor, CancellationToken ct)
+    {
+        Stage(ticket);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || IsDuplicateTimelineEntry(ex))
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Tickets.AsNoTracking().Include(t => t.CoHandlers).SingleAsync(t => t.Id == ticket.Id, ct);
+            return new ConcurrentChange(await views.ForStaffAsync(current, actor, ct));
+        }
+        outboxSignal.Notify();
+        return await views.ForStaffAsync(ticket, actor, ct);
+    }
+
+    private void Stage(Ticket ticket)
+    {
+        foreach (var entry in ticket.NewTimelineEntries)
+        {
+            db.Timeline.Add(entry);
+            OutboxWriter.Enqueue(db, TicketEvent.Topic, TicketEvent.From(ticket, entry), entry.At);
+        }
+        ticket.ClearNewTimelineEntries();
+    }
+
+    private async Task<Registration?> FindByIntakeKeyAsync(string key, string? fingerprint, CancellationToken ct)
+    {
+        var existing = await db.Tickets.AsNoTracking()
+            .Where(t => t.IntakeKey == key)
+            .Select(t => new { t.Id, t.TrackingCode, t.IntakeFingerprint })
+            .SingleOrDefaultAsync(ct);
+        if (existing is null)
+        {
+            return null;
+        }
+        return new Registration(existing.Id, existing.TrackingCode, Created: false,
+            SameRequest: fingerprint is null || existing.IntakeFingerprint == fingerprint);
+    }
+
+    // Two writers can both read version N; the unique (TicketId, Sequence) index rejects the second timeline entry even where
+    // the provider reports it as a plain constraint violation rather than a concurrency failure.
+    private static bool IsDuplicateTimelineEntry(DbUpdateException ex) =>
+        ex.Entries.Any(e => e.Entity is TimelineEntry);
+
+    private static string NewTrackingCode()
+    {
+        Span<char> code = stackalloc char[10];
+        for (var i = 0; i < code.Length; i++)
+        {
+            code[i] = TrackingAlphabet[RandomNumberGenerator.GetInt32(TrackingAlphabet.Length)];
+        }
+        return new string(code);
+    }
+}
+
+/// <summary>The outcome of registering a contact. <c>Created</c> is false when an earlier request with the same key made it.</summary>
+public sealed record Registration(TicketId Id, string TrackingCode, bool Created, bool SameRequest = true);
+
+/// <summary>A value or an expected failure.</summary>
+public readonly struct Result<T>
+{
+    private Result(T? value, HotlineError? error)
+    {
+        Value = value;
+        Error = error;
+    }
+
+    public T? Value { get; }
+    public HotlineError? Error { get; }
+
+    public static implicit operator Result<T>(T value) => new(value, null);
+    public static implicit operator Result<T>(HotlineError error) => new(default, error);
+}
