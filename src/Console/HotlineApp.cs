@@ -9,6 +9,7 @@ using Hotline.Routing.Storage;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration.Memory;
 using NodaTime;
 
 namespace Hotline.Host;
@@ -27,10 +28,11 @@ public static class HotlineApp
         var services = builder.Services;
         var configuration = builder.Configuration;
         // Defaults live in code, so `dotnet run --project src/Console` behaves the same from any working directory.
-        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"]))
+        // The default address is the lowest-priority setting, so --urls, ASPNETCORE_URLS and test hosts all override it.
+        ((IConfigurationBuilder)configuration).Sources.Insert(0, new MemoryConfigurationSource
         {
-            builder.WebHost.UseUrls(DefaultUrl);
-        }
+            InitialData = [new("urls", DefaultUrl)],
+        });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 

@@ -45,6 +45,9 @@ public static class ProblemDetailsSetup
                 403 => "您的角色或所属单位无权进行此操作。",
                 404 => "请求的地址不存在。",
                 405 => "该地址不支持此请求方法。",
+                413 => "请求正文超过了允许的大小，请精简内容后重试。",
+                415 => "请以 JSON 提交（Content-Type: application/json）。",
+                429 => "请求过于频繁，请稍后再试。",
                 >= 500 => $"服务器处理请求时出错，请稍后重试；如问题持续，请联系管理员并提供编号 {context.HttpContext.TraceIdentifier}。",
                 _ => null,
             };

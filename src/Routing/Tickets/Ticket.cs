@@ -482,11 +482,15 @@ public sealed class Ticket
 
     private HotlineError? RefuseLead(Actor actor, string action, TicketState[] allowedStates)
     {
-        if (!actor.Is(StaffRole.Department) || actor.Department is not { } dept || LeadDepartmentId != dept)
+        if (!actor.Is(StaffRole.Department))
         {
             return new NotPermitted($"只有本工单的主办单位可以{action}。");
         }
-        return allowedStates.Contains(State) ? null : new InvalidTransition(State, action);
+        if (!allowedStates.Contains(State))
+        {
+            return new InvalidTransition(State, action);
+        }
+        return actor.Department is { } dept && LeadDepartmentId == dept ? null : new NotPermitted($"只有本工单的主办单位可以{action}。");
     }
 
     private HotlineError? Move(Actor actor, Instant now, TimelineEventKind kind, TicketState to, string? note = null,

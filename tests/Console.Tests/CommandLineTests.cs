@@ -1,0 +1,82 @@
+using System.Diagnostics;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>The <c>hotline calendar</c> verbs, run as a separate process the way an operator runs them.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotline-cli-").FullName;
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        start.Environment["Hotline__DataDirectory"] = _dataDirectory;
+        start.Environment["Hotline__Database__Provider"] = "Sqlite";
+        start.Environment.Remove("Hotline__Database__ConnectionString");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, (await output).Trim(), (await error).Trim());
+    }
+
+    [Fact]
+    public async Task AddWorkingDays_PrintsTheDueDate()
+    {
+        var (code, output, _) = await RunAsync("calendar", "add-working-days", "--from", "2025-09-26", "--days", "15");
+        Assert.Equal(0, code);
+        Assert.Equal("2025-10-23", output);
+    }
+
+    [Fact]
+    public async Task IsWorkingDay_KnowsMakeUpSaturdays_AndTheSpringFestival()
+    {
+        Assert.Equal((0, "true"), await Short("calendar", "is-working-day", "--date", "2026-02-28"));
+        Assert.Equal((0, "false"), await Short("calendar", "is-working-day", "--date", "2026-02-16"));
+        Assert.Equal((0, "false"), await Short("calendar", "is-working-day", "--date", "2026-11-22"));
+    }
+
+    [Fact]
+    public async Task YearWithoutNotice_ExitsWith2_AndSaysWhy()
+    {
+        var (code, output, error) = await RunAsync("calendar", "is-working-day", "--date", "2027-01-04");
+        Assert.Equal(2, code);
+        Assert.Equal("", output);
+        Assert.Contains("2027", error);
+    }
+
+    [Fact]
+    public async Task MalformedDate_IsAnError()
+    {
+        var (code, _, error) = await RunAsync("calendar", "is-working-day", "--date", "26/02/2026");
+        Assert.NotEqual(0, code);
+        Assert.Contains("yyyy-MM-dd", error);
+    }
+
+    private async Task<(int, string)> Short(params string[] args)
+    {
+        var (code, output, _) = await RunAsync(args);
+        return (code, output);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
