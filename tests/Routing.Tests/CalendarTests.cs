@@ -132,4 +132,25 @@ public sealed class CalendarTests
             Assert.Equal(notice.WorkingWeekendDays, again.WorkingWeekendDays);
         }
     }
+
+    [Fact]
+    public void NoticeDays_InTheNeighbouringYear_AreHonoured()
+    {
+        // A 2027 notice whose 元旦 block starts on 2026-12-31, with a make-up Saturday in late 2026.
+        var notice2027 = new HolidayNotice(2027, "2027年通知",
+            [new HolidayPeriod("元旦", D("2026-12-31"), D("2027-01-02"))], [D("2026-12-26")]);
+        Assert.Empty(NoticeValidation.Check(notice2027));
+        var calendar = new WorkingDayCalendar([.. NoticeJson.BuiltIn(), notice2027]);
+        Assert.False(calendar.IsWorkingDay(D("2026-12-31")));
+        Assert.True(calendar.IsWorkingDay(D("2026-12-26")));
+    }
+
+    [Fact]
+    public void Coverage_WarnsFromOctober_WhenNextYearIsMissing()
+    {
+        Assert.Null(Calendar.CoverageOn(D("2026-09-30")).Warning);
+        Assert.Contains("2027", Calendar.CoverageOn(D("2026-10-01")).Warning);
+        Assert.Contains("2027", Calendar.CoverageOn(D("2027-03-01")).Warning);
+        Assert.False(Calendar.CoverageOn(D("2027-03-01")).CurrentYear);
+    }
 }

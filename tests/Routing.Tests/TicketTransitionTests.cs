@@ -206,4 +206,64 @@ public sealed class TicketTransitionTests
         Assert.IsType<InvalidTransition>(ticket.Close(Agent, T0, null));
         Assert.IsType<InvalidTransition>(ticket.AddFollowUp(Actor.Citizen("市民"), T0, "还有"));
     }
+
+    [Fact]
+    public void Extension_OfAbsurdLength_CannotOverflowTheCap()
+    {
+        var ticket = Dispatched();
+        Assert.Null(ticket.Sign(HousingHandler, T0));
+        Assert.Null(ticket.RequestExtension(HousingHandler, T0, 3, "勘查", maxTotalDays: 10));
+        Assert.Null(ticket.ReviewExtension(Supervisor, T0, true, null, (due, days) => due));
+        Assert.IsType<RuleViolated>(ticket.RequestExtension(HousingHandler, T0, int.MaxValue, "无限延期", maxTotalDays: 10));
+        Assert.Null(ticket.PendingExtensionDays);
+    }
+
+    [Fact]
+    public void ExtensionReview_OnAFinishedTicket_IsRefused()
+    {
+        var ticket = Dispatched();
+        Assert.Null(ticket.Sign(HousingHandler, T0));
+        Assert.Null(ticket.RequestExtension(HousingHandler, T0, 3, "勘查", maxTotalDays: 10));
+        var target = Dispatched();
+        Assert.Null(ticket.MergeInto(Agent, T0, target, null));
+        Assert.Null(ticket.PendingExtensionDays);
+        Assert.IsType<InvalidTransition>(ticket.ReviewExtension(Supervisor, T0, true, null, (due, days) => due.Plus(Duration.FromDays(days))));
+        Assert.Equal(Deadlines.ReplyDue, ticket.ReplyDueAt);
+    }
+
+    [Fact]
+    public void ExtensionRejected_LeavesTheDeadline()
+    {
+        var ticket = Dispatched();
+        Assert.Null(ticket.Sign(HousingHandler, T0));
+        Assert.Null(ticket.RequestExtension(HousingHandler, T0, 3, "勘查", maxTotalDays: 10));
+        Assert.Null(ticket.ReviewExtension(Supervisor, T0, false, "理由不充分", (due, days) => due.Plus(Duration.FromDays(days))));
+        Assert.Equal(Deadlines.ReplyDue, ticket.ReplyDueAt);
+        Assert.Equal(0, ticket.ExtensionDaysGranted);
+        Assert.Null(ticket.PendingExtensionDays);
+    }
+
+    [Fact]
+    public void Rehandle_OnlyAfterAnUnsolvedOrUnsatisfiedCallback()
+    {
+        var ticket = Dispatched();
+        Assert.Null(ticket.Sign(HousingHandler, T0));
+        Assert.Null(ticket.Reply(HousingHandler, T0, "已修复", null));
+        Assert.IsType<InvalidTransition>(ticket.Rehandle(Supervisor, T0, "再办一次", Deadlines));
+        Assert.Null(ticket.RecordCallback(Agent, T0, reached: true, solved: true, 5, null));
+        Assert.IsType<RuleViolated>(ticket.Rehandle(Supervisor, T0, "再办一次", Deadlines));
+        Assert.Equal(TicketState.CalledBack, ticket.State);
+    }
+
+    [Fact]
+    public void Rehandled_Ticket_ClearsTheOldReply_AndCannotBeReturned()
+    {
+        var ticket = Dispatched();
+        Assert.Null(ticket.Sign(HousingHandler, T0));
+        Assert.Null(ticket.Reply(HousingHandler, T0, "已修复", null));
+        Assert.Null(ticket.RecordCallback(Agent, T0, reached: true, solved: true, 2, "态度不好"));
+        Assert.Null(ticket.Rehandle(Supervisor, T0, "市民不满意", Deadlines));
+        Assert.Null(ticket.PublicReply);
+        Assert.IsType<RuleViolated>(ticket.RequestReturn(HousingHandler, T0.Plus(Duration.FromMinutes(1)), "不归我们"));
+    }
 }

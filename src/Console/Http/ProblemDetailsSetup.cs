@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Hotline.Host.Http;
 
@@ -24,7 +23,8 @@ public static class ProblemDetailsSetup
             (problem.Title, problem.Detail) = Describe(bad);
             return;
         }
-        if (problem.Title is null || problem.Title == ReasonPhrases.GetReasonPhrase(status))
+        // Anything still titled in English (the framework's reason phrases, the exception handler's 500) is re-titled in Chinese.
+        if (problem.Title is null || !problem.Title.Any(c => c is >= '\u4e00' and <= '\u9fff'))
         {
             problem.Title = status switch
             {

@@ -4,6 +4,7 @@ using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using NodaTime;
 
 namespace Hotline.Host.Staff;
 
@@ -21,15 +22,16 @@ public static class StaffAdminEndpoints
         return admin;
     }
 
-    private static async Task<Ok<StaffView[]>> ListAsync(UserManager<StaffUser> users, CancellationToken ct)
+    private static async Task<Ok<StaffView[]>> ListAsync(UserManager<StaffUser> users, IClock clock, CancellationToken ct)
     {
+        var now = clock.GetCurrentInstant().ToDateTimeOffset();
         var all = await users.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(ct);
         var views = new List<StaffView>();
         foreach (var user in all)
         {
             var role = (await users.GetRolesAsync(user)).FirstOrDefault() ?? "";
             views.Add(new StaffView(user.Id, user.UserName ?? "", user.DisplayName, role, user.DepartmentId,
-                user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow));
+                user.LockoutEnd is { } end && end > now));
         }
         return TypedResults.Ok(views.ToArray());
     }

@@ -32,6 +32,13 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
                 configuration["Hotline:Demo:Password"]);
             PrintAccounts(created);
         }
+        var calendar = await scope.ServiceProvider.GetRequiredService<Routing.Calendar.CalendarProvider>().GetAsync(cancellationToken);
+        var today = scope.ServiceProvider.GetRequiredService<Routing.Deadlines.DeadlinePolicy>()
+            .LocalDateOf(scope.ServiceProvider.GetRequiredService<IClock>().GetCurrentInstant());
+        if (calendar.CoverageOn(today).Warning is { } warning)
+        {
+            logger.LogWarning("Working-day calendar: {Warning}", warning);
+        }
         Ready = true;
         logger.LogInformation("Database ready ({Provider}, data in {DataDirectory})", settings.Provider, settings.DataDirectory);
     }

@@ -30,7 +30,8 @@ public sealed record SubmissionReceipt(Guid Id, string TrackingCode);
 public static class CitizenEndpoints
 {
     public const int MaxContentLength = 10_000;
-    public const int MaxIdempotencyKeyLength = 200;
+    /// <summary>The key is stored with a channel prefix in a 200-character column; 128 leaves room and is plenty for a UUID.</summary>
+    public const int MaxIdempotencyKeyLength = 128;
 
     public static RouteGroupBuilder MapCitizenTickets(this RouteGroupBuilder citizen)
     {

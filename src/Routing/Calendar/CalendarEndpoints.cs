@@ -29,6 +29,7 @@ public static class CalendarEndpoints
     public static RouteGroupBuilder MapCalendarAdmin(this RouteGroupBuilder admin)
     {
         admin.MapGet("/calendar", ListAsync).WithSummary("已录入的节假日通知");
+        admin.MapGet("/calendar/status", StatusAsync).WithSummary("节假日数据覆盖情况（缺年告警）");
         admin.MapPut("/calendar/{year:int}", PutAsync).WithSummary("录入或更正某年的节假日通知");
         admin.MapGet("/sla", (IOptions<SlaOptions> sla) => TypedResults.Ok(sla.Value)).WithSummary("当前时限设置");
         return admin;
@@ -81,6 +82,10 @@ public static class CalendarEndpoints
             return new CalendarUnavailable(missing.Year).ToProblem();
         }
     }
+
+    private static async Task<Ok<CalendarCoverage>> StatusAsync(CalendarProvider calendars, DeadlinePolicy deadlines, IClock clock,
+        CancellationToken ct) =>
+        TypedResults.Ok((await calendars.GetAsync(ct)).CoverageOn(deadlines.LocalDateOf(clock.GetCurrentInstant())));
 
     private static async Task<Ok<NoticeDocument[]>> ListAsync(RoutingDbContext db, CancellationToken ct) =>
         TypedResults.Ok((await db.HolidayNotices.AsNoTracking().OrderBy(n => n.Year).ToListAsync(ct))

@@ -31,9 +31,10 @@ public static class NoticeValidation
             {
                 holidayErrors.Add($"「{period.Name}」的结束日期早于开始日期。");
             }
-            if (period.To.Year != notice.Year && period.From.Year != notice.Year)
+            if (period.From < new LocalDate(notice.Year - 1, 12, 1) || period.To > new LocalDate(notice.Year + 1, 1, 31)
+                || (period.To.Year != notice.Year && period.From.Year != notice.Year))
             {
-                holidayErrors.Add($"「{period.Name}」不在 {notice.Year} 年内。");
+                holidayErrors.Add($"「{period.Name}」不在 {notice.Year} 年内（可跨年，但须与 {notice.Year} 年相连）。");
             }
             if (Period.Between(period.From, period.To, PeriodUnits.Days).Days > 15)
             {
@@ -45,8 +46,9 @@ public static class NoticeValidation
             errors["holidays"] = [.. holidayErrors];
         }
         var workingErrors = notice.WorkingWeekendDays
-            .Where(d => d.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday) || d.Year != notice.Year)
-            .Select(d => $"{d:yyyy-MM-dd} 不是 {notice.Year} 年的周末，不能作为调休上班日。")
+            .Where(d => d.DayOfWeek is not (IsoDayOfWeek.Saturday or IsoDayOfWeek.Sunday)
+                || d < new LocalDate(notice.Year - 1, 12, 1) || d > new LocalDate(notice.Year, 12, 31))
+            .Select(d => $"{d:yyyy-MM-dd} 不是 {notice.Year} 年（或其前一年 12 月）的周末，不能作为调休上班日。")
             .ToArray();
         if (workingErrors.Length > 0)
         {

@@ -36,41 +36,45 @@ public enum DayCounting
 /// </summary>
 public sealed class WorkingDayCalendar
 {
-    private readonly Dictionary<int, YearDays> _years = [];
+    // Days are filed by their own date, not by the notice that names them: a notice may give days off or make-up working days
+    // in the neighbouring year (the 2012 notice made 2011-12-31 a working day).
+    private readonly HashSet<int> _years = [];
+    private readonly HashSet<LocalDate> _restDays = [];
+    private readonly HashSet<LocalDate> _workingWeekendDays = [];
 
     public WorkingDayCalendar(IEnumerable<HolidayNotice> notices)
     {
         foreach (var notice in notices)
         {
-            var rest = new HashSet<LocalDate>();
+            _years.Add(notice.Year);
             foreach (var period in notice.Holidays)
             {
                 for (var day = period.From; day <= period.To; day = day.PlusDays(1))
                 {
-                    rest.Add(day);
+                    _restDays.Add(day);
                 }
             }
-            _years[notice.Year] = new YearDays(rest, [.. notice.WorkingWeekendDays]);
+            _workingWeekendDays.UnionWith(notice.WorkingWeekendDays);
         }
     }
 
-    public IReadOnlyCollection<int> Years => _years.Keys;
+    public IReadOnlyCollection<int> Years => _years;
 
-    public bool HasYear(int year) => _years.ContainsKey(year);
+    public bool HasYear(int year) => _years.Contains(year);
 
     /// <summary>Whether <paramref name="date"/> is a working day.</summary>
     /// <exception cref="CalendarYearMissingException">No notice is recorded for the date's year.</exception>
     public bool IsWorkingDay(LocalDate date)
     {
-        if (!_years.TryGetValue(date.Year, out var year))
+        if (!_years.Contains(date.Year))
         {
             throw new CalendarYearMissingException(date.Year);
         }
-        if (year.WorkingWeekendDays.Contains(date))
+        if (_workingWeekendDays.Contains(date))
         {
             return true;
         }
-        if (year.RestDays.Contains(date))
+        if (_restDays.Contains(date))
         {
             return false;
         }
@@ -112,5 +116,25 @@ public sealed class WorkingDayCalendar
         return count;
     }
 
-    private sealed record YearDays(HashSet<LocalDate> RestDays, HashSet<LocalDate> WorkingWeekendDays);
+    /// <summary>
+    /// Whether the calendar covers the current year and, from October on (when the State Council usually publishes the next
+    /// notice), the next one. The warning is what admins are shown and what the host logs at start-up.
+    /// </summary>
+    public CalendarCoverage CoverageOn(LocalDate today)
+    {
+        var current = HasYear(today.Year);
+        var next = HasYear(today.Year + 1);
+        string? warning = null;
+        if (!current)
+        {
+            warning = $"{today.Year} 年的节假日安排尚未录入：所有工作日时限都无法计算，请立即录入国务院办公厅通知。";
+        }
+        else if (!next && today.Month >= 10)
+        {
+            warning = $"{today.Year + 1} 年的节假日安排尚未录入：跨年的时限将无法计算，通知发布后请及时录入。";
+        }
+        return new CalendarCoverage([.. Years.Order()], current, next, warning);
+    }
 }
+
+public sealed record CalendarCoverage(IReadOnlyList<int> Years, bool CurrentYear, bool NextYear, string? Warning);

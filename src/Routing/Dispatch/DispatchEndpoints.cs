@@ -12,7 +12,7 @@ namespace Hotline.Routing.Dispatch;
 
 public sealed record DispatchRequest(
     string? LeadDepartmentId,
-    string[]? CoHandlerDepartmentIds,
+    string?[]? CoHandlerDepartmentIds,
     string? Type,
     string? Urgency,
     string? CategoryId,
@@ -75,7 +75,13 @@ public static class DispatchEndpoints
                 input.Add("urgency", $"未知的紧急程度「{request.Urgency}」。可选：Normal、Utilities、Emergency。");
             }
         }
-        var wanted = new[] { leadText }.Concat(request.CoHandlerDepartmentIds ?? []).Where(d => d.Length > 0).Distinct().ToList();
+        if ((request.CoHandlerDepartmentIds ?? []).Any(string.IsNullOrWhiteSpace))
+        {
+            input.Add("coHandlerDepartmentIds", "协办单位编码不能为空。");
+        }
+        var coHandlerCodes = (request.CoHandlerDepartmentIds ?? []).OfType<string>().Select(d => d.Trim()).Where(d => d.Length > 0)
+            .Distinct().ToList();
+        var wanted = coHandlerCodes.Prepend(leadText).Where(d => d.Length > 0).Distinct().ToList();
         var active = await db.Departments.AsNoTracking().Where(d => d.Active).Select(d => d.Id).ToListAsync(ct);
         foreach (var unknown in wanted.Where(w => !active.Contains(new DepartmentId(w))))
         {
@@ -94,7 +100,7 @@ public static class DispatchEndpoints
             return input.Failure.ToProblem();
         }
         var lead = new DepartmentId(leadText);
-        var coHandlers = (request.CoHandlerDepartmentIds ?? []).Where(d => d.Length > 0).Distinct().Select(d => new DepartmentId(d)).ToList();
+        var coHandlers = coHandlerCodes.Select(d => new DepartmentId(d)).ToList();
         var result = await workflow.ChangeAsync(new TicketId(id), StaffPrincipal.ToActor(user), request.Version, async (ticket, now) =>
         {
             var set = await deadlines.ForDispatchAsync(now, ticket.ReceivedAt, firstDispatch: ticket.DispatchCount == 0,

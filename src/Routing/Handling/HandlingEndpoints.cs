@@ -58,9 +58,9 @@ public static class HandlingEndpoints
     {
         var input = new Input();
         var reason = input.Required(request.Reason, "reason", "延期理由", 2_000);
-        if (request.Days is not { } days || days < 1)
+        if (request.Days is not { } days || days < 1 || days > deadlines.MaxExtensionWorkingDays)
         {
-            input.Add("days", "请填写延期的工作日数（至少 1 天）。");
+            input.Add("days", $"请填写延期的工作日数（1 到 {deadlines.MaxExtensionWorkingDays} 天）。");
         }
         if (!input.Ok)
         {

@@ -199,6 +199,9 @@ public sealed class Ticket
             return new RuleViolated("已超过退单时限，须先行办理；如确属非本单位职责，请联系热线中心。");
         }
         StateBeforeReturn = State;
+        // A department that returns the ticket no longer needs more time for it.
+        PendingExtensionDays = null;
+        PendingExtensionReason = null;
         return Move(actor, now, TimelineEventKind.ReturnRequested, TicketState.ReturnRequested, reason);
     }
 
@@ -243,7 +246,7 @@ public sealed class Ticket
         {
             return new RuleViolated("延期天数至少为 1 个工作日。");
         }
-        if (ExtensionDaysGranted + days > maxTotalDays)
+        if (days > maxTotalDays - ExtensionDaysGranted)
         {
             return new RuleViolated($"延期累计不得超过 {maxTotalDays} 个工作日（已批准 {ExtensionDaysGranted} 个工作日）。");
         }
@@ -257,6 +260,10 @@ public sealed class Ticket
         if (!actor.Is(StaffRole.Supervisor))
         {
             return new NotPermitted("只有督办人员可以审批延期申请。");
+        }
+        if (State != TicketState.Signed)
+        {
+            return new InvalidTransition(State, "审批延期");
         }
         if (PendingExtensionDays is not { } days)
         {
@@ -355,9 +362,13 @@ public sealed class Ticket
     /// <summary>重办: the lead department handles the ticket again, with fresh deadlines, after an unsolved or unsatisfied callback.</summary>
     public HotlineError? Rehandle(Actor actor, Instant now, string reason, DeadlineSet deadlines)
     {
-        if (Refuse(actor, "重办", [TicketState.Replied, TicketState.CalledBack], StaffRole.Agent, StaffRole.Supervisor) is { } e)
+        if (Refuse(actor, "重办", [TicketState.CalledBack], StaffRole.Agent, StaffRole.Supervisor) is { } e)
         {
             return e;
+        }
+        if (CallbackSolved != false && CallbackSatisfaction is not (<= 2))
+        {
+            return new RuleViolated("回访结果为已解决且满意，不能重办；重办只用于回访未解决或不满意的工单。");
         }
         if (LeadDepartmentId is null)
         {
@@ -366,7 +377,9 @@ public sealed class Ticket
         DispatchedAt = now;
         SignDueAt = deadlines.SignDue;
         ReplyDueAt = deadlines.ReplyDue;
-        ReturnDueAt = deadlines.ReturnDue;
+        // The department has already handled it once: a re-handled ticket cannot be returned as "not ours".
+        ReturnDueAt = now;
+        PublicReply = null;
         SignedAt = null;
         RepliedAt = null;
         SignOverdueMarked = false;
@@ -400,6 +413,8 @@ public sealed class Ticket
             return new RuleViolated($"目标工单 {target.TrackingCode} 当前为「{TicketLabels.Of(target.State)}」，只能并入尚在办理中的工单。");
         }
         MergedIntoId = target.Id;
+        PendingExtensionDays = null;
+        PendingExtensionReason = null;
         var moved = Move(actor, now, TimelineEventKind.MergedInto, TicketState.Merged, note,
             data: new { into = target.Id.Value, intoTrackingCode = target.TrackingCode });
         target.Record(actor, now, TimelineEventKind.MergedFrom, target.State, target.State, note,
@@ -466,6 +481,23 @@ public sealed class Ticket
             return new InvalidTransition(State, "补充诉求");
         }
         return Record(actor, now, TimelineEventKind.FollowUp, State, State, note: null, publicText: text);
+    }
+
+    /// <summary>
+    /// Records the citizen's 1–5 rating from a channel (an SMS reply, the keypad). The Feedback module (issue 5) turns it into a
+    /// rating record; until then the timeline keeps it.
+    /// </summary>
+    public HotlineError? RecordCitizenRating(Actor actor, Instant now, int level, string channel)
+    {
+        if (level is < 1 or > 5)
+        {
+            return ValidationFailed.One("level", "评价等级为 1（非常不满意）到 5（非常满意）。");
+        }
+        if (State is not (TicketState.Replied or TicketState.CalledBack or TicketState.Closed))
+        {
+            return new InvalidTransition(State, "评价", "工单答复后才能评价。");
+        }
+        return Record(actor, now, TimelineEventKind.RatingReceived, State, State, publicText: null, data: new { level, channel });
     }
 
     public void ClearNewTimelineEntries() => _newEntries.Clear();

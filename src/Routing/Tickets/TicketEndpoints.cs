@@ -18,6 +18,9 @@ public sealed record CitizenContact(string Phone, string? Name, bool Anonymous);
 /// <summary>Reading tickets: lists with filters and paging, one ticket, its timeline, and the logged reveal of contact data.</summary>
 public static class TicketEndpoints
 {
+    /// <summary>Deep paging beyond this many rows is refused; filters narrow a list better than page 10,000 does.</summary>
+    private const long MaxOffset = 1_000_000;
+
     public static RouteGroupBuilder MapTicketReading(this RouteGroupBuilder tickets)
     {
         tickets.MapGet("/", ListAsync).WithSummary("工单列表（按状态、承办单位、类型、是否超时筛选，分页）");
@@ -37,8 +40,10 @@ public static class TicketEndpoints
         var actor = StaffPrincipal.ToActor(user);
         var input = new Input();
         var query = db.Tickets.AsNoTracking().Include(t => t.CoHandlers).AsQueryable();
-        if (actor.Is(StaffRole.Department) && actor.Department is { } own)
+        if (actor.Is(StaffRole.Department))
         {
+            // Fail closed: a department account without a department sees nothing, as CanSee does for single tickets.
+            var own = actor.Department ?? new DepartmentId("");
             query = query.Where(t => t.LeadDepartmentId == own || t.CoHandlers.Any(c => c.DepartmentId == own));
         }
         if (state is { Length: > 0 })
@@ -87,9 +92,9 @@ public static class TicketEndpoints
         {
             input.Add("pageSize", "每页条数应在 1 到 200 之间。");
         }
-        if (number < 1)
+        if (number < 1 || (long)(number - 1) * size > MaxOffset)
         {
-            input.Add("page", "页码从 1 开始。");
+            input.Add("page", $"页码应在 1 到 {MaxOffset / Math.Max(1, size) + 1} 之间。");
         }
         if (!input.Ok)
         {
@@ -127,7 +132,7 @@ public static class TicketEndpoints
         }
         var ticketId = new TicketId(id);
         var entries = await db.Timeline.AsNoTracking().Where(e => e.TicketId == ticketId).OrderBy(e => e.Sequence).ToListAsync(ct);
-        return TypedResults.Ok(entries.Select(views.ForStaff).ToArray());
+        return TypedResults.Ok(entries.Select(e => views.ForStaff(e, actor)).ToArray());
     }
 
     private static async Task<Results<Ok<CitizenContact>, ProblemHttpResult>> RevealAsync(

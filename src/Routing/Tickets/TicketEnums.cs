@@ -96,6 +96,7 @@ public enum TimelineEventKind
     SignOverdue,
     ReplyOverdue,
     FollowUp,
+    RatingReceived,
 }
 
 /// <summary>Chinese labels shown to citizens and staff.</summary>

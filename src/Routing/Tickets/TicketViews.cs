@@ -131,9 +131,16 @@ public sealed class TicketViews(RoutingDbContext db, IClock clock, DeadlinePolic
             t.PublicReply, Local(t.RepliedAt), Local(t.ClosedAt), progress);
     }
 
-    public TimelineEntryView ForStaff(TimelineEntry e) => new(
-        e.Sequence, Local(e.At), e.Kind.ToString(), e.ActorName, e.ActorRole,
-        e.FromState?.ToString(), e.ToState?.ToString(), e.Note, e.PublicText, e.Data);
+    /// <summary>
+    /// A timeline entry for a staff reader. A department does not read another department's notes (a return reason written by
+    /// the unit that had the ticket before): those are between that unit and the centre.
+    /// </summary>
+    public TimelineEntryView ForStaff(TimelineEntry e, Actor reader)
+    {
+        var foreign = reader.Is(StaffRole.Department) && e.ActorDepartmentId is { } author && author != reader.Department?.Value;
+        return new(e.Sequence, Local(e.At), e.Kind.ToString(), e.ActorName, e.ActorRole,
+            e.FromState?.ToString(), e.ToState?.ToString(), foreign ? null : e.Note, e.PublicText, foreign ? null : e.Data);
+    }
 
     public DateTimeOffset Local(Instant instant) => instant.InZone(deadlines.Zone).ToDateTimeOffset();
 

@@ -3,6 +3,7 @@ using Hotline.Routing.Calendar;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Hotline.Routing.Tickets;
@@ -11,7 +12,8 @@ namespace Hotline.Routing.Tickets;
 /// Runs one change to a ticket as one transaction: load, check, transition, then save the ticket, its new timeline entries and
 /// their outbox messages together. A stale write (someone else changed the ticket first) is refused with the current state.
 /// </summary>
-public sealed class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSignal outboxSignal, TicketViews views)
+public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSignal outboxSignal, TicketViews views,
+    ILogger<TicketWorkflow> logger)
 {
     private const string TrackingAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -67,6 +69,8 @@ public sealed class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSign
         }
         catch (CalendarYearMissingException missing)
         {
+            // Loud on purpose: every deadline in that year is blocked until an admin records the notice.
+            LogCalendarMissing(logger, missing.Year, id.Value);
             error = new CalendarUnavailable(missing.Year);
         }
         if (error is not null)
@@ -74,6 +78,25 @@ public sealed class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSign
             return error;
         }
         return await SaveAsync(ticket, actor, ct);
+    }
+
+    /// <summary>
+    /// A change made by the citizen themself (a follow-up text, a keypad rating): the ticket must belong to their phone number,
+    /// which is how a citizen proves ownership on channels without sign-in.
+    /// </summary>
+    public async Task<Result<TicketView>> ChangeForCitizenAsync(TicketId id, string phone, Actor citizen,
+        Func<Ticket, Instant, HotlineError?> change, CancellationToken ct)
+    {
+        var ticket = await db.Tickets.Include(t => t.CoHandlers).SingleOrDefaultAsync(t => t.Id == id && t.CitizenPhone == phone, ct);
+        if (ticket is null)
+        {
+            return new NotFound("未找到该工单。");
+        }
+        if (change(ticket, clock.GetCurrentInstant()) is { } error)
+        {
+            return error;
+        }
+        return await SaveAsync(ticket, citizen, ct);
     }
 
     /// <summary>Merges <paramref name="sourceId"/> into <paramref name="targetId"/>: both tickets change in one transaction.</summary>
@@ -177,6 +200,10 @@ public sealed class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSign
     // the provider reports it as a plain constraint violation rather than a concurrency failure.
     private static bool IsDuplicateTimelineEntry(DbUpdateException ex) =>
         ex.Entries.Any(e => e.Entity is TimelineEntry);
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "No holiday notice for {Year}: a deadline of ticket {TicketId} cannot be computed. An admin must record the notice.")]
+    private static partial void LogCalendarMissing(ILogger logger, int year, Guid ticketId);
 
     private static string NewTrackingCode()
     {

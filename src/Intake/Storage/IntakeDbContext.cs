@@ -1,0 +1,91 @@
+using Hotline.Intake.Citizens;
+using Hotline.Intake.Sms;
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using NodaTime;
+
+namespace Hotline.Intake.Storage;
+
+/// <summary>
+/// Intake's tables: citizens, inbound and outbound texts, message templates. Same database as Routing; when a change spans both
+/// (a text that creates a ticket), Intake joins Routing's transaction (<see cref="SharedTransaction"/>).
+/// </summary>
+public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) : DbContext(options)
+{
+    public const string HistoryTable = "__IntakeMigrations";
+
+    public DbSet<Citizen> Citizens => Set<Citizen>();
+    public DbSet<InboundSms> InboundSms => Set<InboundSms>();
+    public DbSet<OutboundSms> OutboundSms => Set<OutboundSms>();
+    public DbSet<MessageTemplate> Templates => Set<MessageTemplate>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Instant>().HaveConversion<InstantConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Citizen>(c =>
+        {
+            c.ToTable("Citizens");
+            c.HasKey(x => x.Phone);
+            c.Property(x => x.Phone).HasMaxLength(32);
+        });
+        modelBuilder.Entity<InboundSms>(m =>
+        {
+            m.ToTable("InboundSms");
+            m.HasKey(x => x.MessageSid);
+            m.Property(x => x.MessageSid).HasMaxLength(64);
+            m.Property(x => x.From).HasMaxLength(32);
+            m.Property(x => x.To).HasMaxLength(32);
+            m.Property(x => x.Body).HasMaxLength(2_000);
+            m.Property(x => x.Reply).HasMaxLength(4_000);
+            m.HasIndex(x => new { x.From, x.ReceivedAt });
+        });
+        modelBuilder.Entity<OutboundSms>(m =>
+        {
+            m.ToTable("OutboundSms");
+            m.HasKey(x => x.Id);
+            m.Property(x => x.To).HasMaxLength(32);
+            m.Property(x => x.Body).HasMaxLength(2_000);
+            m.Property(x => x.ProviderSid).HasMaxLength(64);
+            m.Property(x => x.LastError).HasMaxLength(2_000);
+            m.HasIndex(x => new { x.CauseId, x.Purpose }).IsUnique();
+            m.HasIndex(x => x.ProviderSid).IsUnique();
+            m.HasIndex(x => x.TicketId);
+        });
+        modelBuilder.Entity<MessageTemplate>(t =>
+        {
+            t.ToTable("MessageTemplates");
+            t.HasKey(x => x.Key);
+            t.Property(x => x.Key).HasMaxLength(64);
+            t.Property(x => x.Text).HasMaxLength(1_000);
+            t.Property(x => x.UpdatedBy).HasMaxLength(100);
+        });
+    }
+}
+
+/// <summary>Runs Intake and Routing writes in one database transaction (same connection, Routing's transaction).</summary>
+public static class SharedTransaction
+{
+    public static async Task<T> RunAsync<T>(RoutingDbContext routing, IntakeDbContext intake, Func<Task<T>> work, CancellationToken ct)
+    {
+        await routing.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var transaction = await routing.Database.BeginTransactionAsync(ct);
+            intake.Database.SetDbConnection(routing.Database.GetDbConnection());
+            await intake.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct);
+            var result = await work();
+            await transaction.CommitAsync(ct);
+            return result;
+        }
+        finally
+        {
+            await routing.Database.CloseConnectionAsync();
+        }
+    }
+}
