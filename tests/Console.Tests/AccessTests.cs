@@ -140,6 +140,16 @@ public sealed class AccessTests : HostTest
         await (await agent.GetAsync("/api/tickets?state=Nonsense")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await agent.GetAsync("/api/tickets?pageSize=1000")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await agent.GetAsync("/api/tickets/not-a-guid")).ProblemAsync(HttpStatusCode.NotFound);
+        await (await agent.GetAsync("/api/tickets?page=2147483647&pageSize=200")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await agent.GetAsync("/api/tickets?page=0")).ProblemAsync(HttpStatusCode.BadRequest);
+        var nullCoHandler = await agent.PostRawAsync($"/api/tickets/{id}/dispatch", "{\"leadDepartmentId\":\"city-housing\",\"coHandlerDepartmentIds\":[null]}");
+        Assert.NotNull((await nullCoHandler.ProblemAsync(HttpStatusCode.BadRequest))["errors"]!["coHandlerDepartmentIds"]);
+        var longReply = await agent.PostAsJsonAsync($"/api/tickets/{id}/direct-answer", new { answer = new string('答', 10_001) });
+        await longReply.ProblemAsync(HttpStatusCode.BadRequest);
+        await (await agent.PostRawAsync($"/api/tickets/{id}/dispatch", "{\"leadDepartmentId\":")).ProblemAsync(HttpStatusCode.BadRequest);
+        var badPhone = await agent.PostAsJsonAsync("/api/tickets", new { content = "来电", phone = "110" });
+        Assert.NotNull((await badPhone.ProblemAsync(HttpStatusCode.BadRequest))["errors"]!["phone"]);
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));
     }
 
     [Fact]
@@ -164,5 +174,53 @@ public sealed class AccessTests : HostTest
         Assert.Equal(1, (await agent.GetOkAsync("/api/tickets?state=Dispatched"))["total"]!.GetValue<int>());
         Assert.Equal(4, (await agent.GetOkAsync("/api/tickets?state=PendingDispatch"))["total"]!.GetValue<int>());
         Assert.Equal(1, (await agent.GetOkAsync("/api/tickets?department=city-housing"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task ReviewAndRefusalActions_AreLimitedToTheirRoles()
+    {
+        var agent = await Host.SignInAsync("agent");
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        var housing = await Host.SignInAsync("housing");
+        var (id, _) = await SubmitAsync();
+        await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
+        await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
+        await housing.PostOkAsync($"/api/tickets/{id}/extension", new { days = 2, reason = "需要勘查" });
+        await (await dispatcher.PostAsJsonAsync($"/api/tickets/{id}/extension-review", new { approve = true })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await housing.PostAsJsonAsync($"/api/tickets/{id}/extension-review", new { approve = true })).ProblemAsync(HttpStatusCode.Forbidden);
+        var tooLong = await housing.PostAsJsonAsync($"/api/tickets/{id}/extension", new { days = int.MaxValue, reason = "无限期" });
+        await tooLong.ProblemAsync(HttpStatusCode.BadRequest);
+        await housing.PostOkAsync($"/api/tickets/{id}/return", new { reason = "不属于本单位" });
+        await (await agent.PostAsJsonAsync($"/api/tickets/{id}/return-review", new { approve = true })).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await housing.PostAsJsonAsync($"/api/tickets/{id}/return-review", new { approve = true })).ProblemAsync(HttpStatusCode.Forbidden);
+
+        var (other, _) = await SubmitAsync("另一件事");
+        await (await housing.PostAsJsonAsync($"/api/tickets/{other}/not-accepted", new { reason = "Other", route = "x" })).ProblemAsync(HttpStatusCode.NotFound);
+        var supervisor = await Host.SignInAsync("supervisor");
+        await supervisor.PostOkAsync($"/api/tickets/{other}/transfer", new { target = "110" });
+    }
+
+    [Fact]
+    public async Task DepartmentList_IncludesCoHandledTickets_AndHidesOtherDepartmentsNotes()
+    {
+        var agent = await Host.SignInAsync("agent");
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        var environment = await CreateDepartmentHandlerAsync("environment", "city-environment");
+        var housing = await Host.SignInAsync("housing");
+        var (coHandled, _) = await SubmitAsync("扬尘");
+        await agent.PostOkAsync($"/api/tickets/{coHandled}/dispatch", new { leadDepartmentId = "city-environment", coHandlerDepartmentIds = new[] { "city-housing" } });
+        Assert.Equal(coHandled, (await housing.GetOkAsync("/api/tickets"))["items"]![0]!.Str("id"));
+
+        var (returned, _) = await SubmitAsync("噪音");
+        await dispatcher.PostOkAsync($"/api/tickets/{returned}/dispatch", new { leadDepartmentId = "city-environment" });
+        await environment.PostOkAsync($"/api/tickets/{returned}/return", new { reason = "环境局内部意见：此事应由住建局处理" });
+        await dispatcher.PostOkAsync($"/api/tickets/{returned}/return-review", new { approve = true });
+        await dispatcher.PostOkAsync($"/api/tickets/{returned}/dispatch", new { leadDepartmentId = "city-housing" });
+
+        var asHousing = await TimelineAsync(housing, returned);
+        var returnEntry = Assert.Single(asHousing, e => e.Str("kind") == "ReturnRequested");
+        Assert.Null(returnEntry["note"]);
+        var asDispatcher = await TimelineAsync(dispatcher, returned);
+        Assert.Equal("环境局内部意见：此事应由住建局处理", Assert.Single(asDispatcher, e => e.Str("kind") == "ReturnRequested").Str("note"));
     }
 }

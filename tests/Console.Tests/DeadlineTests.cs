@@ -127,4 +127,15 @@ public sealed class DeadlineTests : HostTest
         var late = await housing.PostAsJsonAsync($"/api/tickets/{id}/return", new { reason = "不属于本单位" });
         Assert.Contains("退单时限", (await late.ProblemAsync(HttpStatusCode.UnprocessableEntity)).Str("detail"));
     }
+
+    [Fact]
+    public async Task CalendarStatus_WarnsAdmins_WhenNextYearIsMissing()
+    {
+        Host.Clock.Set(TestClock.Shanghai(2026, 11, 22, 9));
+        var admin = await Host.SignInAsync("admin");
+        var status = await admin.GetOkAsync("/api/admin/calendar/status");
+        Assert.True(status["currentYear"]!.GetValue<bool>());
+        Assert.False(status["nextYear"]!.GetValue<bool>());
+        Assert.Contains("2027", status.Str("warning"));
+    }
 }

@@ -65,8 +65,10 @@ public sealed class IntakeTests : HostTest
         Assert.Equal("市住房和城乡建设局", tracking.Str("handlingDepartment"));
         Assert.NotNull(tracking["replyDue"]);
         Assert.DoesNotContain("内部派单说明", tracking.ToJsonString());
-        Assert.Null(tracking["citizen"]);
-        Assert.Null(tracking["content"]);
+        // Exactly the public fields: no citizen data, no content, no staff, no internal notes.
+        Assert.Equal(["trackingCode", "type", "state", "stateLabel", "title", "receivedAt", "replyDue", "handlingDepartment", "reply",
+            "repliedAt", "closedAt", "progress"], tracking.AsObject().Select(p => p.Key));
+        Assert.All(tracking["progress"]!.AsArray(), m => Assert.Equal(["at", "label", "text"], m!.AsObject().Select(p => p.Key)));
     }
 
     public static TheoryData<string, string, HttpStatusCode, string> BadBodies => new()
@@ -128,8 +130,13 @@ public sealed class IntakeTests : HostTest
     [Fact]
     public async Task OversizedIdempotencyKey_IsRefused()
     {
-        var response = await SubmitWithKeyAsync(new { content = "路灯", phone = "13812345678" }, new string('k', 201));
+        var response = await SubmitWithKeyAsync(new { content = "路灯", phone = "13812345678" }, new string('k', 129));
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
         Assert.NotNull(problem["errors"]!["Idempotency-Key"]);
+        var longest = await SubmitWithKeyAsync(new { content = "路灯", phone = "13812345678" }, new string('k', 128));
+        Assert.Equal(HttpStatusCode.Created, longest.StatusCode);
+        var retry = await SubmitWithKeyAsync(new { content = "路灯", phone = "13812345678" }, new string('k', 128));
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.Equal(1, (await CountRowsAsync()).Tickets);
     }
 }

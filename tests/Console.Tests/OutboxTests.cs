@@ -48,6 +48,30 @@ public sealed class OutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task MessageClaimedByAHostThatDied_IsTakenOverWhenTheClaimExpires()
+    {
+        var recorder = new RecordingHandler(TicketEvent.Topic);
+        await using var host = await TestHost.StartAsync(_database, deliverOutbox: false, services: s => s.AddSingleton<IOutboxHandler>(recorder));
+        await host.Anonymous().PostOkAsync("/api/citizen/tickets", new { content = "路灯不亮", phone = "13812345678" });
+        using (var scope = host.Services.CreateScope())
+        {
+            // Another host claimed the message and died before recording anything.
+            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+            var message = await db.Outbox.SingleAsync();
+            message.ClaimedBy = "dead-host";
+            message.ClaimedUntil = host.Clock.GetCurrentInstant().Plus(Duration.FromSeconds(60));
+            await db.SaveChangesAsync();
+        }
+        var dispatcher = host.Get<OutboxDispatcher>();
+        Assert.Equal(0, await dispatcher.DeliverPendingAsync(CancellationToken.None));
+        Assert.Empty(recorder.Received);
+        host.Clock.Advance(Duration.FromSeconds(61));
+        Assert.Equal(1, await dispatcher.DeliverPendingAsync(CancellationToken.None));
+        Assert.Single(recorder.Received);
+        Assert.Equal(0, await dispatcher.DeliverPendingAsync(CancellationToken.None));
+    }
+
+    [Fact]
     public async Task FailingHandler_IsRetriedWithBackoff_WithoutRepeatingTheOnesThatSucceeded()
     {
         var recorder = new RecordingHandler(TicketEvent.Topic);

@@ -173,6 +173,23 @@ public sealed class WorkflowTests : HostTest
         Assert.Equal("city-housing", rehandled["leadDepartment"]!.Str("id"));
         // A fresh 15 working days from Monday 10-12: 10-13 … 11-02.
         Assert.Equal("2026-11-03T00:00:00+08:00", rehandled["replyDeadline"]!.Str("due"));
+        Assert.Null(rehandled["publicReply"]);
+        var returnAfterRehandle = await housing.PostAsJsonAsync($"/api/tickets/{id}/return", new { reason = "不属于本单位" });
+        await returnAfterRehandle.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task SolvedAndSatisfiedCallback_CannotBeRehandled()
+    {
+        var (id, _) = await SubmitAsync();
+        var agent = await Host.SignInAsync("agent");
+        var housing = await Host.SignInAsync("housing");
+        await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
+        await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
+        await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已处理。" });
+        await (await agent.PostAsJsonAsync($"/api/tickets/{id}/rehandle", new { reason = "再办" })).ProblemAsync(HttpStatusCode.Conflict);
+        await agent.PostOkAsync($"/api/tickets/{id}/callback", new { reached = true, solved = true, satisfaction = 5 });
+        await (await agent.PostAsJsonAsync($"/api/tickets/{id}/rehandle", new { reason = "再办" })).ProblemAsync(HttpStatusCode.UnprocessableEntity);
     }
 
     [Fact]

@@ -194,7 +194,7 @@ public sealed class Ticket
         {
             return new RuleViolated("该工单已由热线中心指定承办，不能再退单，请按时办理。");
         }
-        if (ReturnDueAt is { } due && now > due)
+        if (ReturnDueAt is { } due && now >= due)
         {
             return new RuleViolated("已超过退单时限，须先行办理；如确属非本单位职责，请联系热线中心。");
         }
