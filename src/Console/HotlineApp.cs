@@ -4,6 +4,7 @@ using Hotline.Host.Http;
 using Hotline.Host.Staff;
 using Hotline.Host.Storage;
 using Hotline.Intake;
+using Hotline.Intake.Storage;
 using Hotline.Routing;
 using Hotline.Routing.Storage;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
@@ -46,7 +47,8 @@ public static class HotlineApp
             sp.GetRequiredService<DatabaseSettings>().Configure(options, HostDbContext.HistoryTable));
         services.AddRouting(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, RoutingDbContext.HistoryTable));
-        services.AddIntake(configuration);
+        services.AddIntake(configuration, (sp, options) =>
+            sp.GetRequiredService<DatabaseSettings>().Configure(options, IntakeDbContext.HistoryTable));
 
         AddStaffSignIn(services);
         services.AddAuthorization();

@@ -1,22 +1,39 @@
+using Hotline.Intake.Notifications;
+using Hotline.Intake.Sms;
+using Hotline.Intake.Storage;
+using Hotline.Intake.Twilio;
 using Hotline.Intake.Web;
+using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Intake;
 
 /// <summary>
-/// Intake's public surface: every channel a contact arrives on. Today the web form and app API (<c>/api/citizen</c>) and the
-/// agent's registration of a call (<c>POST /api/tickets</c>); SMS and voice webhooks come with issue 3.
+/// Intake's public surface: every channel a contact arrives on — the web form and app API (<c>/api/citizen</c>), the agent's
+/// registration of a call (<c>POST /api/tickets</c>), Twilio's SMS webhooks — and the texts that go back to citizens.
 /// </summary>
 public static class IntakeModule
 {
-    public static IServiceCollection AddIntake(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers Intake; <paramref name="configureDatabase"/> points its context at the host's database.</summary>
+    public static IServiceCollection AddIntake(this IServiceCollection services, IConfiguration configuration,
+        Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase)
     {
-        _ = configuration;
+        services.AddDbContext<IntakeDbContext>(configureDatabase);
+        services.AddOptions<SmsOptions>().Bind(configuration.GetSection("Hotline:Sms")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), $"{TwilioOptions.SectionName} is invalid or only partly set.").ValidateOnStart();
+        services.AddHttpClient<ITwilioMessaging, TwilioRestClient>(http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.AddScoped<MessageTemplates>();
+        services.AddScoped<InboundSmsHandler>();
+        services.AddSingleton<IOutboxHandler, CitizenNotifier>();
+        services.AddSingleton<IOutboxHandler, OutboundSmsSender>();
         return services;
     }
 
@@ -26,6 +43,10 @@ public static class IntakeModule
         app.MapGroup("/api/tickets").WithTags("工单")
             .RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
             .MapAgentIntake();
+        app.MapSmsWebhooks();
         return app;
     }
+
+    /// <summary>Whether the SMS and voice channels are on; the host says so at start-up.</summary>
+    public static bool TwilioConfigured(IServiceProvider services) => services.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured;
 }

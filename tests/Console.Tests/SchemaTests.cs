@@ -20,6 +20,9 @@ public sealed class SchemaTests : HostTest
     [Fact]
     public async Task MigratedSchema_HasEveryColumnOfTheIdentityModel() => await AssertSchemaMatchesAsync<HostDbContext>();
 
+    [Fact]
+    public async Task MigratedSchema_HasEveryColumnOfTheIntakeModel() => await AssertSchemaMatchesAsync<Hotline.Intake.Storage.IntakeDbContext>();
+
     private async Task AssertSchemaMatchesAsync<TContext>() where TContext : DbContext
     {
         using var scope = Host.Services.CreateScope();

@@ -1,5 +1,7 @@
 using Hotline.Host.Seeding;
 using Hotline.Host.Staff;
+using Hotline.Intake;
+using Hotline.Intake.Storage;
 using Hotline.Routing.Storage;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +25,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
         await settings.PrepareAsync(routing, cancellationToken);
         await RoutingDatabase.MigrateAsync(routing, scope.ServiceProvider.GetRequiredService<IClock>(), cancellationToken);
         await scope.ServiceProvider.GetRequiredService<HostDbContext>().Database.MigrateAsync(cancellationToken);
+        await IntakeDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<IntakeDbContext>(), cancellationToken);
         if (configuration.GetValue("Hotline:Demo:Seed", true))
         {
             await DemoCity.SeedReferenceDataAsync(routing, cancellationToken);
@@ -38,6 +41,10 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
         if (calendar.CoverageOn(today).Warning is { } warning)
         {
             logger.LogWarning("Working-day calendar: {Warning}", warning);
+        }
+        if (!IntakeModule.TwilioConfigured(services))
+        {
+            logger.LogWarning("SMS and voice channels are off: Hotline:Twilio is not configured (see README). Web, app and agent intake work.");
         }
         Ready = true;
         logger.LogInformation("Database ready ({Provider}, data in {DataDirectory})", settings.Provider, settings.DataDirectory);

@@ -16,6 +16,7 @@ public sealed class MessageTemplates(IntakeDbContext db)
         ["sms.empty"] = "【12345】未收到诉求内容，请用文字描述您的问题后再次发送。",
         ["sms.opt-out"] = "【12345】您已退订 12345 热线短信通知。回复“订阅”可恢复接收。",
         ["sms.opt-in"] = "【12345】您已恢复接收 12345 热线短信通知。",
+        ["sms.already-rated"] = "【12345】您已评价过该工单，每件诉求只能评价一次。如有新的问题，请直接描述。",
         ["sms.rating-thanks"] = "【12345】感谢您对工单 {trackingCode} 的评价。",
         ["sms.receipt"] = "【12345】您反映的问题已受理，查询码 {trackingCode}。可凭查询码和本手机号查询办理进度。",
         ["sms.replied"] = "【12345】您的工单 {trackingCode} 已答复，详情请查看：{link}",

@@ -97,6 +97,11 @@ public sealed class InboundSmsHandler(
                 return new InboundOutcome(InboundKind.Rating, rated.Id.Value, await Render("sms.rating-thanks", rated.TrackingCode, ct), false);
             }
         }
+        if (body.Length == 1 && body[0] is >= '1' and <= '5' && await RecentlyAnsweredAsync(phone, now, ct))
+        {
+            // 一事一评: the answered ticket was rated already; a lone digit is not a new matter.
+            return new InboundOutcome(InboundKind.Rating, null, await Render("sms.already-rated", null, ct), false);
+        }
         if (body.Length == 0 && text.MediaCount == 0)
         {
             return new InboundOutcome(InboundKind.Empty, null, await Render("sms.empty", null, ct), false);
@@ -163,6 +168,12 @@ public sealed class InboundSmsHandler(
             }
         }
         return null;
+    }
+
+    private async Task<bool> RecentlyAnsweredAsync(string phone, Instant now, CancellationToken ct)
+    {
+        var since = now.Minus(Duration.FromDays(options.Value.RatingWindowDays));
+        return await routing.Tickets.AnyAsync(t => t.CitizenPhone == phone && t.RepliedAt >= since, ct);
     }
 
     private async Task TouchCitizenAsync(string phone, Instant now, InboundKind kind, CancellationToken ct)

@@ -33,9 +33,9 @@ public sealed class TestHost : IAsyncDisposable
     public IServiceProvider Services => _factory.Services;
 
     public static Task<TestHost> StartAsync(TestDatabase database, TestClock? clock = null, bool deliverOutbox = true,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var factory = new Factory(database, clock ?? new TestClock(TestClock.Shanghai(2026, 11, 23)), deliverOutbox, services);
+        var factory = new Factory(database, clock ?? new TestClock(TestClock.Shanghai(2026, 11, 23)), deliverOutbox, services, settings);
         factory.UseKestrel();
         factory.StartServer();
         var address = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -69,8 +69,8 @@ public sealed class TestHost : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private sealed class Factory(TestDatabase database, TestClock clock, bool deliverOutbox, Action<IServiceCollection>? services)
-        : WebApplicationFactory<Program>
+    private sealed class Factory(TestDatabase database, TestClock clock, bool deliverOutbox, Action<IServiceCollection>? services,
+        IReadOnlyDictionary<string, string>? settings) : WebApplicationFactory<Program>
     {
         public TestClock Clock { get; } = clock;
 
@@ -85,6 +85,10 @@ public sealed class TestHost : IAsyncDisposable
             builder.UseSetting("Hotline:Outbox:PollIntervalMilliseconds", "50");
             // Tests run the overdue check themselves, at the instants they choose.
             builder.UseSetting("Hotline:Overdue:Enabled", "false");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
             builder.ConfigureTestServices(s =>
             {
                 s.AddSingleton<IClock>(Clock);

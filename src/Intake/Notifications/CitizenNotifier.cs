@@ -1,0 +1,79 @@
+using Hotline.Intake.Citizens;
+using Hotline.Intake.Sms;
+using Hotline.Intake.Storage;
+using Hotline.Intake.Twilio;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Hotline.Intake.Notifications;
+
+/// <summary>
+/// Tells citizens by SMS what happened to their ticket: a receipt with the tracking code for a call an agent registered, and a
+/// notice when the ticket is answered. Each text is written with its own outbox message in one transaction, keyed by the
+/// timeline entry that caused it, so a redelivered event never texts twice.
+/// </summary>
+public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<TwilioOptions> twilio, IClock clock) : IOutboxHandler
+{
+    public string Name => "citizen-notifier";
+    public string Topic => TicketEvent.Topic;
+
+    public async Task HandleAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var change = OutboxWriter.Read<TicketEvent>(message);
+        var (purpose, template) = change.Kind switch
+        {
+            // Web and app submitters see the tracking code on screen; texters got it in the TwiML reply.
+            nameof(TimelineEventKind.Registered) when change.Channel == nameof(Channel.Phone) => (OutboundPurpose.Receipt, "sms.receipt"),
+            nameof(TimelineEventKind.Replied) or nameof(TimelineEventKind.DirectlyAnswered) => (OutboundPurpose.Replied, "sms.replied"),
+            _ => ((OutboundPurpose?)null, ""),
+        };
+        if (purpose is null)
+        {
+            return;
+        }
+        using var scope = scopes.CreateScope();
+        var routing = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var intake = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
+        if (await intake.OutboundSms.AnyAsync(m => m.CauseId == change.EntryId && m.Purpose == purpose, ct))
+        {
+            return;
+        }
+        var ticketId = new TicketId(change.TicketId);
+        var phone = await routing.Tickets.AsNoTracking().Where(t => t.Id == ticketId).Select(t => t.CitizenPhone).SingleAsync(ct);
+        if (!Citizen.CanReceiveSms(phone))
+        {
+            return;
+        }
+        var link = string.IsNullOrWhiteSpace(twilio.Value.PublicBaseUrl)
+            ? change.TrackingCode
+            : $"{twilio.Value.PublicBaseUrl.TrimEnd('/')}/track/{change.TrackingCode}";
+        var body = await scope.ServiceProvider.GetRequiredService<MessageTemplates>().RenderAsync(template,
+            new Dictionary<string, string> { ["trackingCode"] = change.TrackingCode, ["link"] = link }, ct);
+        var now = clock.GetCurrentInstant();
+        await SharedTransaction.RunAsync(routing, intake, async () =>
+        {
+            var sms = new OutboundSms
+            {
+                Purpose = purpose.Value,
+                CauseId = change.EntryId,
+                TicketId = change.TicketId,
+                To = phone,
+                Body = body,
+                CreatedAt = now,
+                Status = OutboundStatus.Queued,
+                UpdatedAt = now,
+            };
+            intake.OutboundSms.Add(sms);
+            await intake.SaveChangesAsync(ct);
+            OutboxWriter.Enqueue(routing, SendSms.Topic, new SendSms(sms.Id), now);
+            await routing.SaveChangesAsync(ct);
+            return 0;
+        }, ct);
+        scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
+    }
+}

@@ -1,0 +1,88 @@
+using Hotline.Intake.Citizens;
+using Hotline.Intake.Storage;
+using Hotline.Intake.Twilio;
+using Hotline.Routing.Outbox;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Hotline.Intake.Sms;
+
+/// <summary>The outbox payload asking for one <see cref="OutboundSms"/> to be sent.</summary>
+public sealed record SendSms(Guid SmsId)
+{
+    public const string Topic = "sms.send";
+}
+
+/// <summary>
+/// Sends queued texts through Twilio, from the outbox. Idempotent: a text already handed over is never handed over again, and a
+/// text marked <see cref="OutboundStatus.Sending"/> before the call is visible after a crash. Retryable failures (429, 5xx,
+/// timeouts) are thrown back to the outbox, which retries with backoff; permanent ones are recorded as failed.
+/// </summary>
+public sealed class OutboundSmsSender(IServiceScopeFactory scopes, IOptions<TwilioOptions> twilio, IClock clock) : IOutboxHandler
+{
+    public string Name => "sms-sender";
+    public string Topic => SendSms.Topic;
+
+    public async Task HandleAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var request = OutboxWriter.Read<SendSms>(message);
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
+        var sms = await db.OutboundSms.SingleOrDefaultAsync(m => m.Id == request.SmsId, ct);
+        if (sms is null || sms.Status is not (OutboundStatus.Queued or OutboundStatus.Sending))
+        {
+            return; // already sent, failed for good, or skipped
+        }
+        var citizen = await db.Citizens.AsNoTracking().SingleOrDefaultAsync(c => c.Phone == sms.To, ct);
+        var skip = !twilio.Value.IsConfigured ? "短信渠道未配置（Hotline:Twilio）。"
+            : !Citizen.CanReceiveSms(sms.To) ? "该号码不能接收短信。"
+            : citizen?.SmsOptedOut == true ? "市民已退订短信。"
+            : null;
+        if (skip is not null)
+        {
+            sms.Status = OutboundStatus.Skipped;
+            sms.LastError = skip;
+            sms.UpdatedAt = clock.GetCurrentInstant();
+            await db.SaveChangesAsync(ct);
+            return;
+        }
+        // Committed before the call: after a crash the text shows as "sending", never silently as "queued".
+        sms.Status = OutboundStatus.Sending;
+        sms.Attempts++;
+        sms.UpdatedAt = clock.GetCurrentInstant();
+        await db.SaveChangesAsync(ct);
+
+        var messaging = scope.ServiceProvider.GetRequiredService<ITwilioMessaging>();
+        var result = await messaging.SendSmsAsync(new OutgoingSms(sms.To, sms.Body)
+        {
+            StatusCallback = string.IsNullOrWhiteSpace(twilio.Value.PublicBaseUrl) ? null : twilio.Value.WebhookUrl(SmsWebhooks.StatusPath),
+        }, ct);
+        sms.UpdatedAt = clock.GetCurrentInstant();
+        switch (result.Outcome)
+        {
+            case SmsSendOutcome.Accepted:
+                sms.Status = OutboundStatus.Accepted;
+                sms.ProviderSid = result.Sid;
+                sms.LastError = null;
+                await db.SaveChangesAsync(ct);
+                return;
+            case SmsSendOutcome.Permanent:
+                sms.Status = OutboundStatus.Failed;
+                sms.LastError = Truncate(result.Detail);
+                await db.SaveChangesAsync(ct);
+                return;
+            case SmsSendOutcome.Retryable:
+                sms.Status = OutboundStatus.Queued;
+                sms.LastError = Truncate(result.Detail);
+                await db.SaveChangesAsync(ct);
+                throw new SmsRetryException(result.Detail);
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 2_000 ? text : text[..2_000];
+}
+
+/// <summary>Twilio asked us to try later; the outbox backs off and retries.</summary>
+public sealed class SmsRetryException(string detail) : Exception($"SMS not accepted yet, will retry: {detail}");
