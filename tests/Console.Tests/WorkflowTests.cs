@@ -160,12 +160,7 @@ public sealed class WorkflowTests : HostTest
     [Fact]
     public async Task UnsolvedAtCallback_IsRehandled_WithFreshDeadlines()
     {
-        var (id, _) = await SubmitAsync();
-        var agent = await Host.SignInAsync("agent");
-        var housing = await Host.SignInAsync("housing");
-        await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
-        await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
-        await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已处理。" });
+        var (id, agent, housing) = await RepliedTicketAsync();
         Host.Clock.Set(TestClock.Shanghai(2026, 10, 12, 9));
         await agent.PostOkAsync($"/api/tickets/{id}/callback", new { reached = true, solved = false, satisfaction = 2 });
         var rehandled = await agent.PostOkAsync($"/api/tickets/{id}/rehandle", new { reason = "市民反映路面仍未修复" });
@@ -181,12 +176,7 @@ public sealed class WorkflowTests : HostTest
     [Fact]
     public async Task SolvedAndSatisfiedCallback_CannotBeRehandled()
     {
-        var (id, _) = await SubmitAsync();
-        var agent = await Host.SignInAsync("agent");
-        var housing = await Host.SignInAsync("housing");
-        await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
-        await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
-        await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已处理。" });
+        var (id, agent, housing) = await RepliedTicketAsync();
         await (await agent.PostAsJsonAsync($"/api/tickets/{id}/rehandle", new { reason = "再办" })).ProblemAsync(HttpStatusCode.Conflict);
         await agent.PostOkAsync($"/api/tickets/{id}/callback", new { reached = true, solved = true, satisfaction = 5 });
         await (await agent.PostAsJsonAsync($"/api/tickets/{id}/rehandle", new { reason = "再办" })).ProblemAsync(HttpStatusCode.UnprocessableEntity);

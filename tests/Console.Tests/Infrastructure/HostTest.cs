@@ -35,6 +35,18 @@ public abstract class HostTest : IAsyncLifetime
         return (receipt.Str("id"), receipt.Str("trackingCode"));
     }
 
+    /// <summary>A submitted ticket taken through dispatch, sign and reply by the housing department.</summary>
+    protected async Task<(string Id, HttpClient Agent, HttpClient Housing)> RepliedTicketAsync()
+    {
+        var (id, _) = await SubmitAsync();
+        var agent = await Host.SignInAsync("agent");
+        var housing = await Host.SignInAsync("housing");
+        await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
+        await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
+        await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已处理。" });
+        return (id, agent, housing);
+    }
+
     protected async Task<JsonNode[]> TimelineAsync(HttpClient client, string id) =>
         [.. (await client.GetOkAsync($"/api/tickets/{id}/timeline")).AsArray().Select(n => n!)];
 
