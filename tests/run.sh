@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Hotline test: the module tests once, and the host integration tests twice, on SQLite and on PostgreSQL.
-# Installs what is missing (Debian's PostgreSQL), idempotently, and starts a private PostgreSQL on loopback for the run.
+# Installs what is missing (Debian's PostgreSQL and python3-aiosmtpd), idempotently, and starts a private PostgreSQL on loopback for the run.
 # Ends with one line of totals: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 # --- what the tests need -------------------------------------------------------------------------------------------------
 missing=()
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+/usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 || missing+=(python3-aiosmtpd)   # the SMTP server the e-mail tests talk to
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing: ${missing[*]}"
   as_root apt-get update -qq

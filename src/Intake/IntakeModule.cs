@@ -1,3 +1,4 @@
+using Hotline.Intake.Email;
 using Hotline.Intake.Notifications;
 using Hotline.Intake.Sms;
 using Hotline.Intake.Storage;
@@ -34,6 +35,13 @@ public static class IntakeModule
         services.AddScoped<InboundSmsHandler>();
         services.AddSingleton<IOutboxHandler, CitizenNotifier>();
         services.AddSingleton<IOutboxHandler, OutboundSmsSender>();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Hotline:Smtp")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IMailSender, SmtpMailSender>();
+        services.AddScoped<EmailComposer>();
+        services.AddSingleton<IOutboxHandler, DepartmentMailer>();
+        services.AddSingleton<IOutboxHandler, EmailSender>();
+        services.AddSingleton<DeadlineReminder>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeadlineReminder>());
         return services;
     }
 
@@ -49,4 +57,7 @@ public static class IntakeModule
 
     /// <summary>Whether the SMS and voice channels are on; the host says so at start-up.</summary>
     public static bool TwilioConfigured(IServiceProvider services) => services.GetRequiredService<IOptions<TwilioOptions>>().Value.IsConfigured;
+
+    /// <summary>Whether departments can be e-mailed; the host says so at start-up.</summary>
+    public static bool SmtpConfigured(IServiceProvider services) => services.GetRequiredService<IOptions<SmtpOptions>>().Value.IsConfigured;
 }

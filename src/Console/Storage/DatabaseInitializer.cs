@@ -46,6 +46,10 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
         {
             logger.LogWarning("SMS and voice channels are off: Hotline:Twilio is not configured (see README). Web, app and agent intake work.");
         }
+        if (!IntakeModule.SmtpConfigured(services))
+        {
+            logger.LogWarning("E-mail to departments is off: Hotline:Smtp is not configured (see README).");
+        }
         Ready = true;
         logger.LogInformation("Database ready ({Provider}, data in {DataDirectory})", settings.Provider, settings.DataDirectory);
     }

@@ -1,4 +1,5 @@
 using Hotline.Intake.Citizens;
+using Hotline.Intake.Email;
 using Hotline.Intake.Sms;
 using Hotline.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -19,6 +20,7 @@ public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) :
     public DbSet<InboundSms> InboundSms => Set<InboundSms>();
     public DbSet<OutboundSms> OutboundSms => Set<OutboundSms>();
     public DbSet<MessageTemplate> Templates => Set<MessageTemplate>();
+    public DbSet<OutboundEmail> OutboundEmail => Set<OutboundEmail>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -56,6 +58,19 @@ public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) :
             m.HasIndex(x => new { x.CauseId, x.Purpose }).IsUnique();
             m.HasIndex(x => x.ProviderSid).IsUnique();
             m.HasIndex(x => x.TicketId);
+        });
+        modelBuilder.Entity<OutboundEmail>(e =>
+        {
+            e.ToTable("OutboundEmail");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.CauseKey).HasMaxLength(200);
+            e.HasIndex(x => x.CauseKey).IsUnique();
+            e.Property(x => x.DepartmentId).HasMaxLength(64);
+            e.Property(x => x.To).HasMaxLength(200);
+            e.Property(x => x.Subject).HasMaxLength(500);
+            e.Property(x => x.Body).HasMaxLength(10_000);
+            e.Property(x => x.LastError).HasMaxLength(2_000);
+            e.HasIndex(x => x.TicketId);
         });
         modelBuilder.Entity<MessageTemplate>(t =>
         {
