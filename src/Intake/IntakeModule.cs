@@ -3,6 +3,7 @@ using Hotline.Intake.Notifications;
 using Hotline.Intake.Sms;
 using Hotline.Intake.Storage;
 using Hotline.Intake.Twilio;
+using Hotline.Intake.Voice;
 using Hotline.Intake.Web;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
@@ -33,6 +34,7 @@ public static class IntakeModule
         services.AddHttpClient<ITwilioMessaging, TwilioRestClient>(http => http.Timeout = TimeSpan.FromSeconds(15));
         services.AddScoped<MessageTemplates>();
         services.AddScoped<InboundSmsHandler>();
+        services.AddScoped<CallDesk>();
         services.AddSingleton<IOutboxHandler, CitizenNotifier>();
         services.AddSingleton<IOutboxHandler, OutboundSmsSender>();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Hotline:Smtp")).ValidateDataAnnotations().ValidateOnStart();
@@ -51,7 +53,10 @@ public static class IntakeModule
         app.MapGroup("/api/tickets").WithTags("工单")
             .RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
             .MapAgentIntake();
+        app.MapGroup("/api").WithTags("来电").RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
+            .MapCalls();
         app.MapSmsWebhooks();
+        app.MapVoiceWebhooks();
         return app;
     }
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Hotline.Intake.Citizens;
 using Hotline.Intake.Storage;
 using Hotline.Intake.Twilio;
 using Hotline.Routing;
@@ -18,7 +17,7 @@ namespace Hotline.Intake.Sms;
 /// Twilio's SMS webhooks: inbound texts and delivery status. Every request must carry a valid <c>X-Twilio-Signature</c> for the
 /// exact public URL Twilio called; a forged, replayed-to-another-URL or unsigned request gets 403 and writes nothing.
 /// </summary>
-public static partial class SmsWebhooks
+public static class SmsWebhooks
 {
     public const string InboundPath = "/webhooks/twilio/sms";
     public const string StatusPath = "/webhooks/twilio/sms/status";
@@ -35,7 +34,7 @@ public static partial class SmsWebhooks
         HttpRequest request, InboundSmsHandler handler, IntakeDbContext intake, IOptions<TwilioOptions> twilio,
         ILogger<InboundSmsHandler> logger, CancellationToken ct)
     {
-        if (await RejectAsync(request, twilio.Value, logger, ct) is { } refused)
+        if (await TwilioWebhookGuard.RejectAsync(request, twilio.Value, logger, ct) is { } refused)
         {
             return refused;
         }
@@ -76,7 +75,7 @@ public static partial class SmsWebhooks
         HttpRequest request, IntakeDbContext intake, IOptions<TwilioOptions> twilio, IClock clock, ILogger<InboundSmsHandler> logger,
         CancellationToken ct)
     {
-        if (await RejectAsync(request, twilio.Value, logger, ct) is { } refused)
+        if (await TwilioWebhookGuard.RejectAsync(request, twilio.Value, logger, ct) is { } refused)
         {
             return refused;
         }
@@ -106,29 +105,4 @@ public static partial class SmsWebhooks
         return TypedResults.Ok();
     }
 
-    /// <summary>Refuses a webhook when SMS is off, or when its signature does not match the public URL it was sent to.</summary>
-    private static async Task<ProblemHttpResult?> RejectAsync(HttpRequest request, TwilioOptions twilio, ILogger logger, CancellationToken ct)
-    {
-        if (!twilio.IsConfigured || string.IsNullOrWhiteSpace(twilio.PublicBaseUrl))
-        {
-            return new Hotline.Routing.NotFound("短信与语音渠道未启用（未配置 Hotline:Twilio）。").ToProblem();
-        }
-        if (!request.HasFormContentType)
-        {
-            LogForged(logger, request.Path, "not a form post");
-            return new NotPermitted("请求签名无效。").ToProblem();
-        }
-        var form = await request.ReadFormAsync(ct);
-        var url = twilio.WebhookUrl(request.PathBase.Add(request.Path).ToUriComponent() + request.QueryString);
-        if (!TwilioSignature.IsValid(twilio.AuthToken!, url, form, request.Headers[TwilioSignature.HeaderName]))
-        {
-            LogForged(logger, request.Path, form.TryGetValue("From", out var from) && PhoneNumber.TryNormalize(from, out var phone)
-                ? Routing.Tickets.PersonalDataMask.Phone(phone) : "unknown sender");
-            return new NotPermitted("请求签名无效。").ToProblem();
-        }
-        return null;
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a Twilio webhook to {Path} with a missing or invalid signature ({Detail})")]
-    private static partial void LogForged(ILogger logger, PathString path, string detail);
 }

@@ -1,6 +1,7 @@
 using Hotline.Intake.Citizens;
 using Hotline.Intake.Email;
 using Hotline.Intake.Sms;
+using Hotline.Intake.Voice;
 using Hotline.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -21,6 +22,7 @@ public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) :
     public DbSet<OutboundSms> OutboundSms => Set<OutboundSms>();
     public DbSet<MessageTemplate> Templates => Set<MessageTemplate>();
     public DbSet<OutboundEmail> OutboundEmail => Set<OutboundEmail>();
+    public DbSet<Call> Calls => Set<Call>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -71,6 +73,19 @@ public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) :
             e.Property(x => x.Body).HasMaxLength(10_000);
             e.Property(x => x.LastError).HasMaxLength(2_000);
             e.HasIndex(x => x.TicketId);
+        });
+        modelBuilder.Entity<Call>(c =>
+        {
+            c.ToTable("Calls");
+            c.HasKey(x => x.CallSid);
+            c.Property(x => x.CallSid).HasMaxLength(64);
+            c.Property(x => x.From).HasMaxLength(32);
+            c.Property(x => x.To).HasMaxLength(32);
+            c.Property(x => x.Transcript).HasMaxLength(4_000);
+            c.Property(x => x.RecordingUrl).HasMaxLength(500);
+            c.Property(x => x.CalledBackBy).HasMaxLength(100);
+            c.HasIndex(x => new { x.Outcome, x.StartedAt });
+            c.HasIndex(x => x.From);
         });
         modelBuilder.Entity<MessageTemplate>(t =>
         {

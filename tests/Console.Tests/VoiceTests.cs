@@ -1,0 +1,189 @@
+using System.Net;
+using System.Xml.Linq;
+using Hotline.Console.Tests.Infrastructure;
+using Hotline.Intake.Voice;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Tickets;
+using Microsoft.EntityFrameworkCore;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>The voice channel: real-format Twilio voice webhooks against the running host, and the TwiML it answers.</summary>
+public sealed class VoiceTests : TwilioHostTest
+{
+    private const string CallSid = "CA00000000000000000000000000000001";
+
+    private static Dictionary<string, string> VoiceFields(string callSid = CallSid, string from = "+8613812345678", params (string Key, string Value)[] extra)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["CallSid"] = callSid,
+            ["AccountSid"] = AccountSid,
+            ["From"] = from,
+            ["To"] = "+8612345000000",
+            ["CallStatus"] = "in-progress",
+            ["Direction"] = "inbound",
+            ["ApiVersion"] = "2010-04-01",
+        };
+        foreach (var (key, value) in extra)
+        {
+            fields[key] = value;
+        }
+        return fields;
+    }
+
+    private async Task<XElement> TwiMLAsync(string path, Dictionary<string, string> fields)
+    {
+        var response = await PostWebhookAsync(path, fields);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/xml", response.Content.Headers.ContentType?.MediaType);
+        return XDocument.Parse(await response.Content.ReadAsStringAsync()).Root!;
+    }
+
+    [Fact]
+    public async Task IncomingCall_GreetsInMandarin_AndGathersSpeech_AndAnnouncesTheCallerHistory()
+    {
+        var agent = await Host.SignInAsync("agent");
+        await agent.PostOkAsync("/api/tickets", new { content = "上次反映的路灯问题", phone = "13812345678" });
+
+        var twiml = await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields());
+        var say = twiml.Element("Say")!;
+        Assert.Equal("cmn-CN", say.Attribute("language")?.Value);
+        Assert.Equal("Polly.Zhiyu", say.Attribute("voice")?.Value);
+        Assert.Contains("12345", say.Value);
+        var gather = twiml.Element("Gather")!;
+        Assert.Equal("cmn-Hans-CN", gather.Attribute("language")?.Value);
+        Assert.Contains("speech", gather.Attribute("input")!.Value);
+        Assert.Equal(PublicBase + VoiceWebhooks.RequestPath, gather.Attribute("action")?.Value);
+        Assert.Equal(PublicBase + VoiceWebhooks.VoicemailPath, twiml.Element("Redirect")!.Value);
+
+        var ringing = await WithDbAsync((routing, _) => routing.Outbox.SingleAsync(m => m.Topic == CallRinging.Topic));
+        var pop = OutboxWriter.Read<CallRinging>(ringing);
+        Assert.Equal("138****5678", pop.MaskedPhone);
+        Assert.Equal("上次反映的路灯问题", Assert.Single(pop.History).Title);
+
+        // Twilio retrying the same webhook does not ring twice.
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields());
+        Assert.Equal(1, await WithDbAsync((routing, _) => routing.Outbox.CountAsync(m => m.Topic == CallRinging.Topic)));
+    }
+
+    [Fact]
+    public async Task SpokenRequest_IsReadBack_AndConfirmedIntoAPhoneTicket()
+    {
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields());
+        var readBack = await TwiMLAsync(VoiceWebhooks.RequestPath,
+            VoiceFields(extra: [("SpeechResult", "幸福里小区门口的下水道堵了"), ("Confidence", "0.87")]));
+        Assert.Contains("幸福里小区门口的下水道堵了", readBack.Element("Say")!.Value);
+        Assert.Equal("1", readBack.Element("Gather")!.Attribute("numDigits")?.Value);
+
+        var confirmed = await TwiMLAsync(VoiceWebhooks.ConfirmPath, VoiceFields(extra: [("Digits", "1")]));
+        Assert.NotNull(confirmed.Element("Hangup"));
+        var ticket = await WithDbAsync((routing, _) => routing.Tickets.SingleAsync());
+        Assert.Equal(Channel.Phone, ticket.Channel);
+        Assert.Equal("幸福里小区门口的下水道堵了", ticket.Content);
+        Assert.Equal("+8613812345678", ticket.CitizenPhone);
+        Assert.Contains(string.Join(' ', ticket.TrackingCode.ToCharArray()), confirmed.Element("Say")!.Value);
+
+        // A retried confirmation finds the same ticket.
+        await TwiMLAsync(VoiceWebhooks.ConfirmPath, VoiceFields(extra: [("Digits", "1")]));
+        Assert.Equal(1, await WithDbAsync((routing, _) => routing.Tickets.CountAsync()));
+
+        var agent = await Host.SignInAsync("agent");
+        var calls = await agent.GetOkAsync($"/api/tickets/{ticket.Id}/calls");
+        Assert.Equal(0.87, calls[0]!["confidence"]!.GetValue<double>());
+        Assert.Equal("幸福里小区门口的下水道堵了", calls[0]!.Str("transcript"));
+    }
+
+    [Fact]
+    public async Task NoSpeech_FallsBackToVoicemail_WithTranscription_AndNothingIsLost()
+    {
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields());
+        var empty = await TwiMLAsync(VoiceWebhooks.RequestPath, VoiceFields(extra: [("SpeechResult", "")]));
+        Assert.Equal(PublicBase + VoiceWebhooks.VoicemailPath, empty.Element("Redirect")!.Value);
+
+        var voicemail = await TwiMLAsync(VoiceWebhooks.VoicemailPath, VoiceFields());
+        var record = voicemail.Element("Record")!;
+        Assert.Equal("true", record.Attribute("transcribe")?.Value);
+        Assert.Equal(PublicBase + VoiceWebhooks.TranscriptionPath, record.Attribute("transcribeCallback")?.Value);
+        Assert.Equal(PublicBase + VoiceWebhooks.RecordedPath, record.Attribute("action")?.Value);
+
+        const string recording = "https://api.twilio.com/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Recordings/RE00000000000000000000000000000001";
+        await TwiMLAsync(VoiceWebhooks.RecordedPath, VoiceFields(extra: [("RecordingUrl", recording), ("RecordingDuration", "23"), ("Digits", "#")]));
+        var ticket = await WithDbAsync((routing, _) => routing.Tickets.SingleAsync());
+        Assert.Contains(recording, ticket.Content);
+
+        var transcription = VoiceFields(extra: [("TranscriptionSid", "TR00000000000000000000000000000001"), ("TranscriptionText", "我家楼上天天漏水"),
+            ("TranscriptionStatus", "completed"), ("RecordingUrl", recording)]);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(VoiceWebhooks.TranscriptionPath, transcription)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostWebhookAsync(VoiceWebhooks.TranscriptionPath, transcription)).StatusCode);
+        var followUps = await WithDbAsync((routing, _) => routing.Timeline.Where(e => e.Kind == TimelineEventKind.FollowUp).ToListAsync());
+        Assert.Equal("语音留言转写：我家楼上天天漏水", Assert.Single(followUps).PublicText);
+    }
+
+    [Fact]
+    public async Task CallEndingBeforeATicket_IsOnTheCallbackList_UntilCalledBack()
+    {
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields("CA00000000000000000000000000000009", "+8613900001111"));
+        await PostWebhookAsync(VoiceWebhooks.StatusPath, VoiceFields("CA00000000000000000000000000000009", "+8613900001111", ("CallStatus", "completed")));
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields());
+        await TwiMLAsync(VoiceWebhooks.RequestPath, VoiceFields(extra: [("SpeechResult", "咨询社保"), ("Confidence", "0.9")]));
+        await TwiMLAsync(VoiceWebhooks.ConfirmPath, VoiceFields(extra: [("Digits", "1")]));
+        await PostWebhookAsync(VoiceWebhooks.StatusPath, VoiceFields(extra: [("CallStatus", "completed")]));
+
+        var agent = await Host.SignInAsync("agent");
+        var missed = await agent.GetOkAsync("/api/calls/missed");
+        var only = Assert.Single(missed.AsArray());
+        Assert.Equal("+8613900001111", only!.Str("phone"));
+        var housing = await Host.SignInAsync("housing");
+        await (await housing.GetAsync("/api/calls/missed")).ProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsync("/api/calls/CA00000000000000000000000000000009/called-back", null)).StatusCode);
+        Assert.Empty((await agent.GetOkAsync("/api/calls/missed")).AsArray());
+    }
+
+    [Fact]
+    public async Task KeypadRatingAtTheEndOfACallback_IsRecordedOnce_ForTheTicketsCitizenOnly()
+    {
+        var agent = await Host.SignInAsync("agent");
+        var housing = await Host.SignInAsync("housing");
+        var created = await agent.PostOkAsync("/api/tickets", new { content = "路面积水", phone = "13812345678" });
+        var id = created.Str("id");
+        await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
+        await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
+        await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已疏通。" });
+        var code = created.Str("trackingCode");
+
+        // The centre's callback call: the citizen is the called party (To).
+        var callback = new Dictionary<string, string>
+        {
+            ["CallSid"] = "CA00000000000000000000000000000077",
+            ["AccountSid"] = AccountSid,
+            ["From"] = "+8612345000000",
+            ["To"] = "+8613812345678",
+            ["Direction"] = "outbound-api",
+        };
+        var prompt = await TwiMLAsync($"{VoiceWebhooks.RatingPath}?ticket={code}", callback);
+        Assert.Equal("1", prompt.Element("Gather")!.Attribute("numDigits")?.Value);
+
+        var wrong = await TwiMLAsync($"{VoiceWebhooks.RatingResultPath}?ticket={code}", new Dictionary<string, string>(callback) { ["Digits"] = "9" });
+        Assert.NotNull(wrong.Element("Redirect"));
+        var stranger = new Dictionary<string, string>(callback) { ["To"] = "+8613900009999", ["Digits"] = "1" };
+        Assert.Contains("未能记录", (await TwiMLAsync($"{VoiceWebhooks.RatingResultPath}?ticket={code}", stranger)).Element("Say")!.Value);
+        var rated = await TwiMLAsync($"{VoiceWebhooks.RatingResultPath}?ticket={code}", new Dictionary<string, string>(callback) { ["Digits"] = "4" });
+        Assert.Contains("感谢您的评价", rated.Element("Say")!.Value);
+        await TwiMLAsync($"{VoiceWebhooks.RatingResultPath}?ticket={code}", new Dictionary<string, string>(callback) { ["Digits"] = "1" });
+
+        var ratings = await WithDbAsync((routing, _) => routing.Timeline.Where(e => e.Kind == TimelineEventKind.RatingReceived).ToListAsync());
+        Assert.Contains("\"level\":4", Assert.Single(ratings).Data);
+    }
+
+    [Fact]
+    public async Task ForgedVoiceWebhook_Is403()
+    {
+        var fields = VoiceFields();
+        var request = new HttpRequestMessage(HttpMethod.Post, VoiceWebhooks.IncomingPath) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.Add("X-Twilio-Signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
+        await (await Host.Anonymous().SendAsync(request)).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(0, await WithDbAsync((_, intake) => intake.Calls.CountAsync()));
+    }
+}
