@@ -17,7 +17,9 @@ public abstract class HostTest : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        Host = await TestHost.StartAsync(Database, StartClock);
+        // Outbox delivery stays off: what these tests check is the request's own transaction, and background handlers writing
+        // their own rows would race with "nothing was written" assertions. Delivery has its own tests (Outbox, Sms, Email).
+        Host = await TestHost.StartAsync(Database, StartClock, deliverOutbox: false);
     }
 
     public async ValueTask DisposeAsync()
