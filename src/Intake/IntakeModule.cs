@@ -1,3 +1,4 @@
+using Hotline.Intake.Citizens;
 using Hotline.Intake.Email;
 using Hotline.Intake.Notifications;
 using Hotline.Intake.Sms;
@@ -36,6 +37,7 @@ public static class IntakeModule
         services.AddScoped<InboundSmsHandler>();
         services.AddScoped<CallDesk>();
         services.AddSingleton<IOutboxHandler, CitizenNotifier>();
+        services.AddSingleton<IOutboxHandler, CitizenDirectory>();
         services.AddSingleton<IOutboxHandler, OutboundSmsSender>();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Hotline:Smtp")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IMailSender, SmtpMailSender>();
@@ -54,7 +56,8 @@ public static class IntakeModule
             .RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
             .MapAgentIntake();
         app.MapGroup("/api").WithTags("来电").RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
-            .MapCalls();
+            .MapCalls()
+            .MapCitizenHistory();
         app.MapSmsWebhooks();
         app.MapVoiceWebhooks();
         return app;

@@ -203,4 +203,24 @@ public sealed class SmsTests : TwilioHostTest
         Assert.Equal(1, await WithDbAsync((routing, _) => routing.Timeline.CountAsync(e => e.Kind == Routing.Tickets.TimelineEventKind.RatingReceived)));
         Assert.Equal(1, await WithDbAsync((routing, _) => routing.Tickets.CountAsync()));
     }
+
+    [Fact]
+    public async Task OneCitizenRecordPerNumber_AcrossChannels_WithTheirHistory()
+    {
+        await Host.Anonymous().PostOkAsync("/api/citizen/tickets", new { content = "网站反映：路灯不亮", phone = "138-1234-5678" });
+        await PostWebhookAsync(SmsWebhooks.InboundPath, IncomingSms("SM00000000000000000000000000000020", "+8613812345678", "短信反映：井盖松动"));
+        await WaitUntilAsync(async () => await WithDbAsync((_, intake) => intake.Citizens.AnyAsync(c => c.Phone == "+8613812345678")));
+
+        var agent = await Host.SignInAsync("agent");
+        var history = await agent.GetOkAsync("/api/citizens/history?phone=13812345678");
+        Assert.Equal("+8613812345678", history.Str("phone"));
+        Assert.Equal(2, history["ticketCount"]!.GetValue<int>());
+        Assert.Equal(1, await WithDbAsync((_, intake) => intake.Citizens.CountAsync()));
+        Assert.Equal(["Sms", "Web"], history["tickets"]!.AsArray().Select(t => t!.Str("channel")).Order());
+        Assert.Equal(1, await WithDbAsync((routing, _) => routing.PersonalDataAccess.CountAsync(a => a.Purpose == "按号码查询市民历史工单")));
+
+        var housing = await Host.SignInAsync("housing");
+        await (await housing.GetAsync("/api/citizens/history?phone=13812345678")).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await agent.GetAsync("/api/citizens/history?phone=abc")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
 }

@@ -11,6 +11,7 @@ public sealed class Citizen
     public string Phone { get; set; } = "";
     public Instant FirstContactAt { get; set; }
     public Instant LastContactAt { get; set; }
+    /// <summary>Inbound texts and calls from this number (tickets are counted from Routing).</summary>
     public int Contacts { get; set; }
     public bool SmsOptedOut { get; set; }
     public Instant? SmsOptedOutAt { get; set; }
