@@ -14,10 +14,13 @@ public abstract class HostTest : IAsyncLifetime
 
     protected virtual TestClock? StartClock => null;
 
+    /// <summary>Settings for this class's hosts, applied after the test defaults (e.g. low rate limits, small upload limits).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async ValueTask InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
-        Host = await TestHost.StartAsync(Database, StartClock);
+        Host = await TestHost.StartAsync(Database, StartClock, settings: Settings);
     }
 
     public async ValueTask DisposeAsync()
