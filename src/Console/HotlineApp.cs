@@ -4,6 +4,7 @@ using Hotline.Host.Http;
 using Hotline.Host.Staff;
 using Hotline.Host.Storage;
 using Hotline.Intake;
+using Hotline.Intake.Attachments;
 using Hotline.Intake.Storage;
 using Hotline.Routing;
 using Hotline.Routing.Storage;
@@ -18,7 +19,10 @@ namespace Hotline.Host;
 /// <summary>Composes the host: storage, sign-in, the modules, problem details, OpenAPI and health.</summary>
 public static class HotlineApp
 {
-    /// <summary>The largest request body accepted anywhere (JSON API); uploads get their own limit with the attachments feature.</summary>
+    /// <summary>
+    /// The largest request body accepted anywhere (the JSON API). Only the citizen upload endpoint raises it for itself, to
+    /// <c>Hotline:Attachments</c>' files × size + 1 MB.
+    /// </summary>
     public const long MaxRequestBodyBytes = 1024 * 1024;
 
     public const string DefaultUrl = "http://localhost:5080";
@@ -49,6 +53,13 @@ public static class HotlineApp
             sp.GetRequiredService<DatabaseSettings>().Configure(options, RoutingDbContext.HistoryTable));
         services.AddIntake(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, IntakeDbContext.HistoryTable));
+        // Attachments live in the data folder unless set elsewhere (a larger volume); never under a web root.
+        services.AddOptions<AttachmentOptions>().PostConfigure<DatabaseSettings>((options, settings) =>
+            options.Directory = Path.GetFullPath(string.IsNullOrWhiteSpace(options.Directory)
+                ? Path.Combine(settings.DataDirectory, "attachments")
+                : options.Directory));
+        // Modules add their policies (Intake: the citizen endpoints); a policy without its own answer still gets a 429.
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 
         AddStaffSignIn(services);
         services.AddAuthorization();
@@ -69,6 +80,7 @@ public static class HotlineApp
         });
         app.UseStatusCodePages();
         app.Use(SecurityHeaders);
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
 

@@ -1,3 +1,4 @@
+using Hotline.Intake.Attachments;
 using Hotline.Intake.Citizens;
 using Hotline.Intake.Email;
 using Hotline.Intake.Notifications;
@@ -19,8 +20,10 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Intake;
 
 /// <summary>
-/// Intake's public surface: every channel a contact arrives on — the web form and app API (<c>/api/citizen</c>), the agent's
-/// registration of a call (<c>POST /api/tickets</c>), Twilio's SMS webhooks — and the texts that go back to citizens.
+/// Intake's public surface: every channel a contact arrives on — the web form and app API (<c>/api/citizen</c>, with
+/// attachments and rate limits), the agent's registration of a call (<c>POST /api/tickets</c>), Twilio's SMS webhooks — the
+/// texts that go back to citizens, and the staff download of attachments. The host must call <c>UseRateLimiter</c> and set
+/// <see cref="AttachmentOptions.Directory"/> (it owns the data folder).
 /// </summary>
 public static class IntakeModule
 {
@@ -32,6 +35,14 @@ public static class IntakeModule
         services.AddOptions<SmsOptions>().Bind(configuration.GetSection("Hotline:Sms")).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<TwilioOptions>().Bind(configuration.GetSection(TwilioOptions.SectionName))
             .Validate(o => !o.Validate().Any(), $"{TwilioOptions.SectionName} is invalid or only partly set.").ValidateOnStart();
+        services.AddOptions<AttachmentOptions>().Bind(configuration.GetSection(AttachmentOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CitizenRateLimitOptions>().Bind(configuration.GetSection(CitizenRateLimitOptions.SectionName))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<AttachmentStore>();
+        services.AddSingleton<CitizenPhoneLimiter>();
+        services.AddScoped<CitizenSubmissionHandler>();
+        services.AddRateLimiter(o => o.AddPolicy<string, CitizenIpRateLimitPolicy>(CitizenIpRateLimitPolicy.Name));
         services.AddHttpClient<ITwilioMessaging, TwilioRestClient>(http => http.Timeout = TimeSpan.FromSeconds(15));
         services.AddScoped<MessageTemplates>();
         services.AddScoped<InboundSmsHandler>();
@@ -51,10 +62,13 @@ public static class IntakeModule
 
     public static IEndpointRouteBuilder MapIntakeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous().MapCitizenTickets();
+        app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous()
+            .RequireRateLimiting(CitizenIpRateLimitPolicy.Name)
+            .MapCitizenTickets();
         app.MapGroup("/api/tickets").WithTags("工单")
             .RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
-            .MapAgentIntake();
+            .MapAgentIntake()
+            .MapAttachmentDownload();
         app.MapGroup("/api").WithTags("来电").RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
             .MapCalls()
             .MapCitizenHistory();

@@ -36,6 +36,19 @@ public sealed record ConcurrentChange(object CurrentTicket)
 /// <summary>A business rule refuses the request (for example an extension longer than allowed).</summary>
 public sealed record RuleViolated(string Detail) : HotlineError(Detail);
 
+/// <summary>An upload larger than allowed (413): a file over the size limit.</summary>
+public sealed record ContentTooLarge(string Detail) : HotlineError(Detail);
+
+/// <summary>Content of a kind that is not accepted (415): judged by its bytes, never by its name or declared type.</summary>
+public sealed record UnsupportedContent(string Detail) : HotlineError(Detail);
+
+/// <summary>Too many requests from one client or for one phone number (429); the caller may retry after <paramref name="RetryAfter"/>.</summary>
+public sealed record TooManyRequests(string Detail, TimeSpan RetryAfter) : HotlineError(Detail)
+{
+    /// <summary>Whole seconds, rounded up, as the <c>Retry-After</c> header and the problem's <c>retryAfter</c> carry them.</summary>
+    public int RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(RetryAfter.TotalSeconds));
+}
+
 /// <summary>A date outside the years for which the State Council has published a holiday notice.</summary>
 public sealed record CalendarUnavailable(int Year)
     : HotlineError($"{Year} 年的节假日安排尚未录入，无法计算工作日时限。请管理员在「节假日」中录入国务院办公厅的通知。");
@@ -53,6 +66,9 @@ public static class Problems
             InvalidTransition => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "invalid-transition"),
             ConcurrentChange => (StatusCodes.Status409Conflict, "工单已被他人修改", "concurrent-change"),
             RuleViolated => (StatusCodes.Status422UnprocessableEntity, "不符合业务规则", "rule-violated"),
+            ContentTooLarge => (StatusCodes.Status413RequestEntityTooLarge, "内容过大", "content-too-large"),
+            UnsupportedContent => (StatusCodes.Status415UnsupportedMediaType, "不支持的内容类型", "unsupported-content"),
+            TooManyRequests => (StatusCodes.Status429TooManyRequests, "请求过于频繁", "too-many-requests"),
             CalendarUnavailable => (StatusCodes.Status503ServiceUnavailable, "工作日历缺少数据", "calendar-unavailable"),
             _ => (StatusCodes.Status500InternalServerError, "服务器内部错误", "internal"),
         };
@@ -77,6 +93,9 @@ public static class Problems
                 break;
             case CalendarUnavailable c:
                 problem.Extensions["year"] = c.Year;
+                break;
+            case TooManyRequests t:
+                problem.Extensions["retryAfter"] = t.RetryAfterSeconds;
                 break;
         }
         return TypedResults.Problem(problem);

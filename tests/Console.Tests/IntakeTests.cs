@@ -34,6 +34,34 @@ public sealed class IntakeTests : HostTest
     }
 
     [Fact]
+    public async Task Submit_WithCoordinates_KeepsThem_AndRefusesOutOfRangeOrHalfGivenOnes()
+    {
+        var response = await Host.Anonymous().PostAsJsonAsync("/api/citizen/tickets",
+            new { content = "井盖缺失。", phone = "13812345678", address = "文昌路与科创大道交叉口", latitude = 30.5728, longitude = 104.0668 });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var agent = await Host.SignInAsync("agent");
+        var ticket = await agent.GetOkAsync($"/api/tickets/{JsonNode.Parse(await response.Content.ReadAsStringAsync())!.Str("id")}");
+        Assert.Equal(30.5728, ticket["coordinates"]!["latitude"]!.GetValue<double>());
+        Assert.Equal(104.0668, ticket["coordinates"]!["longitude"]!.GetValue<double>());
+        var plain = await SubmitAsync();
+        Assert.Null((await agent.GetOkAsync($"/api/tickets/{plain.Id}"))["coordinates"]);
+
+        var before = await CountRowsAsync();
+        foreach (var (body, field) in new (object, string)[]
+        {
+            (new { content = "井盖缺失。", phone = "13812345678", latitude = 91.0, longitude = 104.0 }, "latitude"),
+            (new { content = "井盖缺失。", phone = "13812345678", latitude = 30.0, longitude = -180.5 }, "longitude"),
+            (new { content = "井盖缺失。", phone = "13812345678", latitude = 30.0 }, "longitude"),
+        })
+        {
+            var refused = await Host.Anonymous().PostAsJsonAsync("/api/citizen/tickets", body);
+            var problem = await refused.ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.True(Api.IsChinese(problem["errors"]![field]![0]!.GetValue<string>()));
+        }
+        Assert.Equal(before, await CountRowsAsync());
+    }
+
+    [Fact]
     public async Task IdempotencyKey_RetryReturnsTheSameTicket_DifferentBodyIsRefused()
     {
         var body = new { content = "路灯不亮。", phone = "13812345678" };

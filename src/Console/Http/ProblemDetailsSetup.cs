@@ -9,6 +9,9 @@ namespace Hotline.Host.Http;
 /// </summary>
 public static class ProblemDetailsSetup
 {
+    private const string UnsupportedMediaTypeDetail =
+        "请以 JSON 提交（Content-Type: application/json）；市民提交诉求并上传附件时，使用 multipart/form-data。";
+
     public static IServiceCollection AddHotlineProblemDetails(this IServiceCollection services) =>
         services.AddProblemDetails(options => options.CustomizeProblemDetails = Customize);
 
@@ -46,7 +49,7 @@ public static class ProblemDetailsSetup
                 404 => "请求的地址不存在。",
                 405 => "该地址不支持此请求方法。",
                 413 => "请求正文超过了允许的大小，请精简内容后重试。",
-                415 => "请以 JSON 提交（Content-Type: application/json）。",
+                415 => UnsupportedMediaTypeDetail,
                 429 => "请求过于频繁，请稍后再试。",
                 >= 500 => $"服务器处理请求时出错，请稍后重试；如问题持续，请联系管理员并提供编号 {context.HttpContext.TraceIdentifier}。",
                 _ => null,
@@ -60,7 +63,7 @@ public static class ProblemDetailsSetup
         return bad.StatusCode switch
         {
             413 => ("请求内容过大", "请求正文超过了允许的大小，请精简内容后重试。"),
-            415 => ("不支持的内容类型", "请以 JSON 提交（Content-Type: application/json）。"),
+            415 => ("不支持的内容类型", UnsupportedMediaTypeDetail),
             _ when json is not null => ("请求格式错误",
                 json.Path is { Length: > 1 } path && path != "$"
                     ? $"请求正文不是有效的 JSON，或字段类型不正确（位置：{path}）。"

@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
+using Hotline.Intake.Attachments;
 using Hotline.Intake.Citizens;
 using Hotline.Routing;
 using Hotline.Routing.Storage;
@@ -7,13 +7,20 @@ using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Intake.Web;
 
-/// <summary>The web form and app submission. Field names follow the published API: content, phone, name, title, type, address, anonymous.</summary>
+/// <summary>
+/// The web form and app submission. Field names follow the published API: content, phone, name, title, type, address,
+/// anonymous, channel, and an optional location point (latitude and longitude in WGS-84 degrees). The same fields arrive as JSON
+/// or, with files attached, as multipart form fields.
+/// </summary>
 public sealed record CitizenSubmission(
     string? Content,
     string? Phone,
@@ -22,11 +29,16 @@ public sealed record CitizenSubmission(
     string? Type,
     string? Address,
     bool? Anonymous,
-    string? Channel);
+    string? Channel,
+    double? Latitude = null,
+    double? Longitude = null);
 
 public sealed record SubmissionReceipt(Guid Id, string TrackingCode);
 
-/// <summary>Citizen-facing endpoints (no sign-in): submit a request, track it by tracking code and phone number.</summary>
+/// <summary>
+/// Citizen-facing endpoints (no sign-in): submit a request (JSON, or a multipart form with photos and PDFs), track it by
+/// tracking code and phone number.
+/// </summary>
 public static class CitizenEndpoints
 {
     public const int MaxContentLength = 10_000;
@@ -35,59 +47,106 @@ public static class CitizenEndpoints
 
     public static RouteGroupBuilder MapCitizenTickets(this RouteGroupBuilder citizen)
     {
-        citizen.MapPost("/tickets", SubmitAsync).WithSummary("提交诉求（网站、App）");
+        var attachments = ((IEndpointRouteBuilder)citizen).ServiceProvider.GetRequiredService<IOptions<AttachmentOptions>>().Value;
+        // Two endpoints on one route, chosen by Content-Type; anything but JSON or multipart gets 415 from routing. The JSON one
+        // also lists multipart so that the OpenAPI document shows one operation with both bodies (it keeps one per route and
+        // method); the multipart one comes first (order -1), so routing never hands a form to the JSON binder.
+        citizen.MapPost("/tickets", SubmitJsonAsync)
+            .Accepts<CitizenSubmission>("application/json", "multipart/form-data")
+            .WithSummary("提交诉求（网站、App；JSON，或 multipart/form-data 附带照片和 PDF）")
+            .WithDescription($"multipart/form-data 的字段同 JSON，文件放在 files 字段：最多 {attachments.MaxFiles} 个，"
+                + $"每个不超过 {attachments.MaxFileBytes} 字节，按文件内容判断类型（{attachments.AllowedTypes}）。");
+        citizen.MapPost("/tickets", SubmitFormAsync)
+            .Accepts<CitizenSubmission>("multipart/form-data")
+            .WithOrder(-1)
+            // Only this endpoint takes more than the host's 1 MB: every file at its largest, plus the text fields.
+            .WithMetadata(new UploadSizeLimit(attachments.MaxRequestBytes))
+            .ExcludeFromDescription();
         citizen.MapGet("/tickets/{trackingCode}", TrackAsync).WithSummary("凭查询码和手机号查询办理进度");
         return citizen;
     }
 
-    private static async Task<Results<Created<SubmissionReceipt>, ProblemHttpResult>> SubmitAsync(
-        CitizenSubmission submission, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, TicketWorkflow workflow,
+    private static async Task<Results<Created<SubmissionReceipt>, ProblemHttpResult>> SubmitJsonAsync(
+        CitizenSubmission submission, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        CitizenSubmissionHandler handler, HttpResponse response, CancellationToken ct) =>
+        ToHttp(await handler.SubmitAsync(submission, [], new Input(), idempotencyKey, ct), response);
+
+    private static async Task<Results<Created<SubmissionReceipt>, ProblemHttpResult>> SubmitFormAsync(
+        HttpRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, CitizenSubmissionHandler handler,
         CancellationToken ct)
     {
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && e is not BadHttpRequestException))
+        {
+            // A broken multipart body (no boundary, truncated section). Too large a body stays a BadHttpRequestException: 413.
+            return ValidationFailed.One("body", "表单格式不正确，无法读取。请以 multipart/form-data 提交，文件放在 files 字段。").ToProblem();
+        }
         var input = new Input();
-        var content = input.Required(submission.Content, "content", "诉求内容", MaxContentLength);
-        var name = input.Optional(submission.Name, "name", "姓名", 50);
-        var title = input.Optional(submission.Title, "title", "标题", 200);
-        var address = input.Optional(submission.Address, "address", "地址", 500);
-        if (!PhoneNumber.TryNormalize(submission.Phone, out var phone))
+        var submission = ReadForm(form, input);
+        return ToHttp(await handler.SubmitAsync(submission, [.. form.Files], input, idempotencyKey, ct), request.HttpContext.Response);
+    }
+
+    private static Results<Created<SubmissionReceipt>, ProblemHttpResult> ToHttp(Result<SubmissionReceipt> result, HttpResponse response)
+    {
+        switch (result.Error)
         {
-            input.Add("phone", string.IsNullOrWhiteSpace(submission.Phone) ? "请填写联系电话，用于查询进度和回访。" : PhoneNumber.Invalid);
+            case TooManyRequests limited:
+                CitizenRateLimits.SetRetryAfter(response, limited);
+                return limited.ToProblem();
+            case { } error:
+                return error.ToProblem();
         }
-        var type = TicketType.Consultation;
-        if (submission.Type is { Length: > 0 } && !TicketLabels.TryParseType(submission.Type, out type))
+        var receipt = result.Value!;
+        return TypedResults.Created($"/api/citizen/tickets/{receipt.TrackingCode}", receipt);
+    }
+
+    /// <summary>The JSON fields as form fields. A field given twice, a flag that is not true/false, a coordinate that is not a number are refused.</summary>
+    private static CitizenSubmission ReadForm(IFormCollection form, Input input)
+    {
+        string? Text(string field)
         {
-            input.Add("type", "诉求类型应为咨询、求助、投诉、举报、建议或表扬之一。");
+            var values = form[field];
+            if (values.Count > 1)
+            {
+                input.Add(field, "该字段只能填写一次。");
+            }
+            return values.Count == 0 ? null : values[0];
         }
-        var channel = Channel.Web;
-        if (submission.Channel is { Length: > 0 } && !(Enum.TryParse(submission.Channel, ignoreCase: true, out channel)
-            && channel is Channel.Web or Channel.App))
+        bool? Flag(string field)
         {
-            input.Add("channel", "渠道应为 web 或 app。");
+            var text = Text(field)?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+            if (bool.TryParse(text, out var flag))
+            {
+                return flag;
+            }
+            if (text.Equals("on", StringComparison.OrdinalIgnoreCase))
+            {
+                return true; // an HTML checkbox
+            }
+            input.Add(field, "应为 true 或 false。");
+            return null;
         }
-        if (idempotencyKey is not null && (idempotencyKey.Length is 0 or > MaxIdempotencyKeyLength || idempotencyKey.Any(char.IsControl)))
+        double? Number(string field)
         {
-            input.Add("Idempotency-Key", $"Idempotency-Key 应为 1 到 {MaxIdempotencyKeyLength} 个可见字符。");
+            var text = Text(field)?.Trim();
+            if (string.IsNullOrEmpty(text))
+            {
+                return null;
+            }
+            return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && double.IsFinite(number)
+                ? number
+                : double.NaN;
         }
-        if (!input.Ok)
-        {
-            return input.Failure.ToProblem();
-        }
-        var draft = new NewTicket(channel, phone, content, title ?? DefaultTitle(content), type,
-            Name: name, Anonymous: submission.Anonymous ?? false, Address: address,
-            IntakeKey: idempotencyKey is null ? null : $"{channel.ToString().ToLowerInvariant()}:{idempotencyKey}",
-            IntakeFingerprint: Fingerprint(content, phone, name, title, type, address, submission.Anonymous ?? false));
-        var result = await workflow.RegisterAsync(draft, Actor.Citizen(channel == Channel.App ? "市民（App）" : "市民（网站）"), ct);
-        if (result.Error is { } error)
-        {
-            return error.ToProblem();
-        }
-        var registration = result.Value!;
-        if (!registration.SameRequest)
-        {
-            return new RuleViolated("这个 Idempotency-Key 已用于另一份内容不同的诉求。重试时请保持内容不变，提交新诉求请使用新的 Key。").ToProblem();
-        }
-        return TypedResults.Created($"/api/citizen/tickets/{registration.TrackingCode}",
-            new SubmissionReceipt(registration.Id.Value, registration.TrackingCode));
+        return new CitizenSubmission(Text("content"), Text("phone"), Text("name"), Text("title"), Text("type"), Text("address"),
+            Flag("anonymous"), Text("channel"), Number("latitude"), Number("longitude"));
     }
 
     private static async Task<Results<Ok<PublicTicketView>, ProblemHttpResult>> TrackAsync(
@@ -116,10 +175,7 @@ public static class CitizenEndpoints
         var firstLine = content.Split('\n', 2)[0].Trim();
         return firstLine.Length <= 30 ? firstLine : firstLine[..30] + "…";
     }
-
-    private static string Fingerprint(params object?[] parts)
-    {
-        var joined = string.Join('\u001f', parts.Select(p => p?.ToString() ?? ""));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(joined)));
-    }
 }
+
+/// <summary>The request-body limit of one endpoint (honoured by routing before the body is read).</summary>
+internal sealed record UploadSizeLimit(long? MaxRequestBodySize) : IRequestSizeLimitMetadata;

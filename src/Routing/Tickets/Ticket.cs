@@ -32,6 +32,11 @@ public sealed class Ticket
     public string Title { get; private set; } = "";
     public string Content { get; private set; } = "";
     public string? Address { get; private set; }
+
+    /// <summary>Where the matter is, as the citizen's device reported it (WGS-84 degrees); both set or both null.</summary>
+    public double? Latitude { get; private set; }
+    public double? Longitude { get; private set; }
+
     public List<AttachmentInfo> Attachments { get; private set; } = [];
 
     public TicketState State { get; private set; }
@@ -112,6 +117,8 @@ public sealed class Ticket
             Title = draft.Title,
             Content = draft.Content,
             Address = draft.Address,
+            Latitude = draft.Coordinates?.Latitude,
+            Longitude = draft.Coordinates?.Longitude,
             Attachments = [.. draft.Attachments],
             State = TicketState.PendingDispatch,
             ReceivedAt = now,
@@ -580,7 +587,13 @@ public sealed record NewTicket(
     string? IntakeFingerprint = null)
 {
     public IReadOnlyList<AttachmentInfo> Attachments { get; init; } = [];
+
+    /// <summary>Optional coordinates of the matter, alongside the address text.</summary>
+    public GeoPoint? Coordinates { get; init; }
 }
+
+/// <summary>A point in WGS-84 degrees (GPS): latitude −90…90, longitude −180…180.</summary>
+public sealed record GeoPoint(double Latitude, double Longitude);
 
 /// <summary>Metadata of a file attached to a ticket; the bytes are stored by content hash outside the database.</summary>
 public sealed record AttachmentInfo(string FileName, string ContentType, long Size, string Sha256);

@@ -182,7 +182,11 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
         ticket.ClearNewTimelineEntries();
     }
 
-    private async Task<Registration?> FindByIntakeKeyAsync(string key, string? fingerprint, CancellationToken ct)
+    /// <summary>
+    /// The ticket an earlier contact with this intake key created, if any (<c>SameRequest</c> compares fingerprints). Lets a
+    /// channel answer a retry before doing costly or lasting work (storing uploads, spending a rate-limit permit).
+    /// </summary>
+    public async Task<Registration?> FindByIntakeKeyAsync(string key, string? fingerprint, CancellationToken ct)
     {
         var existing = await db.Tickets.AsNoTracking()
             .Where(t => t.IntakeKey == key)

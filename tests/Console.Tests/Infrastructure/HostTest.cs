@@ -14,12 +14,15 @@ public abstract class HostTest : IAsyncLifetime
 
     protected virtual TestClock? StartClock => null;
 
+    /// <summary>Settings for this class's hosts, applied after the test defaults (e.g. low rate limits, small upload limits).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
+
     public async ValueTask InitializeAsync()
     {
         Database = await TestDatabase.CreateAsync();
         // Outbox delivery stays off: what these tests check is the request's own transaction, and background handlers writing
         // their own rows would race with "nothing was written" assertions. Delivery has its own tests (Outbox, Sms, Email).
-        Host = await TestHost.StartAsync(Database, StartClock, deliverOutbox: false);
+        Host = await TestHost.StartAsync(Database, StartClock, deliverOutbox: false, settings: Settings);
     }
 
     public async ValueTask DisposeAsync()

@@ -85,6 +85,9 @@ public sealed class TestHost : IAsyncDisposable
             builder.UseSetting("Hotline:Outbox:PollIntervalMilliseconds", "50");
             // Tests run the overdue check themselves, at the instants they choose.
             builder.UseSetting("Hotline:Overdue:Enabled", "false");
+            // Tests post many submissions from one address and one number; the rate-limit tests set low limits in `settings`.
+            builder.UseSetting("Hotline:RateLimits:PerIpPermits", "1000000");
+            builder.UseSetting("Hotline:RateLimits:PerPhonePermits", "1000000");
             foreach (var (key, value) in settings ?? new Dictionary<string, string>())
             {
                 builder.UseSetting(key, value);
