@@ -72,6 +72,7 @@ public static class IntakeModule
         app.MapGroup("/api").WithTags("来电").RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
             .MapCalls()
             .MapCitizenHistory();
+        app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(StaffRoles.Admin)).MapTemplateAdmin();
         app.MapSmsWebhooks();
         app.MapVoiceWebhooks();
         return app;

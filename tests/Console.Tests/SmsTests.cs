@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Intake.Sms;
 using Hotline.Intake.Twilio;
@@ -192,6 +193,12 @@ public sealed class SmsTests : TwilioHostTest
         await housing.PostOkAsync($"/api/tickets/{ticket.Id}/sign", new { });
         await housing.PostOkAsync($"/api/tickets/{ticket.Id}/reply", new { reply = "已安排清运。" });
 
+        // The answer is texted with a link, then the rating invitation.
+        await WaitUntilAsync(async () => await WithDbAsync((_, intake) => intake.OutboundSms.CountAsync(m => m.Status == OutboundStatus.Accepted)) == 2);
+        var bodies = Twilio.Requests.Select(r => r.Form.Single(f => f.Key == "Body").Value).ToList();
+        Assert.Contains(bodies, b => b.Contains("已答复", StringComparison.Ordinal) && b.Contains($"{PublicBase}/track/{ticket.TrackingCode}", StringComparison.Ordinal));
+        Assert.Contains(bodies, b => b.Contains("回复 5 非常满意", StringComparison.Ordinal));
+
         var thanks = await ReplyOfAsync(await PostWebhookAsync(SmsWebhooks.InboundPath, IncomingSms("SM00000000000000000000000000000013", "+8613812345678", "2")));
         Assert.Contains("评价", thanks);
         var rating = await WithDbAsync((routing, _) => routing.Timeline.SingleAsync(e => e.TicketId == ticket.Id && e.Kind == Routing.Tickets.TimelineEventKind.RatingReceived));
@@ -222,5 +229,26 @@ public sealed class SmsTests : TwilioHostTest
         var housing = await Host.SignInAsync("housing");
         await (await housing.GetAsync("/api/citizens/history?phone=13812345678")).ProblemAsync(HttpStatusCode.Forbidden);
         await (await agent.GetAsync("/api/citizens/history?phone=abc")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task AdminEditedTemplate_IsWhatCitizensReceive_AndMustKeepItsPlaceholders()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var missing = await admin.PutAsJsonAsync("/api/admin/templates/sms.receipt", new { text = "【12345】已受理。" });
+        Assert.Contains("{trackingCode}", (await missing.ProblemAsync(HttpStatusCode.BadRequest))["errors"]!["text"]![0]!.GetValue<string>());
+        await (await admin.PutAsJsonAsync("/api/admin/templates/no.such", new { text = "x" })).ProblemAsync(HttpStatusCode.NotFound);
+        var agent = await Host.SignInAsync("agent");
+        await (await agent.PutAsJsonAsync("/api/admin/templates/sms.receipt", new { text = "x {trackingCode}" })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PutAsJsonAsync("/api/admin/templates/sms.receipt",
+            new { text = "【示范市12345】来电已登记，查询码 {trackingCode}。" })).StatusCode);
+
+        var created = await agent.PostOkAsync("/api/tickets", new { content = "来电：树木倒伏", phone = "13812345678" });
+        await WaitUntilAsync(async () => await WithDbAsync((_, intake) => intake.OutboundSms.AnyAsync(m => m.Status == OutboundStatus.Accepted)));
+        Assert.Equal($"【示范市12345】来电已登记，查询码 {created.Str("trackingCode")}。", Twilio.Requests.Single().Form.Single(f => f.Key == "Body").Value);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/api/admin/templates/sms.receipt")).StatusCode);
+        var templates = await admin.GetOkAsync("/api/admin/templates");
+        Assert.False(templates.AsArray().Single(t => t!.Str("key") == "sms.receipt")!["customised"]!.GetValue<bool>());
     }
 }

@@ -25,17 +25,23 @@ public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<Twilio
     public async Task HandleAsync(OutboxMessage message, CancellationToken ct)
     {
         var change = OutboxWriter.Read<TicketEvent>(message);
-        var (purpose, template) = change.Kind switch
+        // Web and app submitters see the tracking code on screen; texters got it in the TwiML reply. An answered ticket gets
+        // the notice and, separately, the rating invitation (a plain 1–5 reply rates it).
+        (OutboundPurpose Purpose, string Template)[] texts = change.Kind switch
         {
-            // Web and app submitters see the tracking code on screen; texters got it in the TwiML reply.
-            nameof(TimelineEventKind.Registered) when change.Channel == nameof(Channel.Phone) => (OutboundPurpose.Receipt, "sms.receipt"),
-            nameof(TimelineEventKind.Replied) or nameof(TimelineEventKind.DirectlyAnswered) => (OutboundPurpose.Replied, "sms.replied"),
-            _ => ((OutboundPurpose?)null, ""),
+            nameof(TimelineEventKind.Registered) when change.Channel == nameof(Channel.Phone) => [(OutboundPurpose.Receipt, "sms.receipt")],
+            nameof(TimelineEventKind.Replied) or nameof(TimelineEventKind.DirectlyAnswered) =>
+                [(OutboundPurpose.Replied, "sms.replied"), (OutboundPurpose.RatingInvitation, "sms.rating-invitation")],
+            _ => [],
         };
-        if (purpose is null)
+        foreach (var (purpose, template) in texts)
         {
-            return;
+            await QueueAsync(change, purpose, template, ct);
         }
+    }
+
+    private async Task QueueAsync(TicketEvent change, OutboundPurpose purpose, string template, CancellationToken ct)
+    {
         using var scope = scopes.CreateScope();
         var routing = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
         var intake = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
@@ -59,7 +65,7 @@ public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<Twilio
         {
             var sms = new OutboundSms
             {
-                Purpose = purpose.Value,
+                Purpose = purpose,
                 CauseId = change.EntryId,
                 TicketId = change.TicketId,
                 To = phone,
