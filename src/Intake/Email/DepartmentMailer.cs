@@ -67,27 +67,20 @@ public sealed class EmailComposer(RoutingDbContext routing, IntakeDbContext inta
         var now = clock.GetCurrentInstant();
         try
         {
-            await SharedTransaction.RunAsync(routing, intake, async () =>
+            var email = new OutboundEmail
             {
-                var email = new OutboundEmail
-                {
-                    Purpose = purpose,
-                    CauseKey = causeKey,
-                    TicketId = ticketId.Value,
-                    DepartmentId = departmentId,
-                    To = department?.Email,
-                    Subject = subject,
-                    Body = body,
-                    CreatedAt = now,
-                    Status = EmailStatus.Queued,
-                    UpdatedAt = now,
-                };
-                intake.OutboundEmail.Add(email);
-                await intake.SaveChangesAsync(ct);
-                OutboxWriter.Enqueue(routing, SendEmail.Topic, new SendEmail(email.Id), now);
-                await routing.SaveChangesAsync(ct);
-                return 0;
-            }, ct);
+                Purpose = purpose,
+                CauseKey = causeKey,
+                TicketId = ticketId.Value,
+                DepartmentId = departmentId,
+                To = department?.Email,
+                Subject = subject,
+                Body = body,
+                CreatedAt = now,
+                Status = EmailStatus.Queued,
+                UpdatedAt = now,
+            };
+            await SharedTransaction.QueueAsync(routing, intake, email, SendEmail.Topic, e => new SendEmail(e.Id), now, ct);
         }
         catch (DbUpdateException)
         {

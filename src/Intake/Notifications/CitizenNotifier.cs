@@ -61,25 +61,18 @@ public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<Twilio
         var body = await scope.ServiceProvider.GetRequiredService<MessageTemplates>().RenderAsync(template,
             new Dictionary<string, string> { ["trackingCode"] = change.TrackingCode, ["link"] = link }, ct);
         var now = clock.GetCurrentInstant();
-        await SharedTransaction.RunAsync(routing, intake, async () =>
+        var sms = new OutboundSms
         {
-            var sms = new OutboundSms
-            {
-                Purpose = purpose,
-                CauseId = change.EntryId,
-                TicketId = change.TicketId,
-                To = phone,
-                Body = body,
-                CreatedAt = now,
-                Status = OutboundStatus.Queued,
-                UpdatedAt = now,
-            };
-            intake.OutboundSms.Add(sms);
-            await intake.SaveChangesAsync(ct);
-            OutboxWriter.Enqueue(routing, SendSms.Topic, new SendSms(sms.Id), now);
-            await routing.SaveChangesAsync(ct);
-            return 0;
-        }, ct);
+            Purpose = purpose,
+            CauseId = change.EntryId,
+            TicketId = change.TicketId,
+            To = phone,
+            Body = body,
+            CreatedAt = now,
+            Status = OutboundStatus.Queued,
+            UpdatedAt = now,
+        };
+        await SharedTransaction.QueueAsync(routing, intake, sms, SendSms.Topic, m => new SendSms(m.Id), now, ct);
         scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
     }
 }

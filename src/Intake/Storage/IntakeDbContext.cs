@@ -2,6 +2,7 @@ using Hotline.Intake.Citizens;
 using Hotline.Intake.Email;
 using Hotline.Intake.Sms;
 using Hotline.Intake.Voice;
+using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -101,6 +102,18 @@ public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) :
 /// <summary>Runs Intake and Routing writes in one database transaction (same connection, Routing's transaction).</summary>
 public static class SharedTransaction
 {
+    /// <summary>Saves an Intake row and the outbox message that will act on it, together.</summary>
+    public static Task QueueAsync<TRow, TPayload>(RoutingDbContext routing, IntakeDbContext intake, TRow row, string topic,
+        Func<TRow, TPayload> payload, Instant now, CancellationToken ct) where TRow : class =>
+        RunAsync(routing, intake, async () =>
+        {
+            intake.Add(row);
+            await intake.SaveChangesAsync(ct);
+            OutboxWriter.Enqueue(routing, topic, payload(row), now);
+            await routing.SaveChangesAsync(ct);
+            return 0;
+        }, ct);
+
     public static async Task<T> RunAsync<T>(RoutingDbContext routing, IntakeDbContext intake, Func<Task<T>> work, CancellationToken ct)
     {
         await routing.Database.OpenConnectionAsync(ct);

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Intake.Web;
 
@@ -66,14 +65,7 @@ public static class StaffIntakeEndpoints
         {
             input.Add("channel", "渠道应为 Phone、Sms、Web 或 App。");
         }
-        if (request.CategoryId is { Length: > 0 } category && !await db.Categories.AnyAsync(c => c.Id == category, ct))
-        {
-            input.Add("categoryId", $"分类「{category}」不存在。");
-        }
-        if (request.AreaId is { Length: > 0 } area && !await db.Areas.AnyAsync(a => a.Id == area, ct))
-        {
-            input.Add("areaId", $"区域「{area}」不存在。");
-        }
+        await input.CheckCategoryAndAreaAsync(db, request.CategoryId, request.AreaId, ct);
         if (!input.Ok)
         {
             return input.Failure.ToProblem();

@@ -87,14 +87,7 @@ public static class DispatchEndpoints
         {
             input.Add(unknown == leadText ? "leadDepartmentId" : "coHandlerDepartmentIds", $"承办单位「{unknown}」不存在或已停用。");
         }
-        if (request.CategoryId is { Length: > 0 } category && !await db.Categories.AnyAsync(c => c.Id == category, ct))
-        {
-            input.Add("categoryId", $"分类「{category}」不存在。");
-        }
-        if (request.AreaId is { Length: > 0 } area && !await db.Areas.AnyAsync(a => a.Id == area, ct))
-        {
-            input.Add("areaId", $"区域「{area}」不存在。");
-        }
+        await input.CheckCategoryAndAreaAsync(db, request.CategoryId, request.AreaId, ct);
         if (!input.Ok)
         {
             return input.Failure.ToProblem();

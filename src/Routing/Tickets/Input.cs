@@ -1,3 +1,6 @@
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+
 namespace Hotline.Routing.Tickets;
 
 /// <summary>Small checks on free-text fields, with messages a staff member or citizen can act on.</summary>
@@ -37,6 +40,19 @@ public sealed class Input
             Add(field, $"{label}不能超过 {max} 个字符（当前 {text.Length} 个）。");
         }
         return text;
+    }
+
+    /// <summary>Checks optional category and area codes against the reference data.</summary>
+    public async Task CheckCategoryAndAreaAsync(RoutingDbContext db, string? categoryId, string? areaId, CancellationToken ct)
+    {
+        if (categoryId is { Length: > 0 } && !await db.Categories.AnyAsync(c => c.Id == categoryId, ct))
+        {
+            Add("categoryId", $"分类「{categoryId}」不存在。");
+        }
+        if (areaId is { Length: > 0 } && !await db.Areas.AnyAsync(a => a.Id == areaId, ct))
+        {
+            Add("areaId", $"区域「{areaId}」不存在。");
+        }
     }
 
     public void Add(string field, string message) =>
