@@ -1,5 +1,6 @@
 using Hotline.Intake.Attachments;
 using Hotline.Intake.Citizens;
+using Hotline.Intake.Duplicates;
 using Hotline.Intake.Email;
 using Hotline.Intake.Notifications;
 using Hotline.Intake.Sms;
@@ -47,6 +48,7 @@ public static class IntakeModule
         services.AddScoped<MessageTemplates>();
         services.AddScoped<InboundSmsHandler>();
         services.AddScoped<CallDesk>();
+        services.AddOptions<DuplicateOptions>().Bind(configuration.GetSection(DuplicateOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IOutboxHandler, CitizenNotifier>();
         services.AddSingleton<IOutboxHandler, CitizenDirectory>();
         services.AddSingleton<IOutboxHandler, OutboundSmsSender>();
@@ -71,7 +73,8 @@ public static class IntakeModule
             .MapAttachmentDownload();
         app.MapGroup("/api").WithTags("来电").RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
             .MapCalls()
-            .MapCitizenHistory();
+            .MapCitizenHistory()
+            .MapDuplicates();
         app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(StaffRoles.Admin)).MapTemplateAdmin();
         app.MapSmsWebhooks();
         app.MapVoiceWebhooks();
