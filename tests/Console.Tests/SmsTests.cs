@@ -251,4 +251,56 @@ public sealed class SmsTests : TwilioHostTest
         var templates = await admin.GetOkAsync("/api/admin/templates");
         Assert.False(templates.AsArray().Single(t => t!.Str("key") == "sms.receipt")!["customised"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task CrashAfterTwilioAcceptedButBeforeTheSidWasSaved_DoesNotTextTwice()
+    {
+        await Host.DisposeAsync();
+        Host = await StartHostAsync(deliverOutbox: false);
+        var agent = await Host.SignInAsync("agent");
+        await agent.PostOkAsync("/api/tickets", new { content = "来电：路面塌陷", phone = "13812345678" });
+        var dispatcher = Host.Get<OutboxDispatcher>();
+        await dispatcher.DeliverPendingAsync(CancellationToken.None); // the text is queued, not yet sent
+        var sms = await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync());
+
+        // The previous attempt reached Twilio, which accepted the text; the host died before recording it.
+        var now = Host.Clock.GetCurrentInstant();
+        await WithDbAsync(async (_, intake) =>
+        {
+            var row = await intake.OutboundSms.SingleAsync();
+            row.Status = OutboundStatus.Sending;
+            row.UpdatedAt = now;
+            return await intake.SaveChangesAsync();
+        });
+        lock (Accepted)
+        {
+            Accepted.Add(("SM99999999999999999999999999999999", sms.To, sms.Body, now.ToDateTimeOffset()));
+        }
+
+        await dispatcher.DeliverPendingAsync(CancellationToken.None);
+        Assert.DoesNotContain(Twilio.Requests, r => r.Method == "POST");
+        var reconciled = await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync());
+        Assert.Equal(OutboundStatus.Accepted, reconciled.Status);
+        Assert.Equal("SM99999999999999999999999999999999", reconciled.ProviderSid);
+    }
+
+    [Fact]
+    public async Task CrashBeforeTwilioGotTheText_SendsItOnce()
+    {
+        await Host.DisposeAsync();
+        Host = await StartHostAsync(deliverOutbox: false);
+        var agent = await Host.SignInAsync("agent");
+        await agent.PostOkAsync("/api/tickets", new { content = "来电：井盖缺失", phone = "13812345678" });
+        var dispatcher = Host.Get<OutboxDispatcher>();
+        await dispatcher.DeliverPendingAsync(CancellationToken.None);
+        await WithDbAsync(async (_, intake) =>
+        {
+            var row = await intake.OutboundSms.SingleAsync();
+            row.Status = OutboundStatus.Sending; // marked, but the request never left the host
+            return await intake.SaveChangesAsync();
+        });
+        await dispatcher.DeliverPendingAsync(CancellationToken.None);
+        Assert.Single(Twilio.Requests, r => r.Method == "POST");
+        Assert.Equal(OutboundStatus.Accepted, (await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync())).Status);
+    }
 }

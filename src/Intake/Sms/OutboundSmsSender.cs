@@ -48,13 +48,31 @@ public sealed class OutboundSmsSender(IServiceScopeFactory scopes, IOptions<Twil
             await db.SaveChangesAsync(ct);
             return;
         }
+        var messaging = scope.ServiceProvider.GetRequiredService<ITwilioMessaging>();
+        if (sms.Status == OutboundStatus.Sending)
+        {
+            // A previous attempt handed the text over and then crashed before recording Twilio's answer: ask Twilio before
+            // sending again, so a crash does not double a text.
+            var lookup = await messaging.FindSentAsync(sms.To, sms.Body, sms.UpdatedAt.Minus(Duration.FromMinutes(1)), ct);
+            if (!lookup.Answered)
+            {
+                throw new SmsRetryException(lookup.Detail ?? "Twilio's message list is unavailable");
+            }
+            if (lookup.Sid is { } sentSid)
+            {
+                sms.Status = OutboundStatus.Accepted;
+                sms.ProviderSid = sentSid;
+                sms.UpdatedAt = clock.GetCurrentInstant();
+                await db.SaveChangesAsync(ct);
+                return;
+            }
+        }
         // Committed before the call: after a crash the text shows as "sending", never silently as "queued".
         sms.Status = OutboundStatus.Sending;
         sms.Attempts++;
         sms.UpdatedAt = clock.GetCurrentInstant();
         await db.SaveChangesAsync(ct);
 
-        var messaging = scope.ServiceProvider.GetRequiredService<ITwilioMessaging>();
         var result = await messaging.SendSmsAsync(new OutgoingSms(sms.To, sms.Body)
         {
             StatusCallback = string.IsNullOrWhiteSpace(twilio.Value.PublicBaseUrl) ? null : twilio.Value.WebhookUrl(SmsWebhooks.StatusPath),
@@ -74,7 +92,9 @@ public sealed class OutboundSmsSender(IServiceScopeFactory scopes, IOptions<Twil
                 await db.SaveChangesAsync(ct);
                 return;
             case SmsSendOutcome.Retryable:
-                sms.Status = OutboundStatus.Queued;
+                // An explicit "busy" (429, 5xx) means not accepted; no answer at all (timeout) may mean accepted, so the next
+                // attempt asks Twilio first.
+                sms.Status = result.HttpStatus is null ? OutboundStatus.Sending : OutboundStatus.Queued;
                 sms.LastError = Truncate(result.Detail);
                 await db.SaveChangesAsync(ct);
                 throw new SmsRetryException(result.Detail);

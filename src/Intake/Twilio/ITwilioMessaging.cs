@@ -19,7 +19,16 @@ internal interface ITwilioMessaging
     /// <see cref="SmsSendOutcome.Retryable"/> outcome can deliver it twice. For notices to citizens a duplicate beats a loss.
     /// </remarks>
     Task<SmsSendResult> SendSmsAsync(OutgoingSms sms, CancellationToken ct);
+
+    /// <summary>
+    /// Looks for a text to <paramref name="to"/> with exactly <paramref name="body"/> created since <paramref name="since"/>: after
+    /// a crash between handing a text to Twilio and recording the answer, this tells "already sent" from "never arrived".
+    /// </summary>
+    Task<SentLookup> FindSentAsync(string to, string body, Instant since, CancellationToken ct);
 }
+
+/// <summary>The answer of <see cref="ITwilioMessaging.FindSentAsync"/>: whether Twilio could be asked, and the sid if it was sent.</summary>
+internal sealed record SentLookup(bool Answered, string? Sid, string? Detail);
 
 /// <summary>An SMS to send.</summary>
 /// <param name="To">The recipient in E.164 (<c>+8613812345678</c>).</param>

@@ -113,6 +113,33 @@ internal sealed class TwilioRestClient(HttpClient http, IOptions<TwilioOptions> 
     };
 
     /// <summary>Reads a Message resource; null when the text is not one (no <c>sid</c>, not JSON).</summary>
+    /// <inheritdoc/>
+    public async Task<SentLookup> FindSentAsync(string to, string body, Instant since, CancellationToken ct)
+    {
+        // Newest first; a message queued at Twilio has no DateSent yet, so filter on creation time here rather than in the query.
+        var uri = new Uri($"{MessagesUri()}?To={Uri.EscapeDataString(to)}&PageSize=50", UriKind.Absolute);
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        var credentials = Encoding.UTF8.GetBytes($"{_options.AccountSid}:{_options.AuthToken}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(credentials));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                return new SentLookup(false, null, $"Twilio answered {(int)response.StatusCode} to the message list");
+            }
+            var page = JsonSerializer.Deserialize<MessagePage>(await response.Content.ReadAsStringAsync(ct), Json);
+            var match = page?.Messages?.FirstOrDefault(m => m.Body == body && m.Sid is { Length: > 0 }
+                && ParseRfc2822(m.DateCreated) is { } created && created >= since);
+            return new SentLookup(true, match?.Sid, null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            return new SentLookup(false, null, $"Twilio's message list could not be read: {ex.Message}");
+        }
+    }
+
     internal static TwilioMessage? ReadMessage(string body)
     {
         MessageResource? resource;
@@ -224,7 +251,10 @@ internal sealed class TwilioRestClient(HttpClient http, IOptions<TwilioOptions> 
         int? NumSegments,
         string? DateCreated,
         int? ErrorCode,
-        string? ErrorMessage);
+        string? ErrorMessage,
+        string? Body = null);
+
+    private sealed record MessagePage(List<MessageResource>? Messages);
 
     private sealed record ErrorBody(int? Code, string? Message, string? MoreInfo, int? Status);
 }

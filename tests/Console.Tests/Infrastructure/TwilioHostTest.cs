@@ -28,7 +28,7 @@ public abstract class TwilioHostTest : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        Twilio = await FakeTwilio.StartAsync(AnswerAsync);
+        Twilio = await FakeTwilio.StartAsync(AnswerAsync, ListAsync);
         Host = await StartHostAsync(deliverOutbox: true);
     }
 
@@ -49,6 +49,21 @@ public abstract class TwilioHostTest : IAsyncLifetime
         ["Hotline:Twilio:ApiBaseUrl"] = Twilio.BaseUrl,
     });
 
+    /// <summary>What the stand-in has accepted, as Twilio's message list would show it (newest first).</summary>
+    protected List<(string Sid, string To, string Body, DateTimeOffset Created)> Accepted { get; } = [];
+
+    private async Task ListAsync(HttpContext context)
+    {
+        List<object> messages;
+        lock (Accepted)
+        {
+            messages = [.. Accepted.Where(m => m.To == context.Request.Query["To"].ToString()).OrderByDescending(m => m.Created)
+                .Select(m => new { sid = m.Sid, to = m.To, body = m.Body, status = "sent",
+                    date_created = m.Created.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", System.Globalization.CultureInfo.InvariantCulture) })];
+        }
+        await context.Response.WriteAsJsonAsync(new { messages, page = 0, page_size = 50 });
+    }
+
     /// <summary>Answers like Twilio: 201 with the documented body (a fresh sid each time), or the status a test queued.</summary>
     private async Task AnswerAsync(HttpContext context)
     {
@@ -60,6 +75,11 @@ public abstract class TwilioHostTest : IAsyncLifetime
         if (status == 201)
         {
             var sid = $"SM{Interlocked.Increment(ref _sent):D32}";
+            var form = await context.Request.ReadFormAsync();
+            lock (Accepted)
+            {
+                Accepted.Add((sid, form["To"].ToString(), form["Body"].ToString(), Host.Clock.GetCurrentInstant().ToDateTimeOffset()));
+            }
             var body = TwilioFixtures.Read("messages.create.response.201.json").Replace("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", sid, StringComparison.Ordinal);
             await FakeTwilio.Json(201, body)(context);
         }

@@ -30,7 +30,7 @@ internal sealed class FakeTwilio : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeTwilio> StartAsync(Func<HttpContext, Task> answer)
+    public static async Task<FakeTwilio> StartAsync(Func<HttpContext, Task> answer, Func<HttpContext, Task>? list = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -52,6 +52,10 @@ internal sealed class FakeTwilio : IAsyncDisposable
             }
             await answer(context);
         });
+        if (list is not null)
+        {
+            app.MapGet("/2010-04-01/Accounts/{accountSid}/Messages.json", list);
+        }
         await app.StartAsync();
         fake.BaseUrl = app.Urls.Single();
         return fake;
