@@ -18,19 +18,28 @@ public sealed record ClassifierOptions
     public double SvmCost { get; init; } = 0.5;
 
     /// <summary>Cost of the NB-SVM (binary features scaled by naive-Bayes log-count ratios).</summary>
-    public double NbSvmCost { get; init; } = 0.3;
+    public double NbSvmCost { get; init; } = 1.0;
 
     /// <summary>Laplace smoothing of the naive-Bayes log-count ratios.</summary>
     public double NbSmoothing { get; init; } = 1.0;
 
     /// <summary>NB-SVM's β: 1 is the SVM on scaled features, lower shrinks towards naive Bayes.</summary>
-    public double NbInterpolation { get; init; } = 0.5;
+    public double NbInterpolation { get; init; } = 1.0;
 
-    public bool UseLogistic { get; init; } = true;
+    public bool UseLogistic { get; init; }
 
     public bool UseSvm { get; init; } = true;
 
     public bool UseNbSvm { get; init; } = true;
+
+    /// <summary>The nearest-past-tickets member.</summary>
+    public bool UseNeighbours { get; init; } = true;
+
+    /// <summary>How many nearest training texts vote.</summary>
+    public int NeighbourCount { get; init; } = 10;
+
+    /// <summary>Every label weighs the same when the ensemble is calibrated (see <see cref="Stacker"/>).</summary>
+    public bool BalancedCalibration { get; init; }
 
     public int LogisticIterations { get; init; } = 300;
 
@@ -51,7 +60,7 @@ public sealed record ClassifierOptions
     internal void Validate()
     {
         Features.Validate();
-        if (!UseLogistic && !UseSvm && !UseNbSvm)
+        if (!UseLogistic && !UseSvm && !UseNbSvm && !UseNeighbours)
         {
             throw new ArgumentException("At least one ensemble member must be enabled.");
         }

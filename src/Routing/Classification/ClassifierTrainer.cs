@@ -12,8 +12,10 @@ public sealed record LabelledText(string Text, string Label);
 /// <param name="BestDispatch">The largest share any single threshold could dispatch at the target precision on these
 /// out-of-fold predictions: how well confidence ranks tickets, not achievable without peeking.</param>
 /// <param name="Seconds">Wall-clock time of the whole cross-validation.</param>
+/// <param name="Predictions">Each training text's out-of-fold label and confidence, in input order.</param>
 public sealed record CrossValidationReport(
-    int Folds, ClassificationFigures Figures, DispatchFigures Dispatch, DispatchFigures BestDispatch, double Seconds);
+    int Folds, ClassificationFigures Figures, DispatchFigures Dispatch, DispatchFigures BestDispatch, double Seconds,
+    IReadOnlyList<LabelScore> Predictions);
 
 /// <summary>
 /// Trains <see cref="TextClassifier"/>: a vocabulary of character n-grams, three linear members (multinomial logistic
@@ -28,11 +30,11 @@ public static class ClassifierTrainer
         options ??= new ClassifierOptions();
         var clock = Stopwatch.StartNew();
         var data = Prepare(examples, options);
-        var folds = FoldsOf(data.Labels, data.Keys, options.CalibrationFolds, options.Seed);
+        var folds = FoldsOf(data.Labels, data.Corpus.Keys, options.CalibrationFolds, options.Seed);
         var oof = OutOfFoldScores(data, folds, options.CalibrationFolds, options);
-        var weights = Stacker.Fit(oof, data.Labels);
+        var weights = Stacker.Fit(oof, data.Labels, options.BalancedCalibration);
         var (figures, dispatch) = Summarise(data, oof, weights, options.TargetPrecision);
-        var ensemble = Ensemble.Fit(data.Counts, data.Labels, data.Names.Length, options);
+        var (ensemble, _) = Ensemble.Fit(data.Corpus, Enumerable.Range(0, data.Labels.Length).ToArray(), data.Labels, data.Names.Length, options);
         var priors = new double[data.Names.Length];
         foreach (var label in data.Labels)
         {
@@ -53,14 +55,15 @@ public static class ClassifierTrainer
         options ??= new ClassifierOptions();
         var clock = Stopwatch.StartNew();
         var data = Prepare(examples, options);
-        var fold = FoldsOf(data.Labels, data.Keys, folds, options.Seed);
+        var fold = FoldsOf(data.Labels, data.Corpus.Keys, folds, options.Seed);
         var oof = OutOfFoldScores(data, fold, folds, options);
         var predicted = new string[data.Labels.Length];
         var confidence = new double[data.Labels.Length];
+        var probability = new double[data.Labels.Length];
         for (var k = 0; k < folds; k++)
         {
             var others = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] != k).ToArray();
-            var weights = Stacker.Fit(others.Select(i => oof[i]).ToList(), others.Select(i => data.Labels[i]).ToList());
+            var weights = Stacker.Fit(others.Select(i => oof[i]).ToList(), others.Select(i => data.Labels[i]).ToList(), options.BalancedCalibration);
             var otherConfidence = new List<double>();
             var otherCorrect = new List<bool>();
             foreach (var i in others)
@@ -74,6 +77,7 @@ public static class ClassifierTrainer
             {
                 var (label, p) = Best(Stacker.Probabilities(oof[i], weights));
                 predicted[i] = data.Names[label];
+                probability[i] = p;
                 // Shift each fold's confidences by its own threshold so one cut at 0 applies each fold's own threshold.
                 confidence[i] = p - threshold;
             }
@@ -82,11 +86,12 @@ public static class ClassifierTrainer
         var correct = predicted.Select((p, i) => p == truth[i]).ToList();
         var figures = Metrics.Classification(truth, predicted);
         var dispatch = Metrics.AtThreshold(confidence, correct, 0) with { Threshold = double.NaN };
-        var (_, best) = Summarise(data, oof, Stacker.Fit(oof, data.Labels), options.TargetPrecision);
-        return new CrossValidationReport(folds, figures, dispatch, best, clock.Elapsed.TotalSeconds);
+        var (_, best) = Summarise(data, oof, Stacker.Fit(oof, data.Labels, options.BalancedCalibration), options.TargetPrecision);
+        return new CrossValidationReport(folds, figures, dispatch, best, clock.Elapsed.TotalSeconds,
+            predicted.Select((label, i) => new LabelScore(label, probability[i])).ToList());
     }
 
-    private sealed record Data(string[] Names, int[] Labels, IReadOnlyList<Dictionary<ulong, int>> Counts, string[] Keys);
+    private sealed record Data(string[] Names, int[] Labels, Corpus Corpus);
 
     private static Data Prepare(IReadOnlyList<LabelledText> examples, ClassifierOptions options)
     {
@@ -107,15 +112,9 @@ public static class ClassifierTrainer
         }
         var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         var labels = examples.Select(e => index[e.Label.Trim()]).ToArray();
-        var counts = new Dictionary<ulong, int>[examples.Count];
-        var keys = new string[examples.Count];
-        Parallel.For(0, examples.Count, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, i =>
-        {
-            var extracted = TextFeatures.Extract(examples[i].Text, options.Features);
-            counts[i] = TextFeatures.Count(extracted);
-            keys[i] = extracted.Normalized;
-        });
-        return new Data(names, labels, counts, keys);
+        var corpus = Corpus.Build(examples.Select(e => e.Text).ToList(), options.Features, options.MinDocumentFrequency,
+            options.MaxDegreeOfParallelism);
+        return new Data(names, labels, corpus);
     }
 
     /// <summary>
@@ -146,19 +145,19 @@ public static class ClassifierTrainer
         return result;
     }
 
+    /// <summary>Each text's member scores from the fit that did not see its fold. Folds run one after another (each fit uses
+    /// the threads inside), so memory holds one fit at a time.</summary>
     private static double[][][] OutOfFoldScores(Data data, int[] fold, int folds, ClassifierOptions options)
     {
         var oof = new double[data.Labels.Length][][];
-        Parallel.For(0, folds, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, k =>
+        for (var k = 0; k < folds; k++)
         {
             var train = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] != k).ToArray();
-            var ensemble = Ensemble.Fit(train.Select(i => data.Counts[i]).ToList(), train.Select(i => data.Labels[i]).ToArray(),
-                data.Names.Length, options);
-            foreach (var i in Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] == k))
-            {
-                oof[i] = ensemble.Score(ensemble.Prepare(data.Counts[i]));
-            }
-        });
+            var (ensemble, map) = Ensemble.Fit(data.Corpus, train, train.Select(i => data.Labels[i]).ToArray(), data.Names.Length, options);
+            var held = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] == k).ToArray();
+            Parallel.ForEach(held, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+                i => oof[i] = ensemble.Score(ensemble.Prepare(data.Corpus, i, map)));
+        }
         return oof;
     }
 

@@ -128,12 +128,13 @@ internal static class SoftmaxRegression
 internal static class OneVsRestSvm
 {
     public static LinearScorer Train(
-        SparseVector[] rows, int[] labels, int classes, int features, double c, int seed,
+        SparseVector[] rows, int[] labels, int classes, int features, double c, int seed, int parallelism,
         Func<int, float[]?>? classScale = null, double interpolation = 1.0, int maxEpochs = 200, double tolerance = 0.05)
     {
         var weights = new float[features * classes];
         var bias = new float[classes];
-        for (var k = 0; k < classes; k++)
+        // The classes are independent problems: fitted side by side, each writing only its own column.
+        Parallel.For(0, classes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, k =>
         {
             var scale = classScale?.Invoke(k);
             var (w, b) = TrainBinary(rows, labels, k, scale, features, c, seed + k, maxEpochs, tolerance);
@@ -151,7 +152,7 @@ internal static class OneVsRestSvm
                 weights[j * classes + k] = (float)(scale is null ? w[j] : w[j] * scale[j]);
             }
             bias[k] = (float)b;
-        }
+        });
         return new LinearScorer(classes, features, weights, bias);
     }
 

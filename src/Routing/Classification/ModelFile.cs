@@ -135,8 +135,20 @@ internal static class ModelFile
         foreach (var member in model.Ensemble.Members)
         {
             writer.Write((byte)member.Kind);
-            writer.Write(MemoryMarshal.AsBytes(member.Scorer.Weights.AsSpan()));
-            writer.Write(MemoryMarshal.AsBytes(member.Scorer.Bias.AsSpan()));
+            if (member.Neighbours is { } neighbours)
+            {
+                writer.Write(neighbours.Count);
+                writer.Write(neighbours.Labels.Length);
+                writer.Write(MemoryMarshal.AsBytes(neighbours.Labels.AsSpan()));
+                writer.Write(MemoryMarshal.AsBytes(neighbours.Start.AsSpan()));
+                writer.Write(MemoryMarshal.AsBytes(neighbours.Documents.AsSpan()));
+                writer.Write(MemoryMarshal.AsBytes(neighbours.Values.AsSpan()));
+            }
+            else
+            {
+                writer.Write(MemoryMarshal.AsBytes(member.Linear!.Weights.AsSpan()));
+                writer.Write(MemoryMarshal.AsBytes(member.Linear.Bias.AsSpan()));
+            }
         }
         WriteArray(writer, model.StackWeights);
         writer.Write(model.Threshold);
@@ -187,11 +199,40 @@ internal static class ModelFile
             {
                 throw new ModelFormatException($"模型文件中有未知的模型成员类型 {(int)kind}。");
             }
-            var weights = ReadArray<float>(reader, features * labelCount);
-            var bias = ReadArray<float>(reader, labelCount);
-            members[m] = new Member(kind, new LinearScorer(labelCount, features, weights, bias));
+            if (kind == MemberKind.Neighbours)
+            {
+                var count = Count(reader, 1000);
+                var documents = Count(reader, int.MaxValue / 4);
+                var labelOf = ReadArray<int>(reader, documents);
+                var start = ReadArray<int>(reader, features + 1);
+                var postings = start[^1];
+                if (start[0] != 0 || postings < 0 || labelOf.Any(l => l < 0 || l >= labelCount))
+                {
+                    throw new ModelFormatException("模型文件中的近邻索引无效。");
+                }
+                for (var j = 0; j < features; j++)
+                {
+                    if (start[j + 1] < start[j])
+                    {
+                        throw new ModelFormatException("模型文件中的近邻索引无效。");
+                    }
+                }
+                var postingDocuments = ReadArray<int>(reader, postings);
+                if (postingDocuments.Any(d => d < 0 || d >= documents))
+                {
+                    throw new ModelFormatException("模型文件中的近邻索引无效。");
+                }
+                var values = ReadArray<float>(reader, postings);
+                members[m] = new Member(kind, null, new NeighbourIndex(labelCount, count, labelOf, start, postingDocuments, values));
+            }
+            else
+            {
+                var weights = ReadArray<float>(reader, features * labelCount);
+                var bias = ReadArray<float>(reader, labelCount);
+                members[m] = new Member(kind, new LinearScorer(labelCount, features, weights, bias));
+            }
         }
-        var stackWeights = ReadDoubles(reader, memberCount);
+        var stackWeights = ReadDoubles(reader, members.Sum(m => m.Channels) + labelCount);
         var threshold = reader.ReadDouble();
         var target = reader.ReadDouble();
         var estimate = new TrainingEstimate(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(),

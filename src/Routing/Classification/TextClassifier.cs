@@ -108,9 +108,15 @@ public sealed class TextClassifier
     {
         var classes = Labels.Count;
         var contribution = new Dictionary<int, double>();
-        for (var m = 0; m < Ensemble.Members.Length; m++)
+        var channel = 0;
+        foreach (var member in Ensemble.Members)
         {
-            var member = Ensemble.Members[m];
+            var weight = StackWeights[channel];
+            channel += member.Channels;
+            if (member.Linear is not { } linear)
+            {
+                continue;
+            }
             var view = prepared.View(member.Kind);
             for (var i = 0; i < view.Indices.Length; i++)
             {
@@ -118,10 +124,10 @@ public sealed class TextClassifier
                 var mean = 0.0;
                 for (var k = 0; k < classes; k++)
                 {
-                    mean += member.Scorer.Weights[offset + k];
+                    mean += linear.Weights[offset + k];
                 }
                 mean /= classes;
-                var value = StackWeights[m] * view.Values[i] * (member.Scorer.Weights[offset + label] - mean);
+                var value = weight * view.Values[i] * (linear.Weights[offset + label] - mean);
                 contribution[view.Indices[i]] = contribution.GetValueOrDefault(view.Indices[i]) + value;
             }
         }
