@@ -28,7 +28,6 @@ public static class ClassifierTrainer
     public static TextClassifier Train(IReadOnlyList<LabelledText> examples, ClassifierOptions? options = null)
     {
         options ??= new ClassifierOptions();
-        var clock = Stopwatch.StartNew();
         var data = Prepare(examples, options);
         var folds = FoldsOf(data.Labels, data.Corpus.Keys, options.CalibrationFolds, options.Seed);
         var oof = OutOfFoldScores(data, folds, options.CalibrationFolds, options);
@@ -40,8 +39,7 @@ public static class ClassifierTrainer
         {
             priors[label] += 1.0 / data.Labels.Length;
         }
-        var estimate = new TrainingEstimate(data.Labels.Length, options.CalibrationFolds, figures.Accuracy, figures.MacroF1, dispatch,
-            clock.Elapsed.TotalSeconds);
+        var estimate = new TrainingEstimate(data.Labels.Length, options.CalibrationFolds, figures.Accuracy, figures.MacroF1, dispatch);
         return new TextClassifier(data.Names, priors, ensemble, weights, dispatch.Threshold, options.TargetPrecision, estimate);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Hotline.Routing.Classification;
@@ -50,6 +51,9 @@ public sealed record BenchmarkReport(
 /// </summary>
 public static class Evaluation
 {
+    // Labels are written as UTF-8 Chinese, not \uXXXX escapes, so a person can read the output file.
+    private static readonly JsonSerializerOptions OutputJson = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static TrainingFile ReadTraining(string path)
     {
         var examples = new List<LabelledText>();
@@ -108,7 +112,7 @@ public static class Evaluation
                 output.Write("{\"id\":");
                 output.Write(test[i].RawId);
                 output.Write(",\"label\":");
-                output.Write(JsonSerializer.Serialize(predictions[i].Label));
+                output.Write(JsonSerializer.Serialize(predictions[i].Label, OutputJson));
                 output.Write(",\"confidence\":");
                 output.Write(Math.Round(predictions[i].Confidence, 6).ToString("R", System.Globalization.CultureInfo.InvariantCulture));
                 output.Write("}\n");

@@ -162,7 +162,6 @@ internal static class ModelFile
         writer.Write(estimate.Dispatch.Coverage);
         writer.Write(estimate.Dispatch.Precision);
         writer.Write(estimate.Dispatch.Dispatched);
-        writer.Write(estimate.TrainingSeconds);
     }
 
     private static TextClassifier ReadPayload(BinaryReader reader)
@@ -236,7 +235,7 @@ internal static class ModelFile
         var threshold = reader.ReadDouble();
         var target = reader.ReadDouble();
         var estimate = new TrainingEstimate(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(),
-            new DispatchFigures(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32()), reader.ReadDouble());
+            new DispatchFigures(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32()));
         var space = new FeatureSpace(settings, hashes, idf);
         return new TextClassifier(labels, priors, new Ensemble(space, members), stackWeights, threshold, target, estimate);
     }

@@ -19,9 +19,9 @@ public sealed record LabelScore(string Label, double Probability);
 public sealed record Prediction(
     string Label, double Confidence, IReadOnlyList<LabelScore> Top, string Reason, bool Dispatch, IReadOnlyList<string> Evidence);
 
-/// <summary>What the trainer measured on out-of-fold predictions over the training texts, kept with the model.</summary>
-public sealed record TrainingEstimate(
-    int Examples, int Folds, double Accuracy, double MacroF1, DispatchFigures Dispatch, double TrainingSeconds);
+/// <summary>What the trainer measured on out-of-fold predictions over the training texts, kept with the model. (No timings:
+/// the model's content, and so its version, depends only on the data and the options.)</summary>
+public sealed record TrainingEstimate(int Examples, int Folds, double Accuracy, double MacroF1, DispatchFigures Dispatch);
 
 /// <summary>
 /// A trained statistical text classifier: an ensemble of linear models over character n-grams, calibrated on out-of-fold
