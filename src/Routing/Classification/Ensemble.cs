@@ -100,11 +100,11 @@ internal sealed class Ensemble(FeatureSpace space, Member[] members)
         }
         if (options.UseNbSvm)
         {
-            var binary = tfidf.Select(FeatureSpace.Binary).ToArray();
-            var ratios = LogCountRatios(binary, labels, classes, space.Count, options.NbSmoothing);
+            // The binary view is read off the TF-IDF rows (same indices, value 1/√nnz) rather than stored a second time.
+            var ratios = LogCountRatios(tfidf, labels, classes, space.Count, options.NbSmoothing);
             members.Add(new Member(MemberKind.NbSvm, OneVsRestSvm.Train(
-                binary, labels, classes, space.Count, options.NbSvmCost, options.Seed, options.MaxDegreeOfParallelism,
-                k => ratios[k], options.NbInterpolation)));
+                tfidf, labels, classes, space.Count, options.NbSvmCost, options.Seed, options.MaxDegreeOfParallelism,
+                k => ratios[k], options.NbInterpolation, binary: true)));
         }
         if (options.UseNeighbours)
         {

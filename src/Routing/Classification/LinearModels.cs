@@ -129,7 +129,8 @@ internal static class OneVsRestSvm
 {
     public static LinearScorer Train(
         SparseVector[] rows, int[] labels, int classes, int features, double c, int seed, int parallelism,
-        Func<int, float[]?>? classScale = null, double interpolation = 1.0, int maxEpochs = 200, double tolerance = 0.05)
+        Func<int, float[]?>? classScale = null, double interpolation = 1.0, bool binary = false, int maxEpochs = 200,
+        double tolerance = 0.05)
     {
         var weights = new float[features * classes];
         var bias = new float[classes];
@@ -137,7 +138,7 @@ internal static class OneVsRestSvm
         Parallel.For(0, classes, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, k =>
         {
             var scale = classScale?.Invoke(k);
-            var (w, b) = TrainBinary(rows, labels, k, scale, features, c, seed + k, maxEpochs, tolerance);
+            var (w, b) = TrainBinary(rows, labels, k, scale, features, c, seed + k, maxEpochs, tolerance, binary);
             if (interpolation < 1.0)
             {
                 // NB-SVM interpolation: w' = (1-β)·mean|w| + β·w, a shrink towards plain naive Bayes that helps on short texts.
@@ -157,8 +158,11 @@ internal static class OneVsRestSvm
     }
 
     private static (double[] W, double B) TrainBinary(
-        SparseVector[] rows, int[] labels, int positive, float[]? scale, int features, double c, int seed, int maxEpochs, double tolerance)
+        SparseVector[] rows, int[] labels, int positive, float[]? scale, int features, double c, int seed, int maxEpochs, double tolerance,
+        bool binary)
     {
+        // With binary, every stored value of a row reads as 1/√nnz: presence, L2-normalised.
+        float Value(SparseVector row, int t) => binary ? 1f / MathF.Sqrt(row.Indices.Length) : row.Values[t];
         var n = rows.Length;
         var w = new double[features];
         var b = 0.0;
@@ -171,7 +175,7 @@ internal static class OneVsRestSvm
             var sum = 1.0;
             for (var t = 0; t < row.Indices.Length; t++)
             {
-                var v = row.Values[t] * (scale?[row.Indices[t]] ?? 1f);
+                var v = Value(row, t) * (scale?[row.Indices[t]] ?? 1f);
                 sum += v * v;
             }
             q[i] = sum + diagonal;
@@ -191,7 +195,7 @@ internal static class OneVsRestSvm
                 for (var t = 0; t < row.Indices.Length; t++)
                 {
                     var j = row.Indices[t];
-                    dot += row.Values[t] * (scale?[j] ?? 1f) * w[j];
+                    dot += Value(row, t) * (scale?[j] ?? 1f) * w[j];
                 }
                 var g = y * dot - 1.0 + diagonal * alpha[i];
                 var pg = alpha[i] == 0 ? Math.Min(g, 0) : g;
@@ -205,7 +209,7 @@ internal static class OneVsRestSvm
                     for (var t = 0; t < row.Indices.Length; t++)
                     {
                         var j = row.Indices[t];
-                        w[j] += d * row.Values[t] * (scale?[j] ?? 1f);
+                        w[j] += d * Value(row, t) * (scale?[j] ?? 1f);
                     }
                     b += d;
                 }
