@@ -48,5 +48,7 @@ public static class ChineseText
         }
     }
 
-    private static bool IsIdeograph(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf';
+    /// <summary>A CJK unified ideograph of the basic block or extension A (the ones ticket text uses; extension B and later are
+    /// surrogate pairs and rare in 12345 messages).</summary>
+    public static bool IsIdeograph(char c) => c is >= '\u4e00' and <= '\u9fff' or >= '\u3400' and <= '\u4dbf';
 }

@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+
+namespace Hotline.Routing.Classification;
+
+/// <summary>A label with its calibrated probability.</summary>
+public sealed record LabelScore(string Label, double Probability);
+
+/// <summary>
+/// The model's answer for one text.
+/// </summary>
+/// <param name="Label">The most probable label.</param>
+/// <param name="Confidence">Its calibrated probability: among past tickets the model scored this confidently, about this share
+/// was right.</param>
+/// <param name="Top">The most probable labels, best first.</param>
+/// <param name="Reason">A sentence a dispatcher can read: the n-grams of the text that pushed hardest towards the label.</param>
+/// <param name="Dispatch">Confidence reaches the model's threshold for automatic dispatch.</param>
+/// <param name="Evidence">The n-grams behind <paramref name="Reason"/>, strongest first.</param>
+public sealed record Prediction(
+    string Label, double Confidence, IReadOnlyList<LabelScore> Top, string Reason, bool Dispatch, IReadOnlyList<string> Evidence);
+
+/// <summary>What the trainer measured on out-of-fold predictions over the training texts, kept with the model. (No timings:
+/// the model's content, and so its version, depends only on the data and the options.)</summary>
+public sealed record TrainingEstimate(int Examples, int Folds, double Accuracy, double MacroF1, DispatchFigures Dispatch);
+
+/// <summary>
+/// A trained statistical text classifier: an ensemble of linear models over character n-grams, calibrated on out-of-fold
+/// predictions, with the confidence threshold for automatic dispatch chosen the same way. Immutable and thread-safe; prediction
+/// is a pure function of the text. Train with <see cref="ClassifierTrainer"/>; keep with <see cref="Save(Stream)"/>.
+/// </summary>
+public sealed class TextClassifier
+{
+    private const int ReasonGrams = 3;
+
+    internal TextClassifier(
+        string[] labels, double[] priors, Ensemble ensemble, double[] stackWeights, double threshold, double targetPrecision,
+        TrainingEstimate estimate)
+    {
+        _labels = labels;
+        Priors = priors;
+        Ensemble = ensemble;
+        StackWeights = stackWeights;
+        Threshold = threshold;
+        TargetPrecision = targetPrecision;
+        Estimate = estimate;
+        Version = ModelFile.Fingerprint(this);
+    }
+
+    /// <summary>The labels it can answer, in ordinal order.</summary>
+    public IReadOnlyList<string> Labels => _labels;
+
+    private readonly string[] _labels;
+
+    /// <summary>Share of each label in the training texts: the answer when a text has nothing the model knows.</summary>
+    internal double[] Priors { get; }
+
+    internal Ensemble Ensemble { get; }
+
+    internal double[] StackWeights { get; }
+
+    /// <summary>Dispatch automatically at or above this confidence (infinite when no threshold kept the target precision).</summary>
+    public double Threshold { get; }
+
+    public double TargetPrecision { get; }
+
+    public TrainingEstimate Estimate { get; }
+
+    /// <summary>A content hash of the model (12 hex digits): two models with the same version decide identically, so a decision
+    /// recorded with its version can always be explained by the model that made it.</summary>
+    public string Version { get; }
+
+    /// <summary>
+    /// Classifies one text. Never throws on content: empty or blank text, emoji only, or text with no n-gram the model knows
+    /// gets the most common label at its prior probability (well below any dispatch threshold) and a reason saying so. Very long
+    /// texts are read up to <see cref="FeatureSettings.MaxCharacters"/>.
+    /// </summary>
+    public Prediction Predict(string? text, int top = 3)
+    {
+        var prepared = Ensemble.Prepare(text);
+        if (prepared.IsEmpty)
+        {
+            var prior = Ranked(Priors, top);
+            return new Prediction(prior[0].Label, prior[0].Probability, prior,
+                "文本中没有模型认识的字词，无法判断，请人工分派。", false, []);
+        }
+        var scores = Ensemble.Score(prepared);
+        var probabilities = Stacker.Probabilities(scores, StackWeights);
+        var ranked = Ranked(probabilities, top);
+        var best = Array.IndexOf(_labels, ranked[0].Label);
+        var evidence = Evidence(prepared, best);
+        var dispatch = ranked[0].Probability >= Threshold;
+        return new Prediction(ranked[0].Label, ranked[0].Probability, ranked,
+            Explain(ranked, evidence, dispatch), dispatch, evidence);
+    }
+
+    private List<LabelScore> Ranked(double[] probabilities, int top) => probabilities
+        .Select((p, k) => new LabelScore(Labels[k], p))
+        .OrderByDescending(s => s.Probability).ThenBy(s => s.Label, StringComparer.Ordinal)
+        .Take(Math.Max(1, top))
+        .ToList();
+
+    /// <summary>
+    /// The n-grams that pushed hardest towards <paramref name="label"/>: each feature's contribution to the combined logit of the
+    /// label, minus its mean over all labels (what is common to every label does not move a softmax). Overlapping n-grams
+    /// (物业 inside 物业公司) are shown once, the longer one.
+    /// </summary>
+    private List<string> Evidence(PreparedText prepared, int label)
+    {
+        var classes = Labels.Count;
+        var contribution = new Dictionary<int, double>();
+        var channel = 0;
+        foreach (var member in Ensemble.Members)
+        {
+            var weight = StackWeights[channel];
+            channel += member.Channels;
+            if (member.Linear is not { } linear)
+            {
+                continue;
+            }
+            var view = prepared.View(member.Kind);
+            for (var i = 0; i < view.Indices.Length; i++)
+            {
+                var offset = view.Indices[i] * classes;
+                var mean = 0.0;
+                for (var k = 0; k < classes; k++)
+                {
+                    mean += linear.Weights[offset + k];
+                }
+                mean /= classes;
+                var value = weight * view.Values[i] * (linear.Weights[offset + label] - mean);
+                contribution[view.Indices[i]] = contribution.GetValueOrDefault(view.Indices[i]) + value;
+            }
+        }
+        var shown = new Dictionary<int, string>();
+        foreach (var gram in prepared.Extracted.NGrams)
+        {
+            if (gram.Family != NGramFamily.Title && Ensemble.Space.TryGetId(gram.Hash, out var id) && !shown.ContainsKey(id))
+            {
+                shown[id] = prepared.Extracted.Show(gram);
+            }
+        }
+        var chosen = new List<string>();
+        foreach (var (id, _) in contribution.Where(c => c.Value > 0 && shown.ContainsKey(c.Key)).OrderByDescending(c => c.Value).ThenBy(c => c.Key))
+        {
+            var gram = shown[id];
+            if (gram.Length < 2 || chosen.Any(c => c.Contains(gram, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+            chosen.RemoveAll(c => gram.Contains(c, StringComparison.Ordinal));
+            chosen.Add(gram);
+            if (chosen.Count == ReasonGrams)
+            {
+                break;
+            }
+        }
+        return chosen;
+    }
+
+    private static string Explain(List<LabelScore> ranked, List<string> evidence, bool dispatch)
+    {
+        var text = new StringBuilder();
+        text.Append(evidence.Count > 0
+            ? $"文本中的{string.Concat(evidence.Select(e => $"「{e}」"))}指向「{ranked[0].Label}」"
+            : $"综合判断为「{ranked[0].Label}」");
+        text.Append(CultureInfo.InvariantCulture, $"（置信度 {ranked[0].Probability:0.00}）");
+        if (!dispatch)
+        {
+            text.Append(ranked.Count > 1
+                ? string.Create(CultureInfo.InvariantCulture, $"；把握不足，次选「{ranked[1].Label}」（{ranked[1].Probability:0.00}），请人工确认。")
+                : "；把握不足，请人工确认。");
+        }
+        else
+        {
+            text.Append("，可自动派单。");
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Writes the model in its versioned binary format (see <see cref="ModelFile"/>).</summary>
+    public void Save(Stream stream) => ModelFile.Write(this, stream);
+
+    /// <summary>Reads a model written by <see cref="Save(Stream)"/>. A truncated, corrupt or foreign file raises
+    /// <see cref="ModelFormatException"/> with a message saying which; it never yields a half-read model.</summary>
+    public static TextClassifier Load(Stream stream) => ModelFile.Read(stream);
+
+    public void Save(string path)
+    {
+        using var stream = File.Create(path);
+        Save(stream);
+    }
+
+    public static TextClassifier Load(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Load(stream);
+    }
+}

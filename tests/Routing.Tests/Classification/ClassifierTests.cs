@@ -1,0 +1,130 @@
+using Hotline.Routing.Classification;
+
+namespace Hotline.Routing.Tests.Classification;
+
+/// <summary>The text classifier on small synthetic data: what it learns, how sure it is, and what it does with bad input.</summary>
+public sealed class ClassifierTests
+{
+    private static readonly Lazy<TextClassifier> Model = new(() => ClassifierTrainer.Train(Synthetic.Examples()));
+
+    [Fact]
+    public void Train_OnSeparableClasses_PredictsEachClass()
+    {
+        var model = Model.Value;
+        Assert.Equal(["交通", "住建", "教育"], model.Labels);
+        Assert.Equal("住建", model.Predict("小区物业不管电梯维修").Label);
+        Assert.Equal("交通", model.Predict("公交线路太少，出租车拒载").Label);
+        Assert.Equal("教育", model.Predict("学校老师乱收补课费").Label);
+    }
+
+    [Fact]
+    public void Confidence_IsHigherForAClearTextThanForAMixedOne()
+    {
+        var clear = Model.Value.Predict("小区物业电梯坏了，物业维修拖延");
+        var mixed = Model.Value.Predict("物业门口公交站");
+        Assert.True(clear.Confidence > mixed.Confidence, $"{clear.Confidence} vs {mixed.Confidence}");
+        Assert.Equal(clear.Confidence, clear.Top[0].Probability);
+        Assert.True(clear.Top.Zip(clear.Top.Skip(1)).All(p => p.First.Probability >= p.Second.Probability));
+        Assert.InRange(clear.Top.Sum(t => t.Probability), 0.99, 1.0 + 1e-9);
+    }
+
+    [Fact]
+    public void Prediction_ExplainsItselfWithTheTextsOwnWords()
+    {
+        var prediction = Model.Value.Predict("小区物业不管电梯维修");
+        Assert.NotEmpty(prediction.Evidence);
+        Assert.All(prediction.Evidence, e => Assert.Contains(e, "小区物业不管电梯维修", StringComparison.Ordinal));
+        Assert.Contains("住建", prediction.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   \n\t ")]
+    [InlineData("😀😀🎉🎉👍")]
+    [InlineData("！？。，、……")]
+    public void TextWithNothingKnown_GetsAPriorAnswer_NotDispatched(string text)
+    {
+        var prediction = Model.Value.Predict(text);
+        Assert.False(prediction.Dispatch);
+        Assert.True(prediction.Confidence < 0.5);
+        Assert.Contains("人工", prediction.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NullText_IsTreatedAsEmpty()
+    {
+        Assert.False(Model.Value.Predict(null).Dispatch);
+    }
+
+    [Fact]
+    public void HugeAndMixedTexts_AreClassified_WithoutThrowing()
+    {
+        var huge = string.Concat(Enumerable.Repeat("ABC123水电费😀物业", 10_000));
+        Assert.True(huge.Length >= 100_000);
+        var big = Model.Value.Predict(huge);
+        Assert.InRange(big.Confidence, 0, 1);
+        var mixed = Model.Value.Predict("WiFi 5G 12345 ＡＢＣ１２３ abc 公交 2024年");
+        Assert.InRange(mixed.Confidence, 0, 1);
+        Assert.Contains(mixed.Label, Model.Value.Labels);
+    }
+
+    [Fact]
+    public void Training_IsDeterministic()
+    {
+        var again = ClassifierTrainer.Train(Synthetic.Examples());
+        Assert.Equal(Model.Value.Version, again.Version);
+        Assert.Equal(Model.Value.Threshold, again.Threshold);
+    }
+
+    [Fact]
+    public void Training_NeedsTwoLabels()
+    {
+        var one = Enumerable.Range(0, 20).Select(i => new LabelledText($"物业{i}", "住建")).ToList();
+        Assert.Throws<ArgumentException>(() => ClassifierTrainer.Train(one));
+    }
+
+    [Fact]
+    public void Training_RejectsBlankLabels()
+    {
+        var examples = Synthetic.Examples().Append(new LabelledText("物业", " ")).ToList();
+        Assert.Throws<ArgumentException>(() => ClassifierTrainer.Train(examples));
+    }
+
+    [Fact]
+    public void CrossValidation_OnSeparableClasses_IsNearlyPerfect()
+    {
+        var report = ClassifierTrainer.CrossValidate(Synthetic.Examples(), 5);
+        Assert.True(report.Figures.MacroF1 > 0.95, $"macro-F1 {report.Figures.MacroF1}");
+        Assert.Equal(Synthetic.Examples().Count, report.Predictions.Count);
+    }
+}
+
+/// <summary>Three departments with their own vocabulary, plus words every ticket shares; fixed seed.</summary>
+internal static class Synthetic
+{
+    private static readonly string[] Shared = ["请问", "希望", "尽快", "解决", "投诉", "市民", "反映", "问题"];
+
+    private static readonly Dictionary<string, string[]> Words = new()
+    {
+        ["住建"] = ["小区", "物业", "电梯", "维修", "房屋", "漏水", "开发商", "业主"],
+        ["交通"] = ["公交", "线路", "出租车", "拒载", "站台", "红绿灯", "驾校", "车辆"],
+        ["教育"] = ["学校", "老师", "补课", "收费", "学生", "幼儿园", "招生", "教材"],
+    };
+
+    public static List<LabelledText> Examples()
+    {
+        var random = new Random(7);
+        var examples = new List<LabelledText>();
+        foreach (var (label, words) in Words)
+        {
+            for (var i = 0; i < 40; i++)
+            {
+                var parts = Enumerable.Range(0, 4).Select(_ => words[random.Next(words.Length)])
+                    .Append(Shared[random.Next(Shared.Length)]).Append(Shared[random.Next(Shared.Length)])
+                    .OrderBy(_ => random.Next()).ToList();
+                examples.Add(new LabelledText(string.Concat(parts), label));
+            }
+        }
+        return examples;
+    }
+}

@@ -1,0 +1,95 @@
+using Hotline.Routing.Classification;
+
+namespace Hotline.Routing.Tests.Classification;
+
+/// <summary>Saving and loading models: the same decisions after a round trip, and a clear error for any damaged file.</summary>
+public sealed class ModelFileTests
+{
+    private static readonly Lazy<(TextClassifier Model, byte[] Bytes)> Saved = new(() =>
+    {
+        var model = ClassifierTrainer.Train(Synthetic.Examples());
+        using var stream = new MemoryStream();
+        model.Save(stream);
+        return (model, stream.ToArray());
+    });
+
+    private static TextClassifier Load(byte[] bytes) => TextClassifier.Load(new MemoryStream(bytes));
+
+    [Fact]
+    public void RoundTrip_KeepsVersionThresholdAndPredictions()
+    {
+        var (model, bytes) = Saved.Value;
+        var loaded = Load(bytes);
+        Assert.Equal(model.Version, loaded.Version);
+        Assert.Equal(model.Labels, loaded.Labels);
+        Assert.Equal(model.Threshold, loaded.Threshold);
+        Assert.Equal(model.Estimate, loaded.Estimate);
+        foreach (var text in new[] { "小区物业不管电梯维修", "公交线路太少", "", "学校乱收费😀" })
+        {
+            Assert.Equal(model.Predict(text), loaded.Predict(text), new PredictionComparer());
+        }
+    }
+
+    [Fact]
+    public void RoundTrip_ThroughAFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hotline-model-{Guid.NewGuid():N}.bin");
+        try
+        {
+            Saved.Value.Model.Save(path);
+            Assert.Equal(Saved.Value.Model.Version, TextClassifier.Load(path).Version);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(5)]
+    [InlineData(12)]
+    [InlineData(30)]
+    [InlineData(-1)]
+    public void TruncatedFile_IsAClearError(int keep)
+    {
+        var bytes = Saved.Value.Bytes;
+        var cut = bytes[..(keep >= 0 ? keep : bytes.Length - 1)];
+        var error = Assert.Throws<ModelFormatException>(() => Load(cut));
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void FlippedBit_IsDetectedByTheChecksum()
+    {
+        var bytes = Saved.Value.Bytes.ToArray();
+        bytes[bytes.Length / 2] ^= 0x10;
+        var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
+        Assert.Contains("损坏", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ForeignFile_IsRejectedByItsHeader()
+    {
+        var error = Assert.Throws<ModelFormatException>(() => Load("{\"not\":\"a model\"} and some more text"u8.ToArray()));
+        Assert.Contains("不是", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NewerFormatVersion_IsRejected()
+    {
+        var bytes = Saved.Value.Bytes.ToArray();
+        bytes[8] = 99;
+        var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
+        Assert.Contains("99", error.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class PredictionComparer : IEqualityComparer<Prediction>
+    {
+        public bool Equals(Prediction? x, Prediction? y) =>
+            x is not null && y is not null && x.Label == y.Label && x.Confidence == y.Confidence && x.Reason == y.Reason
+            && x.Dispatch == y.Dispatch && x.Top.SequenceEqual(y.Top) && x.Evidence.SequenceEqual(y.Evidence);
+
+        public int GetHashCode(Prediction obj) => obj.Label.GetHashCode(StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,45 @@
+using Hotline.Routing.Classification;
+
+namespace Hotline.Routing.Tests.Classification;
+
+/// <summary>
+/// 5-fold cross-validation on the real short texts of <c>../shared/datasets/tipdm2020</c> (read in place, never copied into the
+/// repository), with floors a little under what the model achieves, so a regression in features or training shows here. The
+/// whole file (7,393 titles) takes a few seconds. Skipped when the dataset is absent.
+/// </summary>
+public sealed class TipdmDatasetTests
+{
+    [Fact]
+    public void ShortTexts_FiveFoldCrossValidation_KeepsItsFigures()
+    {
+        var path = DatasetFile("routing-titles-train.jsonl");
+        var training = Evaluation.ReadTraining(path);
+        Assert.Equal(7393, training.Examples.Count);
+
+        var report = ClassifierTrainer.CrossValidate(training.Examples, 5);
+
+        // Achieved (grouped 5-fold, seed fixed): accuracy 0.883, macro-F1 0.881, 52.4% dispatched at 97.96% precision.
+        Assert.True(report.Figures.MacroF1 >= 0.87, $"macro-F1 {report.Figures.MacroF1:0.0000}");
+        Assert.True(report.Figures.Accuracy >= 0.87, $"accuracy {report.Figures.Accuracy:0.0000}");
+        Assert.True(report.Dispatch.Coverage >= 0.48, $"auto-dispatch {report.Dispatch.Coverage:0.0000}");
+        Assert.True(report.Dispatch.Precision >= 0.97, $"auto-dispatch precision {report.Dispatch.Precision:0.0000}");
+    }
+
+    private static string DatasetFile(string name)
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Hotline.sln")))
+            {
+                var path = Path.Combine(directory.FullName, "..", "shared", "datasets", "tipdm2020", name);
+                if (!File.Exists(path))
+                {
+                    Assert.Skip($"The TipDM 2020 dataset is not at {path}.");
+                }
+                return path;
+            }
+        }
+        Assert.Skip("No Hotline.sln above the test binaries, so no ../shared/datasets.");
+        return "";
+    }
+}
