@@ -76,6 +76,7 @@ public static class IntakeModule
             .MapCitizenHistory()
             .MapDuplicates();
         app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(StaffRoles.Admin)).MapTemplateAdmin();
+        app.MapTrackingPage();
         app.MapSmsWebhooks();
         app.MapVoiceWebhooks();
         return app;

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Intake.Tests.Twilio;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,36 +26,14 @@ public sealed partial class CrashTests : IAsyncLifetime
     [Fact]
     public async Task CommittedEntries_SurviveSigkill_AndAreDeliveredAfterRestart()
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["Hotline__DataDirectory"] = _database.DataDirectory;
-        start.Environment["Hotline__Database__Provider"] = _database.Provider;
-        start.Environment["Hotline__Database__ConnectionString"] = _database.ConnectionString;
-        start.Environment["Hotline__Demo__Password"] = TestHost.DemoPassword;
-        start.Environment["Hotline__Outbox__Enabled"] = "false"; // the process dies before delivering: nothing may rely on it
-        using var process = Process.Start(start)!;
-        string? ticketId = null;
-        try
+        var ticketId = await RunAndKillAsync(new Dictionary<string, string>(), async http =>
         {
-            var address = await ListeningAddressAsync(process);
-            using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
-            for (var i = 0; i < 100 && !(await TryHealthyAsync(http)); i++)
-            {
-                await Task.Delay(100);
-            }
             var receipt = JsonNode.Parse(await (await http.PostAsJsonAsync("/api/citizen/tickets",
                 new { content = "崩溃测试：路灯不亮", phone = "13812345678" })).Content.ReadAsStringAsync())!;
-            ticketId = receipt.Str("id");
             Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/auth/login", new { userName = "agent", password = TestHost.DemoPassword })).StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync($"/api/tickets/{ticketId}/dispatch", new { leadDepartmentId = "city-housing" })).StatusCode);
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks, no flushing
-            await process.WaitForExitAsync();
-        }
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync($"/api/tickets/{receipt.Str("id")}/dispatch", new { leadDepartmentId = "city-housing" })).StatusCode);
+            return receipt.Str("id");
+        });
 
         var recorder = new RecordingHandler(TicketEvent.Topic);
         await using var restarted = await TestHost.StartAsync(_database, services: s => s.AddSingleton<IOutboxHandler>(recorder));
@@ -65,6 +44,77 @@ public sealed partial class CrashTests : IAsyncLifetime
         var agent = await restarted.SignInAsync("agent");
         Assert.Equal("Dispatched", (await agent.GetOkAsync($"/api/tickets/{ticketId}")).Str("state"));
         Assert.Equal(["Registered", "Dispatched"], recorder.Received.Select(m => OutboxWriter.Read<TicketEvent>(m).Kind));
+    }
+
+    [Fact]
+    public async Task TextAcceptedBeforeSigkill_IsSentExactlyOnce_AcrossRestarts()
+    {
+        await using var twilio = await FakeTwilio.StartAsync(FakeTwilio.Json(201,
+            TwilioFixtures.Read("messages.create.response.201.json")));
+        var settings = new Dictionary<string, string>
+        {
+            ["Hotline:Twilio:AccountSid"] = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ["Hotline:Twilio:AuthToken"] = "crash-test-token",
+            ["Hotline:Twilio:FromNumber"] = "+15005550006",
+            ["Hotline:Twilio:PublicBaseUrl"] = "https://hotline.example.test",
+            ["Hotline:Twilio:ApiBaseUrl"] = twilio.BaseUrl,
+        };
+        await RunAndKillAsync(settings, async http =>
+        {
+            Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/api/auth/login", new { userName = "agent", password = TestHost.DemoPassword })).StatusCode);
+            var created = await http.PostAsJsonAsync("/api/tickets", new { content = "来电：崩溃前登记", phone = "13812345678" });
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return "";
+        });
+        Assert.Empty(twilio.Requests);
+
+        for (var life = 0; life < 2; life++)
+        {
+            await using var host = await TestHost.StartAsync(_database, settings: settings);
+            var dispatcher = host.Get<OutboxDispatcher>();
+            for (var i = 0; i < 200 && twilio.Requests.Count == 0; i++)
+            {
+                await dispatcher.DeliverPendingAsync(CancellationToken.None);
+                await Task.Delay(25);
+            }
+            await dispatcher.DeliverPendingAsync(CancellationToken.None);
+        }
+        var sent = Assert.Single(twilio.Requests);
+        Assert.Equal("+8613812345678", sent.Form.Single(f => f.Key == "To").Value);
+    }
+
+    /// <summary>Runs hotline as its own process with delivery off, does <paramref name="work"/>, then SIGKILLs it.</summary>
+    private async Task<string> RunAndKillAsync(IReadOnlyDictionary<string, string> settings, Func<HttpClient, Task<string>> work)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add("http://127.0.0.1:0");
+        start.Environment["Hotline__DataDirectory"] = _database.DataDirectory;
+        start.Environment["Hotline__Database__Provider"] = _database.Provider;
+        start.Environment["Hotline__Database__ConnectionString"] = _database.ConnectionString;
+        start.Environment["Hotline__Demo__Password"] = TestHost.DemoPassword;
+        start.Environment["Hotline__Outbox__Enabled"] = "false"; // the process dies before delivering: nothing may rely on it
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        using var process = Process.Start(start)!;
+        try
+        {
+            var address = await ListeningAddressAsync(process);
+            using var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = address };
+            for (var i = 0; i < 100 && !(await TryHealthyAsync(http)); i++)
+            {
+                await Task.Delay(100);
+            }
+            return await work(http);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true); // SIGKILL: no shutdown hooks, no flushing
+            await process.WaitForExitAsync();
+        }
     }
 
     private static async Task<Uri> ListeningAddressAsync(Process process)

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Intake.Sms;
 using Hotline.Intake.Twilio;
+using Hotline.Intake.Voice;
 using Hotline.Routing.Outbox;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -302,5 +303,58 @@ public sealed class SmsTests : TwilioHostTest
         await dispatcher.DeliverPendingAsync(CancellationToken.None);
         Assert.Single(Twilio.Requests, r => r.Method == "POST");
         Assert.Equal(OutboundStatus.Accepted, (await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync())).Status);
+    }
+
+    [Fact]
+    public async Task MalformedWebhookBodies_Are400_NeverA500_AndWriteNothing()
+    {
+        var noBoundary = new StringContent("--x\r\n", System.Text.Encoding.UTF8);
+        noBoundary.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("multipart/form-data");
+        await (await Host.Anonymous().PostAsync(SmsWebhooks.InboundPath, noBoundary)).ProblemAsync(HttpStatusCode.BadRequest);
+
+        var tooMany = Enumerable.Range(0, 2_000).ToDictionary(i => $"F{i}", i => "x");
+        await (await Host.Anonymous().PostAsync(SmsWebhooks.InboundPath, new FormUrlEncodedContent(tooMany))).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await Host.Anonymous().PostAsync(VoiceWebhooks.IncomingPath, new FormUrlEncodedContent(tooMany))).ProblemAsync(HttpStatusCode.BadRequest);
+        var json = await Host.Anonymous().PostAsJsonAsync(SmsWebhooks.InboundPath, new { MessageSid = "SM1" });
+        await json.ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(0, await WithDbAsync((_, intake) => intake.InboundSms.CountAsync()));
+    }
+
+    [Fact]
+    public async Task MmsPhotos_AreKeptAsLinksOnTheTicket()
+    {
+        var fields = IncomingSms("SM00000000000000000000000000000030", "+8613812345678", "路边垃圾堆放，见照片", media: 2);
+        fields["MediaUrl0"] = "https://api.twilio.com/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/MM1/Media/ME1";
+        fields["MediaContentType0"] = "image/jpeg";
+        fields["MediaUrl1"] = "javascript:alert(1)";
+        fields["MediaContentType1"] = "image/png";
+        await ReplyOfAsync(await PostWebhookAsync(SmsWebhooks.InboundPath, fields));
+        var ticket = await WithDbAsync((routing, _) => routing.Tickets.SingleAsync());
+        Assert.Contains("彩信附件（image/jpeg）：https://api.twilio.com/", ticket.Content);
+        Assert.DoesNotContain("javascript:", ticket.Content);
+    }
+
+    [Fact]
+    public async Task FailedDeliveryCallback_IsRecorded_AndTheTrackingLinkOpens()
+    {
+        var agent = await Host.SignInAsync("agent");
+        var created = await agent.PostOkAsync("/api/tickets", new { content = "来电：路灯", phone = "13812345678" });
+        await WaitUntilAsync(async () => await WithDbAsync((_, intake) => intake.OutboundSms.AnyAsync(m => m.Status == OutboundStatus.Accepted)));
+        var sms = await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync());
+        var status = new Dictionary<string, string> { ["MessageSid"] = sms.ProviderSid!, ["MessageStatus"] = "failed", ["ErrorCode"] = "30006", ["AccountSid"] = AccountSid };
+        await (await PostWebhookAsync(SmsWebhooks.StatusPath, status, signature: "forged")).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(OutboundStatus.Accepted, (await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync())).Status);
+        await PostWebhookAsync(SmsWebhooks.StatusPath, status);
+        var failed = await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync());
+        Assert.Equal(OutboundStatus.Failed, failed.Status);
+        Assert.Equal("Twilio 30006", failed.LastError);
+
+        var page = await Host.Anonymous().GetAsync($"/track/{created.Str("trackingCode")}");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(created.Str("trackingCode"), await page.Content.ReadAsStringAsync());
+        var hostile = await (await Host.Anonymous().GetAsync("/track/%3Cscript%3E")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("<script>alert", hostile);
+        Assert.Contains("&lt;script&gt;", hostile);
     }
 }

@@ -186,4 +186,42 @@ public sealed class VoiceTests : TwilioHostTest
         await (await Host.Anonymous().SendAsync(request)).ProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(0, await WithDbAsync((_, intake) => intake.Calls.CountAsync()));
     }
+
+    [Fact]
+    public async Task WithheldNumbers_AreNobodysHistory()
+    {
+        foreach (var (sid, from) in new[] { ("CA00000000000000000000000000000041", "+266696687"), ("CA00000000000000000000000000000042", "anonymous") })
+        {
+            await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields(sid, from));
+            await TwiMLAsync(VoiceWebhooks.RequestPath, VoiceFields(sid, from, ("SpeechResult", "噪音扰民"), ("Confidence", "0.8")));
+            var confirmed = await TwiMLAsync(VoiceWebhooks.ConfirmPath, VoiceFields(sid, from, ("Digits", "1")));
+            Assert.Contains("再说一遍", confirmed.Element("Say")!.Value); // no SMS for a withheld number: the code is read twice
+        }
+        var pops = await WithDbAsync((routing, _) => routing.Outbox.Where(m => m.Topic == CallRinging.Topic).ToListAsync());
+        Assert.All(pops, p => Assert.Empty(OutboxWriter.Read<CallRinging>(p).History));
+        Assert.All(pops, p => Assert.Equal("未显示号码", OutboxWriter.Read<CallRinging>(p).MaskedPhone));
+        var tickets = await WithDbAsync((routing, _) => routing.Tickets.ToListAsync());
+        Assert.Equal(2, tickets.Count);
+        Assert.All(tickets, t => Assert.Equal("", t.CitizenPhone));
+        var agent = await Host.SignInAsync("agent");
+        Assert.Empty((await agent.GetOkAsync($"/api/tickets/{tickets[0].Id}/merge-suggestions")).AsArray());
+    }
+
+    [Fact]
+    public async Task UnexpectedKey_AtConfirmation_AsksAgain_AndAnEarlyTranscriptIsNotLost()
+    {
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields());
+        await TwiMLAsync(VoiceWebhooks.RequestPath, VoiceFields(extra: [("SpeechResult", "咨询公积金"), ("Confidence", "0.6")]));
+        var again = await TwiMLAsync(VoiceWebhooks.ConfirmPath, VoiceFields(extra: [("Digits", "9")]));
+        Assert.NotNull(again.Element("Gather"));
+        Assert.Equal(0, await WithDbAsync((routing, _) => routing.Tickets.CountAsync()));
+
+        // Voicemail on another call, with the transcription arriving before the recording callback.
+        const string sid = "CA00000000000000000000000000000050";
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields(sid));
+        await PostWebhookAsync(VoiceWebhooks.TranscriptionPath, VoiceFields(sid, extra: [("TranscriptionText", "楼道灯坏了"), ("TranscriptionStatus", "completed")]));
+        await TwiMLAsync(VoiceWebhooks.RecordedPath, VoiceFields(sid, extra: [("RecordingUrl", "https://api.twilio.com/rec/RE1"), ("RecordingDuration", "12")]));
+        var ticket = await WithDbAsync((routing, _) => routing.Tickets.SingleAsync(t => t.IntakeKey == "call:" + sid));
+        Assert.Contains("楼道灯坏了", ticket.Content);
+    }
 }

@@ -35,6 +35,10 @@ public sealed class CitizenDirectory(IServiceScopeFactory scopes) : IOutboxHandl
         var intake = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
         var ticketId = new TicketId(change.TicketId);
         var phone = await routing.Tickets.AsNoTracking().Where(t => t.Id == ticketId).Select(t => t.CitizenPhone).SingleAsync(ct);
+        if (phone.Length == 0)
+        {
+            return; // a withheld number is no citizen record
+        }
         var at = Instant.FromDateTimeOffset(change.At);
         var citizen = await intake.Citizens.SingleOrDefaultAsync(c => c.Phone == phone, ct);
         if (citizen is null)

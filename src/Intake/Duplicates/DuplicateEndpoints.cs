@@ -50,6 +50,10 @@ public static class DuplicateEndpoints
         {
             return new Routing.NotFound("工单不存在，或您无权查看。").ToProblem();
         }
+        if (ticket.CitizenPhone.Length == 0)
+        {
+            return TypedResults.Ok(Array.Empty<MergeCandidate>()); // a withheld number is nobody's repeat
+        }
         var open = await db.Tickets.AsNoTracking()
             .Where(t => t.CitizenPhone == ticket.CitizenPhone && t.Id != ticket.Id
                 && (t.State == TicketState.PendingDispatch || t.State == TicketState.Dispatched || t.State == TicketState.Signed))
@@ -88,8 +92,9 @@ public static class DuplicateEndpoints
         }
         var now = clock.GetCurrentInstant();
         var since = now.Minus(Duration.FromHours(span));
-        var recent = await db.Tickets.AsNoTracking().Where(t => t.ReceivedAt >= since && t.State != TicketState.Transferred)
-            .OrderBy(t => t.ReceivedAt).Take(CorpusLimit).ToListAsync(ct);
+        // The newest reports matter most: past the limit, the oldest in the window are the ones left out.
+        var recent = (await db.Tickets.AsNoTracking().Where(t => t.ReceivedAt >= since && t.State != TicketState.Transferred)
+            .OrderByDescending(t => t.ReceivedAt).Take(CorpusLimit).ToListAsync(ct)).OrderBy(t => t.ReceivedAt).ToList();
         var grouper = new EventGrouper(await CorpusAsync(db, clock, ct), options.Value);
         foreach (var t in recent)
         {

@@ -137,8 +137,15 @@ public sealed class InboundSmsHandler(
             var ticketId = new TicketId(id);
             var ticket = await routing.Tickets.AsNoTracking()
                 .Where(t => t.Id == ticketId && t.CitizenPhone == phone)
-                .Select(t => new { t.Id, t.TrackingCode, t.State })
+                .Select(t => new { t.Id, t.TrackingCode, t.State, t.MergedIntoId })
                 .SingleOrDefaultAsync(ct);
+            if (ticket?.MergedIntoId is { } into)
+            {
+                // Merged (并单) into another of this citizen's tickets: the conversation continues there. (A ticket merged into
+                // someone else's is not this citizen's to append to; their next text opens a new ticket.)
+                ticket = await routing.Tickets.AsNoTracking().Where(t => t.Id == into && t.CitizenPhone == phone)
+                    .Select(t => new { t.Id, t.TrackingCode, t.State, t.MergedIntoId }).SingleOrDefaultAsync(ct);
+            }
             if (ticket is not null && ticket.State is TicketState.PendingDispatch or TicketState.Dispatched or TicketState.Signed
                 or TicketState.ReturnRequested)
             {

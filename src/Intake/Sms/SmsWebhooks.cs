@@ -45,8 +45,20 @@ public static class SmsWebhooks
         {
             return ValidationFailed.One("MessageSid", "缺少 MessageSid 或 From 参数。").ToProblem();
         }
-        var text = new InboundText(sid, from, form["To"].ToString(), form["Body"].ToString(),
-            int.TryParse(form["NumMedia"], NumberStyles.None, CultureInfo.InvariantCulture, out var media) ? media : 0);
+        var media = int.TryParse(form["NumMedia"], NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? Math.Clamp(count, 0, 10) : 0;
+        var body = form["Body"].ToString();
+        // MMS photos stay at Twilio; their URLs are kept with the text so staff can fetch them (downloading them into the
+        // attachment store is a later step).
+        var mediaLines = Enumerable.Range(0, media)
+            .Select(i => (Url: form[$"MediaUrl{i}"].ToString(), Type: form[$"MediaContentType{i}"].ToString()))
+            .Where(m => Uri.TryCreate(m.Url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps)
+            .Select(m => $"彩信附件（{m.Type}）：{m.Url}")
+            .ToList();
+        if (mediaLines.Count > 0)
+        {
+            body = string.Join('\n', [body, .. mediaLines]).Trim();
+        }
+        var text = new InboundText(sid, from, form["To"].ToString(), body, media);
         InboundOutcome outcome;
         try
         {
@@ -90,7 +102,7 @@ public static class SmsWebhooks
         var mapped = status switch
         {
             TwilioMessageStatus.Delivered or TwilioMessageStatus.Read => OutboundStatus.Delivered,
-            TwilioMessageStatus.Undelivered => OutboundStatus.Undelivered,
+            TwilioMessageStatus.Undelivered or TwilioMessageStatus.PartiallyDelivered => OutboundStatus.Undelivered,
             TwilioMessageStatus.Failed or TwilioMessageStatus.Canceled => OutboundStatus.Failed,
             _ => sms.Status,
         };

@@ -122,9 +122,17 @@ public static class SharedTransaction
             await using var transaction = await routing.Database.BeginTransactionAsync(ct);
             intake.Database.SetDbConnection(routing.Database.GetDbConnection());
             await intake.Database.UseTransactionAsync(transaction.GetDbTransaction(), ct);
-            var result = await work();
-            await transaction.CommitAsync(ct);
-            return result;
+            try
+            {
+                var result = await work();
+                await transaction.CommitAsync(ct);
+                return result;
+            }
+            finally
+            {
+                // The Intake context must not keep pointing at a finished transaction: a later query would fail.
+                await intake.Database.UseTransactionAsync(null, ct);
+            }
         }
         finally
         {

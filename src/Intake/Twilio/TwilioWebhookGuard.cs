@@ -26,7 +26,17 @@ internal static partial class TwilioWebhookGuard
             LogForged(logger, request.Path, "not a form post");
             return new NotPermitted("请求签名无效。").ToProblem();
         }
-        var form = await request.ReadFormAsync(ct);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(ct);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or IOException or BadHttpRequestException)
+        {
+            // A form Twilio would never send (no multipart boundary, thousands of fields, a broken body): refused before anything.
+            LogForged(logger, request.Path, "malformed form");
+            return ValidationFailed.One("form", "请求正文不是有效的表单。").ToProblem();
+        }
         var url = twilio.WebhookUrl(request.PathBase.Add(request.Path).ToUriComponent() + request.QueryString);
         if (!TwilioSignature.IsValid(twilio.AuthToken!, url, form, request.Headers[TwilioSignature.HeaderName]))
         {

@@ -1,5 +1,6 @@
 using Hotline.Intake.Citizens;
 using Hotline.Intake.Storage;
+using Hotline.Routing;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -23,16 +24,17 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
         {
             return;
         }
-        var phone = PhoneNumber.TryNormalize(from, out var normalized) ? normalized : Truncate(from, 32);
+        var phone = KnownCaller(from);
         var now = clock.GetCurrentInstant();
-        var history = await routing.Tickets.AsNoTracking().Where(t => t.CitizenPhone == phone)
+        // A withheld number is nobody's history: two anonymous callers must not see each other's tickets.
+        var history = phone.Length == 0 ? [] : await routing.Tickets.AsNoTracking().Where(t => t.CitizenPhone == phone)
             .OrderByDescending(t => t.ReceivedAt).Take(10).ToListAsync(ct);
         await SharedTransaction.RunAsync(routing, intake, async () =>
         {
             intake.Calls.Add(new Call { CallSid = callSid, From = phone, To = Truncate(to, 32), StartedAt = now, Outcome = CallOutcome.InProgress });
             await intake.SaveChangesAsync(ct);
             OutboxWriter.Enqueue(routing, CallRinging.Topic, new CallRinging(callSid, phone,
-                PhoneNumber.TryNormalize(phone, out _) ? PersonalDataMask.Phone(phone) : "未知号码", views.Local(now),
+                phone.Length > 0 ? PersonalDataMask.Phone(phone) : "未显示号码", views.Local(now),
                 [.. history.Select(t => new CallerHistoryItem(t.Id.Value, t.TrackingCode, t.Title, t.State.ToString(), TicketLabels.Of(t.State),
                     views.Local(t.ReceivedAt)))]), now);
             await routing.SaveChangesAsync(ct);
@@ -76,7 +78,10 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
         }
         else if (voicemail && call.RecordingUrl is { Length: > 0 } url)
         {
-            content = $"语音留言（{call.RecordingSeconds} 秒），转写完成后补充。录音：{url}";
+            // The transcription callback may already have come (it races the recording callback).
+            content = call.Transcript is { Length: > 0 } early
+                ? $"语音留言（{call.RecordingSeconds} 秒）：{early}\n录音：{url}"
+                : $"语音留言（{call.RecordingSeconds} 秒），转写完成后补充。录音：{url}";
         }
         else
         {
@@ -84,6 +89,7 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
         }
         var title = content.Length <= 30 ? content : content[..30] + "…";
         var result = await workflow.RegisterAsync(new NewTicket(Channel.Phone, call.From, content, title, IntakeKey: $"call:{callSid}"), Caller, ct);
+        // (An anonymous caller's ticket has no number: nobody else's history includes it, and nobody is texted.)
         var registration = result.Value!;
         call.TicketId = registration.Id.Value;
         call.Outcome = CallOutcome.TicketCreated;
@@ -91,22 +97,34 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
         return registration.TrackingCode;
     }
 
-    /// <summary>Adds a voicemail's transcription to its ticket (once, however often Twilio calls back).</summary>
+    /// <summary>
+    /// Adds a voicemail's transcription to its ticket, once however often Twilio calls back. Before the ticket exists the text is
+    /// kept on the call and goes into the ticket's content; afterwards it becomes a follow-up, and only once that is committed is
+    /// the call marked transcribed, so a failure leaves it to be done again rather than lost.
+    /// </summary>
     public async Task TranscribedAsync(string callSid, string text, CancellationToken ct)
     {
         var call = await intake.Calls.SingleOrDefaultAsync(c => c.CallSid == callSid, ct);
-        var trimmed = text.Trim();
-        if (call is null || trimmed.Length == 0 || call.Transcript == trimmed)
+        var transcript = Truncate(text.Trim(), 4_000);
+        if (call is null || transcript.Length == 0)
         {
             return;
         }
-        call.Transcript = Truncate(trimmed, 4_000);
-        await intake.SaveChangesAsync(ct);
         if (call.TicketId is { } ticketId)
         {
-            await workflow.ChangeForCitizenAsync(new TicketId(ticketId), call.From, Caller,
-                (ticket, now) => ticket.AddFollowUp(Caller, now, $"语音留言转写：{call.Transcript}"), ct);
+            var followUp = $"语音留言转写：{transcript}";
+            var id = new TicketId(ticketId);
+            if (!await routing.Timeline.AnyAsync(e => e.TicketId == id && e.Kind == TimelineEventKind.FollowUp && e.PublicText == followUp, ct))
+            {
+                var result = await workflow.ChangeForCitizenAsync(id, call.From, Caller, (ticket, now) => ticket.AddFollowUp(Caller, now, followUp), ct);
+                if (result.Error is ConcurrentChange)
+                {
+                    throw new InvalidOperationException("The ticket changed while the transcription was added; Twilio's retry will add it.");
+                }
+            }
         }
+        call.Transcript = transcript;
+        await intake.SaveChangesAsync(ct);
     }
 
     /// <summary>A call that ends without a ticket goes on the callback list (漏接回拨).</summary>
@@ -117,7 +135,11 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
             call.EndedAt = clock.GetCurrentInstant();
             if (call.Outcome == CallOutcome.InProgress)
             {
-                call.Outcome = CallOutcome.Missed;
+                // The ticket may exist although the call record missed it (a crash between the two writes).
+                var key = $"call:{callSid}";
+                var ticket = await routing.Tickets.AsNoTracking().Where(t => t.IntakeKey == key).Select(t => (Guid?)t.Id.Value).SingleOrDefaultAsync(ct);
+                call.Outcome = ticket is null ? CallOutcome.Missed : CallOutcome.TicketCreated;
+                call.TicketId ??= ticket;
             }
             await intake.SaveChangesAsync(ct);
         }
@@ -149,4 +171,11 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    // Twilio's stand-ins for withheld or unknown caller ids, and the words some carriers send instead.
+    private static readonly HashSet<string> Withheld = ["+266696687", "+7378742833", "+2562533", "+8656696687", "+86282452253"];
+
+    /// <summary>The caller's number in E.164, or "" when it is withheld or not a number.</summary>
+    internal static string KnownCaller(string from) =>
+        PhoneNumber.TryNormalize(from, out var phone) && !Withheld.Contains(phone) ? phone : "";
 }

@@ -11,7 +11,8 @@ using NodaTime;
 
 namespace Hotline.Intake.Voice;
 
-public sealed record MissedCallView(string CallSid, string Phone, DateTimeOffset StartedAt, int EarlierTickets);
+public sealed record MissedCallView(string CallSid, string Phone, DateTimeOffset StartedAt, int EarlierTickets, string? Transcript,
+    string? RecordingUrl);
 
 public sealed record CallView(string CallSid, DateTimeOffset StartedAt, string Outcome, string? Transcript, double? Confidence,
     string? RecordingUrl, int? RecordingSeconds);
@@ -36,11 +37,12 @@ public static class CallEndpoints
         }
         var calls = await intake.Calls.AsNoTracking().Where(c => c.Outcome == CallOutcome.Missed && c.CalledBackAt == null)
             .OrderBy(c => c.StartedAt).Take(500).ToListAsync(ct);
-        var phones = calls.Select(c => c.From).Distinct().ToList();
+        var phones = calls.Select(c => c.From).Where(p => p.Length > 0).Distinct().ToList();
         var counts = await routing.Tickets.AsNoTracking().Where(t => phones.Contains(t.CitizenPhone))
             .GroupBy(t => t.CitizenPhone).Select(g => new { Phone = g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Phone, g => g.Count, ct);
         // Agents call these numbers back, so they see them in full; the list is limited to the roles that do that work.
-        return TypedResults.Ok(calls.Select(c => new MissedCallView(c.CallSid, c.From, views.Local(c.StartedAt), counts.GetValueOrDefault(c.From))).ToArray());
+        return TypedResults.Ok(calls.Select(c => new MissedCallView(c.CallSid, c.From.Length > 0 ? c.From : "未显示号码", views.Local(c.StartedAt),
+            c.From.Length > 0 ? counts.GetValueOrDefault(c.From) : 0, c.Transcript, c.RecordingUrl)).ToArray());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CalledBackAsync(

@@ -82,15 +82,32 @@ public static class VoiceWebhooks
     private static async Task<ContentHttpResult> ConfirmAsync(HttpRequest request, CallDesk desk, IOptions<TwilioOptions> twilio, CancellationToken ct)
     {
         var form = await request.ReadFormAsync(ct);
-        if (form["Digits"].ToString() == "2")
+        var digits = form["Digits"].ToString();
+        if (digits == "2")
         {
             return new TwiML().Gather(AskForRequest(twilio.Value), p => p.Say(AskRequest)).Redirect(twilio.Value.WebhookUrl(VoicemailPath)).ToResult();
         }
+        if (digits is not ("" or "1"))
+        {
+            return new TwiML()
+                .Gather(new GatherOptions { Input = GatherInput.Dtmf, NumDigits = 1, Timeout = 8, Action = twilio.Value.WebhookUrl(ConfirmPath) },
+                    p => p.Say("确认请按 1，重新说明请按 2。"))
+                .Redirect(twilio.Value.WebhookUrl(ConfirmPath))
+                .ToResult();
+        }
         // No key pressed counts as a yes: the read-back was heard, and losing the request would be worse than a wrong word.
         var trackingCode = await desk.RegisterAsync(form["CallSid"].ToString(), voicemail: false, ct);
-        return trackingCode is null
-            ? new TwiML().Redirect(twilio.Value.WebhookUrl(VoicemailPath)).ToResult()
-            : new TwiML().Say($"已为您登记，查询码是 {Spell(trackingCode)}。我们会用短信发送查询码。感谢来电，再见。").Hangup().ToResult();
+        if (trackingCode is null)
+        {
+            return new TwiML().Redirect(twilio.Value.WebhookUrl(VoicemailPath)).ToResult();
+        }
+        // Only a mobile number gets the code by text; a landline or withheld caller hears it twice instead.
+        var byText = Citizens.Citizen.CanReceiveSms(CallDesk.KnownCaller(form["From"].ToString()));
+        var code = Spell(trackingCode);
+        return new TwiML()
+            .Say(byText ? $"已为您登记，查询码是 {code}。我们会用短信发送查询码。感谢来电，再见。"
+                : $"已为您登记，查询码是 {code}。再说一遍，查询码是 {code}。感谢来电，再见。")
+            .Hangup().ToResult();
     }
 
     private static ContentHttpResult Voicemail(TwilioOptions twilio) => new TwiML()
@@ -98,7 +115,7 @@ public static class VoiceWebhooks
         .Record(new RecordOptions
         {
             Action = twilio.WebhookUrl(RecordedPath),
-            MaxLength = 180,
+            MaxLength = 120, // Twilio transcribes recordings of 2 to 120 seconds only
             Timeout = 5,
             PlayBeep = true,
             Transcribe = true,
