@@ -3,6 +3,7 @@ using Hotline.Routing.Callback;
 using Hotline.Routing.Deadlines;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Dispatch;
+using Hotline.Routing.Engine;
 using Hotline.Routing.Handling;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
@@ -39,6 +40,12 @@ public static class RoutingModule
         services.AddScoped<TicketWorkflow>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddOptions<RoutingOptions>().Bind(configuration.GetSection("Hotline:Routing")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ModelStore>();
+        services.AddScoped<RoutingEngine>();
+        services.AddScoped<RoutingTrainer>();
+        services.AddSingleton<IOutboxHandler, AutoRouter>();
+        services.AddHostedService<ScheduledRetraining>();
         services.AddSingleton<OverdueMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
         return services;
@@ -56,10 +63,12 @@ public static class RoutingModule
             .MapCallback();
         app.MapGroup("/api").WithTags("基础数据").RequireAuthorization(p => p.RequireRole(staff))
             .MapDepartmentReading()
-            .MapCalendarQueries();
+            .MapCalendarQueries()
+            .MapRoutingAdvice();
         app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(Tickets.StaffRoles.Admin))
             .MapDepartmentAdmin()
-            .MapCalendarAdmin();
+            .MapCalendarAdmin()
+            .MapRoutingAdmin();
         return app;
     }
 

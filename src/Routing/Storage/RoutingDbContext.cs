@@ -1,4 +1,5 @@
 using Hotline.Routing.Departments;
+using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<OutboxDelivery> OutboxDeliveries => Set<OutboxDelivery>();
     public DbSet<PersonalDataAccess> PersonalDataAccess => Set<PersonalDataAccess>();
+    public DbSet<TrainingExample> TrainingExamples => Set<TrainingExample>();
+    public DbSet<RoutingModel> RoutingModels => Set<RoutingModel>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -127,6 +130,20 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             delivery.ToTable("OutboxDeliveries");
             delivery.HasKey(d => new { d.MessageId, d.Handler });
             delivery.Property(d => d.Handler).HasMaxLength(100);
+        });
+        modelBuilder.Entity<TrainingExample>(example =>
+        {
+            example.ToTable("TrainingExamples");
+            example.HasKey(e => e.Id);
+            example.Property(e => e.Text).HasMaxLength(10_000);
+            example.Property(e => e.Label).HasMaxLength(100);
+            example.HasIndex(e => new { e.TicketId, e.Source }).IsUnique();
+        });
+        modelBuilder.Entity<RoutingModel>(model =>
+        {
+            model.ToTable("RoutingModels");
+            model.HasKey(m => m.Version);
+            model.Property(m => m.Version).HasMaxLength(64);
         });
         modelBuilder.Entity<PersonalDataAccess>(access =>
         {

@@ -59,6 +59,9 @@ public sealed record Actor(string Id, string Name, ActorKind Kind, StaffRole? Ro
 {
     public static readonly Actor System = new("system", "系统", ActorKind.System);
 
+    /// <summary>The routing engine when it dispatches a ticket on its own (智能派单).</summary>
+    public static readonly Actor Router = new("router", "智能派单", ActorKind.System);
+
     public static Actor Citizen(string channelLabel) => new("citizen", channelLabel, ActorKind.Citizen);
 
     public static Actor Staff(string id, string name, StaffRole role, DepartmentId? department = null) =>

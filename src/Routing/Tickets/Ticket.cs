@@ -507,11 +507,33 @@ public sealed class Ticket
         return Record(actor, now, TimelineEventKind.RatingReceived, State, State, publicText: null, data: new { level, channel });
     }
 
+    /// <summary>Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline.</summary>
+    public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double confidence,
+        string reason, string modelVersion, bool automatic, IReadOnlyList<(string Label, double Probability)> top)
+    {
+        if (State != TicketState.PendingDispatch)
+        {
+            return new InvalidTransition(State, "智能分类");
+        }
+        CategoryId ??= categoryId;
+        return Record(Actor.Router, now, TimelineEventKind.Classified, State, State, reason, data: new
+        {
+            label,
+            categoryId,
+            department,
+            confidence = Math.Round(confidence, 4),
+            modelVersion,
+            automatic,
+            top = top.Select(t => new { t.Label, probability = Math.Round(t.Probability, 4) }),
+        });
+    }
+
     public void ClearNewTimelineEntries() => _newEntries.Clear();
 
     private HotlineError? Refuse(Actor actor, string action, TicketState[] allowedStates, params StaffRole[] roles)
     {
-        if (!actor.IsAnyOf(roles))
+        // In-process jobs (the routing engine) act with the centre's authority; states are still checked.
+        if (actor.Kind != ActorKind.System && !actor.IsAnyOf(roles))
         {
             var who = string.Join("、", roles.Select(StaffRoles.LabelOf));
             return new NotPermitted($"只有{who}可以{action}。");

@@ -97,6 +97,7 @@ public enum TimelineEventKind
     ReplyOverdue,
     FollowUp,
     RatingReceived,
+    Classified,
 }
 
 /// <summary>Chinese labels shown to citizens and staff.</summary>

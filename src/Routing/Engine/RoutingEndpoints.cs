@@ -1,0 +1,144 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Tickets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Hotline.Routing.Engine;
+
+public sealed record SuggestRequest(string? Title, string? Content);
+
+public sealed record ImportResult(int Imported, int Skipped);
+
+/// <summary>The routing engine's API: advice while typing, a ticket's decision, and (admins) history import, training, models.</summary>
+public static class RoutingEndpoints
+{
+    public const long MaxImportBytes = 64L * 1024 * 1024;
+
+    public static RouteGroupBuilder MapRoutingAdvice(this RouteGroupBuilder api)
+    {
+        api.MapPost("/routing/suggest", SuggestAsync).WithSummary("智能分类建议（边输入边建议）");
+        api.MapGet("/tickets/{id:guid}/routing", DecisionAsync).WithSummary("工单的智能分类决定及理由");
+        return api;
+    }
+
+    public static RouteGroupBuilder MapRoutingAdmin(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/routing/training-data", ImportAsync).WithSummary("导入历史工单（JSONL：text, label）")
+            .WithMetadata(new ImportSizeLimit(MaxImportBytes));
+        admin.MapPost("/routing/retrain", RetrainAsync).WithSummary("重新训练并启用新模型");
+        admin.MapGet("/routing/models", ModelsAsync).WithSummary("模型版本");
+        return admin;
+    }
+
+    private static async Task<Results<Ok<RoutingAdvice>, ProblemHttpResult>> SuggestAsync(SuggestRequest request, RoutingEngine engine, CancellationToken ct)
+    {
+        var input = new Input();
+        var content = input.Optional(request.Content, "content", "诉求内容", 10_000) ?? "";
+        var title = input.Optional(request.Title, "title", "标题", 200) ?? "";
+        if (!input.Ok)
+        {
+            return input.Failure.ToProblem();
+        }
+        var advice = await engine.AdviseAsync(title + "\n" + content, ct);
+        return advice is null
+            ? new RuleViolated("尚未训练分类模型：请管理员导入历史工单并训练。").ToProblem()
+            : TypedResults.Ok(advice);
+    }
+
+    private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> DecisionAsync(
+        Guid id, ClaimsPrincipal user, TicketWorkflow workflow, RoutingDbContext db, CancellationToken ct)
+    {
+        if (await workflow.LoadVisibleAsync(new TicketId(id), StaffPrincipal.ToActor(user), ct) is null)
+        {
+            return new NotFound("工单不存在，或您无权查看。").ToProblem();
+        }
+        var ticketId = new TicketId(id);
+        var decision = await db.Timeline.AsNoTracking().Where(e => e.TicketId == ticketId && e.Kind == TimelineEventKind.Classified)
+            .OrderByDescending(e => e.Sequence).Select(e => new { e.Data, e.Note }).FirstOrDefaultAsync(ct);
+        if (decision?.Data is null)
+        {
+            return new NotFound("该工单没有智能分类记录。").ToProblem();
+        }
+        using var data = JsonDocument.Parse(decision.Data);
+        var merged = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
+        {
+            ["reason"] = decision.Note,
+            ["decision"] = data.RootElement.Clone(),
+        });
+        return TypedResults.Ok(merged);
+    }
+
+    private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> ImportAsync(
+        HttpRequest request, RoutingDbContext db, IClock clock, CancellationToken ct)
+    {
+        var labels = await db.Categories.AsNoTracking().Select(c => c.Name).ToListAsync(ct);
+        var examples = new List<TrainingExample>();
+        var errors = new List<string>();
+        var skipped = 0;
+        var now = clock.GetCurrentInstant();
+        using var reader = new StreamReader(request.Body);
+        var number = 0;
+        while (await reader.ReadLineAsync(ct) is { } line)
+        {
+            number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            try
+            {
+                using var json = JsonDocument.Parse(line);
+                var text = json.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()!.Trim() : "";
+                var label = json.RootElement.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()!.Trim() : "";
+                if (text.Length == 0 || label.Length == 0)
+                {
+                    skipped++;
+                    continue;
+                }
+                if (!labels.Contains(label))
+                {
+                    errors.Add($"第 {number} 行：分类「{label}」不在派单目录中。");
+                    continue;
+                }
+                examples.Add(new TrainingExample { Text = text.Length > 10_000 ? text[..10_000] : text, Label = label, Source = ExampleSource.Import, CreatedAt = now });
+            }
+            catch (JsonException)
+            {
+                errors.Add($"第 {number} 行不是有效的 JSON。");
+            }
+            if (errors.Count >= 20)
+            {
+                break;
+            }
+        }
+        if (errors.Count > 0)
+        {
+            // All or nothing: a half-imported history would train a skewed model.
+            return new ValidationFailed(new Dictionary<string, string[]> { ["lines"] = [.. errors] }).ToProblem();
+        }
+        db.TrainingExamples.AddRange(examples);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(new ImportResult(examples.Count, skipped));
+    }
+
+    private static async Task<Results<Ok<ModelSummary>, ProblemHttpResult>> RetrainAsync(RoutingTrainer trainer, CancellationToken ct)
+    {
+        var result = await trainer.TrainAsync(ct);
+        return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!);
+    }
+
+    private static async Task<Ok<ModelSummary[]>> ModelsAsync(RoutingDbContext db, CancellationToken ct) =>
+        TypedResults.Ok((await db.RoutingModels.AsNoTracking()
+            .Select(m => new RoutingModel { Version = m.Version, CreatedAt = m.CreatedAt, Examples = m.Examples, Threshold = m.Threshold,
+                Accuracy = m.Accuracy, MacroF1 = m.MacroF1, DispatchShare = m.DispatchShare, Active = m.Active })
+            .ToListAsync(ct)).OrderByDescending(m => m.CreatedAt).Select(RoutingTrainer.Summary).ToArray());
+}
+
+/// <summary>Raises the request-body limit for the history import alone (the host's default is 1 MB).</summary>
+internal sealed record ImportSizeLimit(long? MaxRequestBodySize) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata;

@@ -1,0 +1,88 @@
+using Hotline.Routing.Classification;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Hotline.Routing.Engine;
+
+public sealed record ModelSummary(string Version, DateTimeOffset CreatedAt, int Examples, double Threshold, double Accuracy, double MacroF1,
+    double DispatchShare, bool Active);
+
+/// <summary>
+/// Trains a new model from every example (imported history, resolved tickets, dispatchers' corrections), keeps it as a new
+/// version and makes it active. The old versions stay, so earlier decisions remain explainable.
+/// </summary>
+public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, IClock clock, IOptions<RoutingOptions> options)
+{
+    public async Task<Result<ModelSummary>> TrainAsync(CancellationToken ct)
+    {
+        await CollectResolvedAsync(ct);
+        var examples = await db.TrainingExamples.AsNoTracking()
+            .OrderBy(e => e.CreatedAt).Select(e => new { e.Text, e.Label, e.Source, e.TicketId }).ToListAsync(ct);
+        // A correction overrides the engine's own earlier guess for the same ticket; otherwise every example counts.
+        var corrected = examples.Where(e => e.Source == ExampleSource.Correction && e.TicketId is not null).Select(e => e.TicketId).ToHashSet();
+        var usable = examples.Where(e => e.Source == ExampleSource.Correction || e.TicketId is null || !corrected.Contains(e.TicketId))
+            .Select(e => new LabelledText(e.Text, e.Label)).ToList();
+        var thin = usable.GroupBy(e => e.Label).Where(g => g.Count() < options.Value.MinimumExamplesPerLabel).Select(g => g.Key).ToList();
+        if (usable.Select(e => e.Label).Distinct().Count() < 2 || thin.Count > 0)
+        {
+            return new RuleViolated(thin.Count > 0
+                ? $"以下分类的训练样本少于 {options.Value.MinimumExamplesPerLabel} 条：{string.Join("、", thin)}。请先导入历史工单。"
+                : "至少需要两个分类的训练样本。请先导入历史工单。");
+        }
+        // Training is CPU-bound; off the request thread's synchronisation context, on the thread pool.
+        var classifier = await Task.Run(() => ClassifierTrainer.Train(usable), ct);
+        using var file = new MemoryStream();
+        classifier.Save(file);
+        var now = clock.GetCurrentInstant();
+        await db.RoutingModels.Where(m => m.Active).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), ct);
+        var existing = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == classifier.Version, ct);
+        if (existing is null)
+        {
+            existing = new RoutingModel
+            {
+                Version = classifier.Version,
+                CreatedAt = now,
+                Examples = usable.Count,
+                Threshold = classifier.Threshold,
+                Accuracy = classifier.Estimate.Accuracy,
+                MacroF1 = classifier.Estimate.MacroF1,
+                DispatchShare = classifier.Estimate.Dispatch.Coverage,
+                File = file.ToArray(),
+            };
+            db.RoutingModels.Add(existing);
+        }
+        existing.Active = true;
+        await db.SaveChangesAsync(ct);
+        models.Invalidate();
+        return Summary(existing);
+    }
+
+    /// <summary>Closed, handled tickets with a category become examples (once each).</summary>
+    private async Task CollectResolvedAsync(CancellationToken ct)
+    {
+        var names = await db.Categories.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var known = await db.TrainingExamples.Where(e => e.Source == ExampleSource.Resolved).Select(e => e.TicketId).ToListAsync(ct);
+        var resolved = await db.Tickets.AsNoTracking()
+            .Where(t => t.State == TicketState.Closed && t.Closure == ClosureKind.Handled && t.CategoryId != null)
+            .Select(t => new { t.Id, t.Title, t.Content, t.CategoryId }).ToListAsync(ct);
+        var now = clock.GetCurrentInstant();
+        foreach (var t in resolved.Where(t => !known.Contains(t.Id.Value) && names.ContainsKey(t.CategoryId!)))
+        {
+            db.TrainingExamples.Add(new TrainingExample
+            {
+                Text = t.Title + "\n" + t.Content,
+                Label = names[t.CategoryId!],
+                Source = ExampleSource.Resolved,
+                TicketId = t.Id.Value,
+                CreatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static ModelSummary Summary(RoutingModel m) =>
+        new(m.Version, m.CreatedAt.ToDateTimeOffset(), m.Examples, m.Threshold, m.Accuracy, m.MacroF1, m.DispatchShare, m.Active);
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Text;
+using Hotline.Console.Tests.Infrastructure;
+using Hotline.Routing.Engine;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>
+/// The routing engine through the API: history imported, a model trained and versioned, advice while typing, new tickets
+/// classified with a reason and dispatched when confident, and dispatchers' corrections kept for the next model.
+/// Trains on the real TipDM titles (read from ../shared, never copied into the repository).
+/// </summary>
+public sealed class RoutingEngineTests : HostTest
+{
+    private static string? TitlesFile()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Hotline.sln")))
+            {
+                var path = Path.Combine(dir.FullName, "..", "shared", "datasets", "tipdm2020", "routing-titles-train.jsonl");
+                return File.Exists(path) ? path : null;
+            }
+        }
+        return null;
+    }
+
+    private static async Task<HttpResponseMessage> ImportAsync(HttpClient admin, string jsonl) =>
+        await admin.PostAsync("/api/admin/routing/training-data", new StringContent(jsonl, Encoding.UTF8, "application/x-ndjson"));
+
+    private async Task DeliverAllAsync()
+    {
+        var dispatcher = Host.Get<OutboxDispatcher>();
+        while (await dispatcher.DeliverPendingAsync(CancellationToken.None) > 0)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task WithoutAModel_AdviceSaysSo_AndTicketsWaitForADispatcher()
+    {
+        var agent = await Host.SignInAsync("agent");
+        var advice = await agent.PostAsync("/api/routing/suggest", System.Net.Http.Json.JsonContent.Create(new { content = "路灯不亮" }));
+        Assert.Contains("尚未训练", (await advice.ProblemAsync(HttpStatusCode.UnprocessableEntity)).Str("detail"));
+        var (id, _) = await SubmitAsync();
+        await DeliverAllAsync();
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));
+    }
+
+    [Fact]
+    public async Task BadHistoryFiles_AreRefusedWhole_WithLineNumbers()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var problem = await (await ImportAsync(admin, "{\"text\":\"路灯\",\"label\":\"城乡建设\"}\nnot json\n{\"text\":\"x\",\"label\":\"外星事务\"}\n"))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var lines = problem["errors"]!["lines"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        Assert.Contains(lines, l => l.StartsWith("第 2 行", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("外星事务", StringComparison.Ordinal));
+        using var scope = Host.Services.CreateScope();
+        Assert.Equal(0, await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().TrainingExamples.CountAsync());
+        var tooFew = await admin.PostAsync("/api/admin/routing/retrain", null);
+        await tooFew.ProblemAsync(HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task TrainedModel_AdvisesRoutesAndLearnsFromCorrections()
+    {
+        var file = TitlesFile();
+        if (file is null)
+        {
+            Assert.Skip("The TipDM data set is not beside the repository (../shared/datasets/tipdm2020).");
+        }
+        var admin = await Host.SignInAsync("admin");
+        var imported = await (await ImportAsync(admin, await File.ReadAllTextAsync(file))).Content.ReadAsStringAsync();
+        Assert.Contains("\"imported\":7393", imported);
+        var model = await admin.PostOkAsync("/api/admin/routing/retrain", new { });
+        Assert.True(model["macroF1"]!.GetValue<double>() > 0.8);
+        Assert.True(model["active"]!.GetValue<bool>());
+        var version = model.Str("version");
+
+        // Texts the history labels 卫生计生 (health): the engine must route one it is sure of to the health commission.
+        var agent = await Host.SignInAsync("agent");
+        var healthTexts = (await File.ReadAllLinesAsync(file))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.GetProperty("label").GetString() == "卫生计生")
+            .Select(e => e.GetProperty("text").GetString()!)
+            .Take(20).ToList();
+        string? clearText = null;
+        foreach (var text in healthTexts)
+        {
+            var advice = await agent.PostOkAsync("/api/routing/suggest", new { content = text });
+            Assert.Equal(version, advice.Str("modelVersion"));
+            if (advice["wouldDispatch"]!.GetValue<bool>())
+            {
+                Assert.Equal("卫生计生", advice["suggestions"]![0]!.Str("label"));
+                Assert.Equal("city-health", advice["suggestions"]![0]!.Str("departmentId"));
+                Assert.False(string.IsNullOrWhiteSpace(advice.Str("reason")));
+                clearText = text;
+                break;
+            }
+        }
+        Assert.NotNull(clearText);
+
+        // A clear ticket is dispatched by the engine; a vague one waits for a dispatcher with the engine's suggestions.
+        var (clear, _) = await SubmitAsync(clearText, type: "举报");
+        var (vague, _) = await SubmitAsync("你好，有事情想反映一下。", type: "咨询");
+        await DeliverAllAsync();
+        var dispatched = await agent.GetOkAsync($"/api/tickets/{clear}");
+        Assert.Equal("Dispatched", dispatched.Str("state"));
+        Assert.Equal("city-health", dispatched["leadDepartment"]!.Str("id"));
+        Assert.Equal("health", dispatched.Str("categoryId"));
+        var timeline = await TimelineAsync(agent, clear);
+        Assert.Equal(["Registered", "Classified", "Dispatched"], Kinds(timeline));
+        Assert.Equal("智能派单", timeline[2].Str("actorName"));
+        var decision = await agent.GetOkAsync($"/api/tickets/{clear}/routing");
+        Assert.Equal(version, decision["decision"]!.Str("modelVersion"));
+        Assert.True(decision["decision"]!["automatic"]!.GetValue<bool>());
+
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{vague}")).Str("state"));
+        Assert.False((await agent.GetOkAsync($"/api/tickets/{vague}/routing"))["decision"]!["automatic"]!.GetValue<bool>());
+
+        // The dispatcher sends the vague ticket elsewhere than suggested: a correction for the next model.
+        var suggested = (await agent.GetOkAsync($"/api/tickets/{vague}/routing"))["decision"]!.Str("department");
+        var other = suggested == "city-transport" ? "city-education" : "city-transport";
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        await dispatcher.PostOkAsync($"/api/tickets/{vague}/dispatch", new { leadDepartmentId = other });
+        await DeliverAllAsync();
+        using var scope = Host.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var correction = await db.TrainingExamples.SingleAsync(e => e.Source == ExampleSource.Correction);
+        Assert.Equal(other == "city-transport" ? "交通运输" : "教育文体", correction.Label);
+        Assert.Equal(vague, correction.TicketId.ToString());
+    }
+}
