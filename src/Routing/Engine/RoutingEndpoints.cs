@@ -135,8 +135,17 @@ public static class RoutingEndpoints
 
     private static async Task<Ok<ModelSummary[]>> ModelsAsync(RoutingDbContext db, CancellationToken ct) =>
         TypedResults.Ok((await db.RoutingModels.AsNoTracking()
-            .Select(m => new RoutingModel { Version = m.Version, CreatedAt = m.CreatedAt, Examples = m.Examples, Threshold = m.Threshold,
-                Accuracy = m.Accuracy, MacroF1 = m.MacroF1, DispatchShare = m.DispatchShare, Active = m.Active })
+            .Select(m => new RoutingModel
+            {
+                Version = m.Version,
+                CreatedAt = m.CreatedAt,
+                Examples = m.Examples,
+                Threshold = m.Threshold,
+                Accuracy = m.Accuracy,
+                MacroF1 = m.MacroF1,
+                DispatchShare = m.DispatchShare,
+                Active = m.Active
+            })
             .ToListAsync(ct)).OrderByDescending(m => m.CreatedAt).Select(RoutingTrainer.Summary).ToArray());
 }
 
