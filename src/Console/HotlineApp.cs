@@ -4,6 +4,8 @@ using Hotline.Host.Http;
 using Hotline.Host.Staff;
 using Hotline.Host.Storage;
 using Hotline.Intake;
+using Hotline.Knowledge;
+using Hotline.Knowledge.Storage;
 using Hotline.Intake.Attachments;
 using Hotline.Intake.Storage;
 using Hotline.Routing;
@@ -49,6 +51,8 @@ public static class HotlineApp
 
         services.AddDbContext<HostDbContext>((sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, HostDbContext.HistoryTable));
+        services.AddKnowledge((sp, options) =>
+            sp.GetRequiredService<DatabaseSettings>().Configure(options, KnowledgeDbContext.HistoryTable));
         services.AddRouting(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, RoutingDbContext.HistoryTable));
         services.AddIntake(configuration, (sp, options) =>
@@ -90,6 +94,7 @@ public static class HotlineApp
         app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(Routing.Tickets.StaffRoles.Admin))
             .MapStaffAdmin();
         app.MapRoutingEndpoints();
+        app.MapKnowledgeEndpoints([.. Enum.GetValues<Routing.Tickets.StaffRole>().Select(Routing.Tickets.StaffRoles.NameOf)]);
         app.MapIntakeEndpoints();
         return app;
     }

@@ -1,4 +1,33 @@
+using Hotline.Knowledge.Articles;
+using Hotline.Knowledge.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Hotline.Knowledge;
+
+/// <summary>Knowledge's public surface: the knowledge base (articles with versions); search comes with its index.</summary>
+public static class KnowledgeModule
+{
+    public static IServiceCollection AddKnowledge(this IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase)
+    {
+        services.AddDbContext<KnowledgeDbContext>(configureDatabase);
+        return services;
+    }
+
+    /// <param name="app">The host.</param>
+    /// <param name="staffRoles">Every staff role (the host owns the list).</param>
+    public static IEndpointRouteBuilder MapKnowledgeEndpoints(this IEndpointRouteBuilder app, string[] staffRoles)
+    {
+        app.MapGroup("/api/knowledge").WithTags("知识库").RequireAuthorization(p => p.RequireRole(staffRoles)).MapArticles();
+        return app;
+    }
+
+    /// <summary>Creates or upgrades Knowledge's tables.</summary>
+    public static Task MigrateAsync(KnowledgeDbContext db, CancellationToken ct) => db.Database.MigrateAsync(ct);
+}
 
 /// <summary>
 /// The knowledge base, dispatch catalogue and search index (issue 4). For now it holds the Chinese text analysis that search and

@@ -23,6 +23,9 @@ public sealed class SchemaTests : HostTest
     [Fact]
     public async Task MigratedSchema_HasEveryColumnOfTheIntakeModel() => await AssertSchemaMatchesAsync<Hotline.Intake.Storage.IntakeDbContext>();
 
+    [Fact]
+    public async Task MigratedSchema_HasEveryColumnOfTheKnowledgeModel() => await AssertSchemaMatchesAsync<Hotline.Knowledge.Storage.KnowledgeDbContext>();
+
     private async Task AssertSchemaMatchesAsync<TContext>() where TContext : DbContext
     {
         using var scope = Host.Services.CreateScope();

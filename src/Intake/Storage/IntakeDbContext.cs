@@ -4,6 +4,7 @@ using Hotline.Intake.Sms;
 using Hotline.Intake.Voice;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Knowledge.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using NodaTime;

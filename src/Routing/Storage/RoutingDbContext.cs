@@ -2,6 +2,7 @@ using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
+using Hotline.Knowledge.Storage;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 

@@ -6,10 +6,10 @@ namespace Hotline.Routing.Tickets;
 public static class StaffPrincipal
 {
     /// <summary>The department a department handler is bound to.</summary>
-    public const string DepartmentClaim = "hotline:department";
+    public const string DepartmentClaim = Knowledge.StaffClaims.Department;
 
     /// <summary>The staff member's display name (真实姓名), shown on timelines.</summary>
-    public const string DisplayNameClaim = "hotline:display-name";
+    public const string DisplayNameClaim = Knowledge.StaffClaims.DisplayName;
 
     public static Actor ToActor(ClaimsPrincipal user)
     {

@@ -1,0 +1,249 @@
+using System.Security.Claims;
+using Hotline.Knowledge.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Hotline.Knowledge.Articles;
+
+public sealed record ArticleRequest(string? Title, string? Body, string? Category, string? OwnerDepartmentId, string? Keywords,
+    string? ValidFrom, string? ValidUntil, string? ReviewBy, int? Version);
+
+public sealed record StatusRequest(string? Status, int? Version);
+
+public sealed record ArticleView(Guid Id, string Title, string Body, string? Category, string? OwnerDepartmentId, string Keywords,
+    string? ValidFrom, string? ValidUntil, string? ReviewBy, string Status, int Version, DateTimeOffset UpdatedAt, string UpdatedBy);
+
+public sealed record ArticleVersionView(int Version, string Title, string Status, DateTimeOffset SavedAt, string SavedBy);
+
+public sealed record ArticlePage(IReadOnlyList<ArticleView> Items, int Total);
+
+/// <summary>
+/// The knowledge base for staff: every signed-in staff member reads; admins edit any article, a department's editors only their
+/// department's. Each save is a new version (the article's <c>version</c> must match, so two editors cannot overwrite each other).
+/// </summary>
+public static class ArticleEndpoints
+{
+    public static RouteGroupBuilder MapArticles(this RouteGroupBuilder knowledge)
+    {
+        knowledge.MapGet("/articles", ListAsync).WithSummary("知识列表");
+        knowledge.MapGet("/articles/{id:guid}", GetAsync).WithSummary("知识详情");
+        knowledge.MapGet("/articles/{id:guid}/versions", VersionsAsync).WithSummary("知识的历史版本");
+        knowledge.MapPost("/articles", CreateAsync).WithSummary("新建知识（草稿）");
+        knowledge.MapPut("/articles/{id:guid}", UpdateAsync).WithSummary("修改知识（保存为新版本）");
+        knowledge.MapPost("/articles/{id:guid}/status", StatusAsync).WithSummary("发布、失效或退回草稿");
+        return knowledge;
+    }
+
+    private static async Task<Results<Ok<ArticlePage>, ProblemHttpResult>> ListAsync(
+        string? status, string? category, string? department, int? page, int? pageSize, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var query = db.Articles.AsNoTracking();
+        if (status is { Length: > 0 })
+        {
+            if (!Enum.TryParse<ArticleStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
+            {
+                return Invalid("status", "状态应为 Draft、Published 或 Expired。");
+            }
+            query = query.Where(a => a.Status == s);
+        }
+        if (category is { Length: > 0 })
+        {
+            query = query.Where(a => a.Category == category);
+        }
+        if (department is { Length: > 0 })
+        {
+            query = query.Where(a => a.OwnerDepartmentId == department);
+        }
+        var size = pageSize ?? 20;
+        var number = page ?? 1;
+        if (size is < 1 or > 200 || number is < 1 or > 10_000)
+        {
+            return Invalid("page", "页码应在 1 到 10000 之间，每页 1 到 200 条。");
+        }
+        var total = await query.CountAsync(ct);
+        var items = await query.OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        return TypedResults.Ok(new ArticlePage([.. items.Select(View)], total));
+    }
+
+    private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> GetAsync(Guid id, KnowledgeDbContext db, CancellationToken ct) =>
+        await db.Articles.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) is { } article
+            ? TypedResults.Ok(View(article))
+            : NotFound();
+
+    private static async Task<Results<Ok<ArticleVersionView[]>, ProblemHttpResult>> VersionsAsync(Guid id, KnowledgeDbContext db, CancellationToken ct)
+    {
+        var versions = await db.ArticleVersions.AsNoTracking().Where(v => v.ArticleId == id).OrderByDescending(v => v.Version).ToListAsync(ct);
+        return versions.Count == 0
+            ? NotFound()
+            : TypedResults.Ok(versions.Select(v => new ArticleVersionView(v.Version, v.Title, v.Status.ToString(), v.SavedAt.ToDateTimeOffset(), v.SavedBy)).ToArray());
+    }
+
+    private static async Task<Results<Created<ArticleView>, ProblemHttpResult>> CreateAsync(
+        ArticleRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IClock clock, CancellationToken ct)
+    {
+        if (EditorDepartment(user) is not { } editor)
+        {
+            return Forbidden();
+        }
+        var article = new Article { Status = ArticleStatus.Draft };
+        if (Apply(article, request, editor) is { } invalid)
+        {
+            return invalid;
+        }
+        Stamp(article, user, clock);
+        article.Version = 1;
+        db.Articles.Add(article);
+        db.ArticleVersions.Add(ArticleVersion.Of(article));
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/knowledge/articles/{article.Id}", View(article));
+    }
+
+    private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> UpdateAsync(
+        Guid id, ArticleRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IClock clock, CancellationToken ct) =>
+        await ChangeAsync(id, request.Version, user, db, clock, article => Apply(article, request, EditorDepartment(user)!), ct);
+
+    private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> StatusAsync(
+        Guid id, StatusRequest request, ClaimsPrincipal user, KnowledgeDbContext db, IClock clock, CancellationToken ct) =>
+        await ChangeAsync(id, request.Version, user, db, clock, article =>
+        {
+            if (!Enum.TryParse<ArticleStatus>(request.Status, ignoreCase: true, out var status) || !Enum.IsDefined(status))
+            {
+                return Invalid("status", "状态应为 Draft、Published 或 Expired。");
+            }
+            article.Status = status;
+            return null;
+        }, ct);
+
+    private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> ChangeAsync(Guid id, int? version, ClaimsPrincipal user,
+        KnowledgeDbContext db, IClock clock, Func<Article, ProblemHttpResult?> change, CancellationToken ct)
+    {
+        if (EditorDepartment(user) is not { } editor)
+        {
+            return Forbidden();
+        }
+        var article = await db.Articles.SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null)
+        {
+            return NotFound();
+        }
+        if (editor.Length > 0 && article.OwnerDepartmentId != editor)
+        {
+            return Forbidden("只能修改本单位的知识。");
+        }
+        if (version is null || version != article.Version)
+        {
+            return TypedResults.Problem(title: "知识已被他人修改", detail: $"当前版本为 {article.Version}，请刷新后再修改。", statusCode: StatusCodes.Status409Conflict);
+        }
+        if (change(article) is { } invalid)
+        {
+            return invalid;
+        }
+        article.Version++;
+        Stamp(article, user, clock);
+        db.ArticleVersions.Add(ArticleVersion.Of(article));
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            return TypedResults.Problem(title: "知识已被他人修改", detail: "请刷新后再修改。", statusCode: StatusCodes.Status409Conflict);
+        }
+        return TypedResults.Ok(View(article));
+    }
+
+    /// <summary>"" for an admin (any department), the department for its editors, null for everyone else.</summary>
+    private static string? EditorDepartment(ClaimsPrincipal user) =>
+        user.IsInRole(StaffClaims.AdminRole) ? ""
+        : user.IsInRole(StaffClaims.DepartmentRole) ? StaffClaims.DepartmentOf(user)
+        : null;
+
+    private static ProblemHttpResult? Apply(Article article, ArticleRequest request, string editor)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var title = request.Title?.Trim() ?? "";
+        var body = request.Body?.Trim() ?? "";
+        if (title.Length is 0 or > 200)
+        {
+            errors["title"] = ["请填写标题（不超过 200 字）。"];
+        }
+        if (body.Length is 0 or > 50_000)
+        {
+            errors["body"] = ["请填写正文（不超过 50000 字）。"];
+        }
+        if ((request.Keywords?.Length ?? 0) > 500)
+        {
+            errors["keywords"] = ["关键词不超过 500 字。"];
+        }
+        var from = Date(request.ValidFrom, "validFrom", errors);
+        var until = Date(request.ValidUntil, "validUntil", errors);
+        var review = Date(request.ReviewBy, "reviewBy", errors);
+        if (from is { } f && until is { } u && u < f)
+        {
+            errors["validUntil"] = ["失效日期不能早于生效日期。"];
+        }
+        if (errors.Count > 0)
+        {
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = 400,
+                Title = "请求参数有误",
+                Detail = "请求中有字段不符合要求，请按提示修改后重试。",
+                Extensions = { ["errors"] = errors },
+            });
+        }
+        article.Title = title;
+        article.Body = body;
+        article.Category = string.IsNullOrWhiteSpace(request.Category) ? null : request.Category.Trim();
+        // A department's editor always writes for their own department; an admin chooses.
+        article.OwnerDepartmentId = editor.Length > 0 ? editor : string.IsNullOrWhiteSpace(request.OwnerDepartmentId) ? null : request.OwnerDepartmentId.Trim();
+        article.Keywords = request.Keywords?.Trim() ?? "";
+        article.ValidFrom = from;
+        article.ValidUntil = until;
+        article.ReviewBy = review;
+        return null;
+    }
+
+    private static LocalDate? Date(string? text, string field, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+        var parsed = LocalDatePattern.Iso.Parse(text.Trim());
+        if (!parsed.Success)
+        {
+            errors[field] = ["请以 yyyy-MM-dd 格式填写日期。"];
+            return null;
+        }
+        return parsed.Value;
+    }
+
+    private static void Stamp(Article article, ClaimsPrincipal user, IClock clock)
+    {
+        article.UpdatedAt = clock.GetCurrentInstant();
+        article.UpdatedBy = StaffClaims.NameOf(user);
+    }
+
+    private static ArticleView View(Article a) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
+        a.ValidFrom?.ToString("yyyy-MM-dd", null), a.ValidUntil?.ToString("yyyy-MM-dd", null), a.ReviewBy?.ToString("yyyy-MM-dd", null),
+        a.Status.ToString(), a.Version, a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy);
+
+    private static ProblemHttpResult NotFound() => TypedResults.Problem(title: "未找到", detail: "知识不存在。", statusCode: StatusCodes.Status404NotFound);
+
+    private static ProblemHttpResult Forbidden(string detail = "只有系统管理员和承办单位可以编辑知识。") =>
+        TypedResults.Problem(title: "无权操作", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+    {
+        Status = 400,
+        Title = "请求参数有误",
+        Detail = message,
+        Extensions = { ["errors"] = new Dictionary<string, string[]> { [field] = [message] } },
+    });
+}

@@ -1,0 +1,68 @@
+using System.Net;
+using System.Net.Http.Json;
+using Hotline.Console.Tests.Infrastructure;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>The knowledge base through the API: drafts, versions, publishing, department ownership, concurrent edits.</summary>
+public sealed class KnowledgeTests : HostTest
+{
+    [Fact]
+    public async Task Articles_AreVersioned_PublishedByTheirOwners_AndEditsCannotCollide()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var created = await admin.PostAsJsonAsync("/api/knowledge/articles", new
+        {
+            title = "居住证办理指南",
+            body = "携带身份证、租房合同到所在街道便民服务中心办理，5 个工作日内领证。",
+            category = "劳动和社会保障",
+            ownerDepartmentId = "city-hrss",
+            keywords = "居住证,办证",
+            validFrom = "2026-01-01",
+            validUntil = "2026-12-31",
+            reviewBy = "2026-06-30",
+        });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var article = System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!;
+        var id = article.Str("id");
+        Assert.Equal("Draft", article.Str("status"));
+        Assert.Equal(1, article["version"]!.GetValue<int>());
+
+        var published = await admin.PostOkAsync($"/api/knowledge/articles/{id}/status", new { status = "Published", version = 1 });
+        Assert.Equal("Published", published.Str("status"));
+        Assert.Equal(2, published["version"]!.GetValue<int>());
+        var stale = await admin.PutAsJsonAsync($"/api/knowledge/articles/{id}", new { title = "x", body = "y", version = 1 });
+        await stale.ProblemAsync(HttpStatusCode.Conflict);
+        var versions = (await admin.GetOkAsync($"/api/knowledge/articles/{id}/versions")).AsArray();
+        Assert.Equal([2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
+
+        // A department edits only its own articles, and what it writes is its own.
+        var housing = await Host.SignInAsync("housing");
+        await (await housing.PostAsJsonAsync($"/api/knowledge/articles/{id}/status", new { status = "Expired", version = 2 })).ProblemAsync(HttpStatusCode.Forbidden);
+        var own = await housing.PostAsJsonAsync("/api/knowledge/articles", new { title = "物业维修基金使用", body = "按《物业管理条例》申请使用。", ownerDepartmentId = "city-hrss" });
+        var ownArticle = System.Text.Json.Nodes.JsonNode.Parse(await own.Content.ReadAsStringAsync())!;
+        Assert.Equal("city-housing", ownArticle.Str("ownerDepartmentId"));
+
+        var agent = await Host.SignInAsync("agent");
+        await (await agent.PostAsJsonAsync("/api/knowledge/articles", new { title = "t", body = "b" })).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(1, (await agent.GetOkAsync("/api/knowledge/articles?status=Published"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task BadArticles_AreRefused_WithChineseMessages()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var problem = await (await admin.PostAsJsonAsync("/api/knowledge/articles", new
+        {
+            title = "",
+            body = new string('长', 50_001),
+            validFrom = "2026-12-31",
+            validUntil = "2026-01-01",
+            reviewBy = "明年",
+        })).ProblemAsync(HttpStatusCode.BadRequest);
+        var errors = problem["errors"]!.AsObject().Select(e => e.Key).Order().ToList();
+        Assert.Equal(["body", "reviewBy", "title", "validUntil"], errors);
+        await (await admin.GetAsync("/api/knowledge/articles?status=Whatever")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.GetAsync($"/api/knowledge/articles/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
