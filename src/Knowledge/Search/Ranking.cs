@@ -6,27 +6,42 @@ namespace Hotline.Knowledge.Search;
 /// Document frequencies of every indexed term and the average field lengths: what BM25F and TF-IDF weigh terms by. A snapshot,
 /// immutable once built; the index builds a new one after a write.
 /// </summary>
-internal sealed class CollectionStatistics(
-    long generation, int documentCount, double averageTitle, double averageQuotes, double averageBody, Dictionary<long, int> frequencies)
+internal sealed class CollectionStatistics
 {
-    public long Generation { get; } = generation;
+    private readonly Dictionary<long, Weights> _terms;
+    private readonly Weights _unseen;
 
-    public int DocumentCount { get; } = documentCount;
+    public CollectionStatistics(long generation, int documentCount, double averageTitle, double averageQuotes, double averageBody,
+        Dictionary<long, int> frequencies)
+    {
+        Generation = generation;
+        DocumentCount = documentCount;
+        AverageTitleLength = Math.Max(averageTitle, 1);
+        AverageQuotesLength = Math.Max(averageQuotes, 1);
+        AverageBodyLength = Math.Max(averageBody, 1);
+        // Both IDFs of every term computed once: ranking looks them up for every n-gram of a hundred candidates per search.
+        _terms = new Dictionary<long, Weights>(frequencies.Count);
+        foreach (var (key, df) in frequencies)
+        {
+            _terms[key] = Weigh(df);
+        }
+        _unseen = Weigh(0);
+    }
 
-    public double AverageTitleLength { get; } = Math.Max(averageTitle, 1);
+    public long Generation { get; }
 
-    public double AverageQuotesLength { get; } = Math.Max(averageQuotes, 1);
+    public int DocumentCount { get; }
 
-    public double AverageBodyLength { get; } = Math.Max(averageBody, 1);
+    public double AverageTitleLength { get; }
 
-    public int DocumentFrequency(long key) => frequencies.GetValueOrDefault(key);
+    public double AverageQuotesLength { get; }
+
+    public double AverageBodyLength { get; }
+
+    public int DocumentFrequency(long key) => _terms.TryGetValue(key, out var weights) ? weights.Frequency : 0;
 
     /// <summary>BM25's IDF, ln(1 + (N − df + ½) / (df + ½)): never negative.</summary>
-    public double Idf(long key)
-    {
-        var df = frequencies.GetValueOrDefault(key);
-        return Math.Log(1 + (DocumentCount - df + 0.5) / (df + 0.5));
-    }
+    public double Idf(long key) => (_terms.TryGetValue(key, out var weights) ? weights : _unseen).Idf;
 
     /// <summary>
     /// The smoothed IDF of TF-IDF, ln((N + 1) / (df + 1)) + 1. Trigrams are not indexed; a trigram is taken to be as rare as the
@@ -39,8 +54,13 @@ internal sealed class CollectionStatistics(
             var (first, second) = TermKeys.BigramsOf(key);
             return Math.Max(SmoothIdf(first), SmoothIdf(second));
         }
-        return Math.Log((DocumentCount + 1.0) / (frequencies.GetValueOrDefault(key) + 1.0)) + 1;
+        return (_terms.TryGetValue(key, out var weights) ? weights : _unseen).SmoothIdf;
     }
+
+    private Weights Weigh(int df) => new(df, Math.Log(1 + (DocumentCount - df + 0.5) / (df + 0.5)),
+        Math.Log((DocumentCount + 1.0) / (df + 1.0)) + 1);
+
+    private readonly record struct Weights(int Frequency, double Idf, double SmoothIdf);
 }
 
 /// <summary>One term of a query: its text (for the full-text index), key, and weight.</summary>

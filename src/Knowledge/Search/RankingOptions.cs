@@ -31,13 +31,13 @@ public sealed record RankingOptions
     public double QueryK3 { get; init; } = 8;
 
     /// <summary>At most this many of the query's terms (the heaviest by weight × IDF) select candidates in the full-text index.</summary>
-    public int MaxMatchTerms { get; init; } = 32;
+    public int MaxMatchTerms { get; init; } = 24;
 
     /// <summary>How many candidates the full-text index returns for BM25F scoring.</summary>
     public int Candidates { get; init; } = 200;
 
     /// <summary>How many of the best BM25F candidates are re-ranked with <see cref="Weights"/>.</summary>
-    public int RerankDepth { get; init; } = 100;
+    public int RerankDepth { get; init; } = 60;
 
     public RerankWeights Weights { get; init; } = RerankWeights.Default;
 
@@ -71,7 +71,7 @@ public sealed record RerankWeights(
     double Bm25F, double Cosine, double UnigramCosine, double Coverage, double AreaFit, double AreaConflict, double Length)
 {
     /// <summary>Fitted on the tuning half (see README); BM25F alone would be (1, 0, 0, 0, 0, 0, 0).</summary>
-    public static RerankWeights Default { get; } = new(1, 3.9, 3.5, 5.7, 0.5, -0.5, -1.4);
+    public static RerankWeights Default { get; } = new(1, 2.85, 2.6, 3.5, 0.3, -0.5, -0.6);
 
     internal const int Count = 7;
 
