@@ -80,6 +80,7 @@ internal sealed class QueryModel
         NGrams = ngrams;
         Unigrams = unigrams;
         Areas = areas;
+        OnlyUnigrams = terms.TrueForAll(t => t.Kind == TermKind.Unigram);
     }
 
     /// <summary>The terms of <see cref="ChineseText.Bigrams"/>, each once.</summary>
@@ -94,6 +95,9 @@ internal sealed class QueryModel
     public Dictionary<long, int> Unigrams { get; }
 
     public HashSet<string> Areas { get; }
+
+    /// <summary>Whether every term is a single ideograph ("水"): then they are matched inside longer runs too ("停水了").</summary>
+    public bool OnlyUnigrams { get; }
 
     /// <summary>The analysed query, or null when it has nothing to search for (empty, punctuation, emoji, only courtesy).</summary>
     public static QueryModel? Parse(string text, RankingOptions options)
@@ -215,6 +219,17 @@ internal static class Ranker
                 return;
             }
             var scale = weight / (1 - b + b * length / averageLength);
+            if (query.OnlyUnigrams)
+            {
+                foreach (var c in text)
+                {
+                    if (ChineseText.IsIdeograph(c) && query.TermIndex.TryGetValue(TermKeys.Unigram(c), out var i))
+                    {
+                        CollectionsMarshal.GetValueRefOrAddDefault(scratch, i, out _) += scale;
+                    }
+                }
+                return;
+            }
             var scanner = new TermScanner(text);
             while (scanner.MoveNext())
             {
