@@ -186,8 +186,18 @@ internal sealed class QueryModel
 }
 
 /// <summary>A candidate as the index stores it.</summary>
-internal sealed record StoredDocument(string Id, string Title, string Body, string? Category, string? Department,
-    IReadOnlyDictionary<string, string> Metadata, int TitleLength, int QuotesLength, int BodyLength);
+/// <param name="Id">The caller's id.</param>
+/// <param name="Title">The title.</param>
+/// <param name="Body">The body, or its first <see cref="SqliteSearchIndex.MaxAnalysedDocumentCharacters"/> characters.</param>
+/// <param name="Quotes">The passages the body quotes (<see cref="TextAnalysis.Quotes"/>), extracted when indexed.</param>
+/// <param name="Category">The category.</param>
+/// <param name="Department">The owning department.</param>
+/// <param name="MetadataJson">The metadata as stored, parsed only for the hits returned.</param>
+/// <param name="TitleLength">Terms in the title, for BM25F's length normalisation.</param>
+/// <param name="QuotesLength">Terms in the quoted passages.</param>
+/// <param name="BodyLength">Terms in the body.</param>
+internal sealed record StoredDocument(string Id, string Title, string Body, string Quotes, string? Category, string? Department,
+    string MetadataJson, int TitleLength, int QuotesLength, int BodyLength);
 
 /// <summary>
 /// The two ranking stages, pure functions of a query, its candidates and the collection statistics. Stage one is BM25F over
@@ -201,7 +211,7 @@ internal static class Ranker
     {
         scratch.Clear();
         Accumulate(document.Title, options.TitleWeight, options.TitleLengthNormalisation, document.TitleLength, statistics.AverageTitleLength);
-        Accumulate(TextAnalysis.Quotes(document.Body), options.QuotesWeight, options.QuotesLengthNormalisation, document.QuotesLength,
+        Accumulate(document.Quotes, options.QuotesWeight, options.QuotesLengthNormalisation, document.QuotesLength,
             statistics.AverageQuotesLength);
         Accumulate(document.Body, options.BodyWeight, options.BodyLengthNormalisation, document.BodyLength, statistics.AverageBodyLength);
         double score = 0;

@@ -36,8 +36,11 @@ public sealed record RankingOptions
     /// <summary>How many candidates the full-text index returns for BM25F scoring.</summary>
     public int Candidates { get; init; } = 200;
 
-    /// <summary>How many of the best BM25F candidates are re-ranked with <see cref="Weights"/>.</summary>
-    public int RerankDepth { get; init; } = 60;
+    /// <summary>
+    /// How many of the best BM25F candidates are re-ranked with <see cref="Weights"/>: all of them by default (on the tuning half,
+    /// 200 rather than 60 gained 0.015 recall@10 for about 5 ms per search on 10,000 documents).
+    /// </summary>
+    public int RerankDepth { get; init; } = 200;
 
     public RerankWeights Weights { get; init; } = RerankWeights.Default;
 
@@ -71,7 +74,7 @@ public sealed record RerankWeights(
     double Bm25F, double Cosine, double UnigramCosine, double Coverage, double AreaFit, double AreaConflict, double Length)
 {
     /// <summary>Fitted on the tuning half (see README); BM25F alone would be (1, 0, 0, 0, 0, 0, 0).</summary>
-    public static RerankWeights Default { get; } = new(1, 2.85, 2.6, 3.5, 0.3, -0.5, -0.6);
+    public static RerankWeights Default { get; } = new(1, 2.5, 2.4, 4.8, 0.3, -0.2, -0.5);
 
     internal const int Count = 7;
 

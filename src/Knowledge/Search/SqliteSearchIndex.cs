@@ -34,6 +34,9 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
 
     private const int SchemaVersion = 1;
 
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHighlights =
+        new Dictionary<string, IReadOnlyList<string>>();
+
     private readonly string _connectionString;
     private readonly RankingOptions _options;
     private readonly double[] _weights;
@@ -61,13 +64,13 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
         using var find = Command(connection, transaction, "SELECT rowid FROM search_documents WHERE id = $id", "$id");
         using var removeTerms = Command(connection, transaction, "DELETE FROM search_fts WHERE rowid = $rowid", "$rowid");
         using var upsert = Command(connection, transaction, """
-            INSERT INTO search_documents (id, title, body, category, department, metadata, title_length, quotes_length, body_length)
-            VALUES ($id, $title, $body, $category, $department, $metadata, $titleLength, $quotesLength, $bodyLength)
-            ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body, category = excluded.category,
+            INSERT INTO search_documents (id, title, body, quotes, category, department, metadata, title_length, quotes_length, body_length)
+            VALUES ($id, $title, $body, $quotes, $category, $department, $metadata, $titleLength, $quotesLength, $bodyLength)
+            ON CONFLICT (id) DO UPDATE SET title = excluded.title, body = excluded.body, quotes = excluded.quotes, category = excluded.category,
                 department = excluded.department, metadata = excluded.metadata, title_length = excluded.title_length,
                 quotes_length = excluded.quotes_length, body_length = excluded.body_length
             RETURNING rowid
-            """, "$id", "$title", "$body", "$category", "$department", "$metadata", "$titleLength", "$quotesLength", "$bodyLength");
+            """, "$id", "$title", "$body", "$quotes", "$category", "$department", "$metadata", "$titleLength", "$quotesLength", "$bodyLength");
         using var addTerms = Command(connection, transaction,
             "INSERT INTO search_fts (rowid, title, quotes, body) VALUES ($rowid, $title, $quotes, $body)",
             "$rowid", "$title", "$quotes", "$body");
@@ -83,13 +86,15 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
                 await removeTerms.ExecuteNonQueryAsync(cancellationToken);
             }
             var body = document.Body.Length <= MaxAnalysedDocumentCharacters ? document.Body : document.Body[..MaxAnalysedDocumentCharacters];
+            var quotes = TextAnalysis.Quotes(body);
             var (titleTerms, titleLength) = Terms(document.Title);
-            var (quoteTerms, quotesLength) = Terms(TextAnalysis.Quotes(body));
+            var (quoteTerms, quotesLength) = Terms(quotes);
             var (bodyTerms, bodyLength) = Terms(body);
 
             upsert.Parameters["$id"].Value = document.Id;
             upsert.Parameters["$title"].Value = document.Title;
             upsert.Parameters["$body"].Value = document.Body;
+            upsert.Parameters["$quotes"].Value = quotes;
             upsert.Parameters["$category"].Value = (object?)document.Category ?? DBNull.Value;
             upsert.Parameters["$department"].Value = (object?)document.Department ?? DBNull.Value;
             upsert.Parameters["$metadata"].Value = JsonSerializer.Serialize(document.Metadata);
@@ -158,7 +163,7 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
             {
                 Category = c.candidate.Document.Category,
                 Department = c.candidate.Document.Department,
-                Metadata = c.candidate.Document.Metadata,
+                Metadata = JsonSerializer.Deserialize<Dictionary<string, string>>(c.candidate.Document.MetadataJson) ?? [],
             })];
     }
 
@@ -219,7 +224,8 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
         var window = request.From + request.Size;
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
-            SELECT d.id, d.title, d.body, d.category, d.department, d.metadata, d.title_length, d.quotes_length, d.body_length
+            SELECT d.id, d.title, substr(d.body, 1, {MaxAnalysedDocumentCharacters}), d.quotes, d.category, d.department, d.metadata,
+                d.title_length, d.quotes_length, d.body_length
             FROM search_fts JOIN search_documents d ON d.rowid = search_fts.rowid
             WHERE search_fts MATCH $match{FilterSql(request.Filter, command)}
             ORDER BY bm25(search_fts, {Real(_options.TitleWeight)}, {Real(_options.QuotesWeight)}, {Real(_options.BodyWeight)})
@@ -232,10 +238,9 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                documents.Add(new StoredDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
-                    JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(5)) ?? [],
-                    reader.GetInt32(6), reader.GetInt32(7), reader.GetInt32(8)));
+                documents.Add(new StoredDocument(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.IsDBNull(4) ? null : reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5), reader.GetString(6),
+                    reader.GetInt32(7), reader.GetInt32(8), reader.GetInt32(9)));
             }
         }
         if (documents.Count == 0)
@@ -256,9 +261,6 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
         return new RetrievedCandidates(query, statistics, [.. ranked.Select(c => new Candidate(c.Document,
             Ranker.Features(query, vectors, c.Document, c.Bm25F, best, statistics, _options, featureScratch)))]);
     }
-
-    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoHighlights =
-        new Dictionary<string, IReadOnlyList<string>>();
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -290,6 +292,7 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
                     id TEXT NOT NULL UNIQUE,
                     title TEXT NOT NULL,
                     body TEXT NOT NULL,
+                    quotes TEXT NOT NULL,
                     category TEXT,
                     department TEXT,
                     metadata TEXT NOT NULL,
