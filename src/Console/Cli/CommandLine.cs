@@ -12,7 +12,7 @@ using NodaTime.Text;
 namespace Hotline.Host.Cli;
 
 /// <summary>
-/// Command-line verbs for operators: <c>hotline calendar …</c>, <c>hotline knowledge …</c>. They read the same settings and database as the server, so a
+/// Command-line verbs for operators: <c>hotline calendar …</c>. They read the same settings and database as the server, so a
 /// holiday notice an admin recorded is honoured here too.
 /// </summary>
 public static class CommandLine
