@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Hotline.Host.Storage;
+using Hotline.Knowledge.Search;
 using Hotline.Routing;
 using Hotline.Routing.Calendar;
 using Hotline.Routing.Classification;
@@ -18,7 +19,7 @@ namespace Hotline.Host.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["calendar", "routing"];
+    private static readonly string[] Verbs = ["calendar", "routing", "knowledge"];
 
     /// <summary>Exit code for a date in a year with no published notice.</summary>
     public const int NoCalendarData = 2;
@@ -27,7 +28,7 @@ public static class CommandLine
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Hotline 12345 政务服务便民热线平台") { CalendarCommand(), RoutingCommand() };
+        var root = new RootCommand("Hotline 12345 政务服务便民热线平台") { CalendarCommand(), RoutingCommand(), KnowledgeCommand() };
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -241,5 +242,60 @@ public static class CommandLine
             Console.Error.WriteLine($"错误：「{text}」不是 yyyy-MM-dd 格式的日期。");
         }
         return parsed.Success;
+    }
+
+    /// <summary><c>hotline knowledge evaluate|bench|tune</c>: measure the embedded search index on JSONL files (no database needed).</summary>
+    private static Command KnowledgeCommand()
+    {
+        Option<string> Docs() => new("--docs") { Description = "文档 JSONL，每行 {\"id\",\"title\",\"body\"}", Required = true };
+        Option<string> Queries() => new("--queries") { Description = "查询 JSONL，每行 {\"id\",\"text\"}，可带 \"relevant\": [文档 id]", Required = true };
+        Option<string> Half()
+        {
+            var half = new Option<string>("--half") { Description = "只用部分查询：all、tuning（调参用的一半）、held-out（留出的一半）", DefaultValueFactory = _ => "all" };
+            half.AcceptOnlyFromAmong("all", "tuning", "held-out");
+            return half;
+        }
+        static QueryHalf ParseHalf(string? half) => half switch
+        {
+            "tuning" => QueryHalf.Tuning,
+            "held-out" => QueryHalf.HeldOut,
+            _ => QueryHalf.All,
+        };
+
+        var (docs, queries, half) = (Docs(), Queries(), Half());
+        var output = new Option<string>("--output") { Description = "命中结果 JSONL，每行 {\"id\",\"hits\":[文档 id]}", Required = true };
+        var top = new Option<int>("--top") { Description = "每个查询写出的命中数（1–100）", DefaultValueFactory = _ => 10 };
+        var evaluate = new Command("evaluate", "把文档建入临时内嵌索引，逐条检索，写出命中；有相关性标注时打印 recall@1/5/10 与 MRR@10")
+            { docs, queries, output, top, half };
+        evaluate.SetAction((result, ct) => RunKnowledgeAsync(() => RetrievalEvaluation.EvaluateAsync(result.GetValue(docs)!,
+            result.GetValue(queries)!, result.GetValue(output)!, result.GetValue(top), ParseHalf(result.GetValue(half)), Console.Out, ct)));
+
+        var (benchDocs, benchQueries) = (Docs(), Queries());
+        var documents = new Option<int>("--documents") { Description = "基准语料的文档数（不足时以新 id 重复文档补足）", DefaultValueFactory = _ => RetrievalEvaluation.BenchmarkDocuments };
+        var limit = new Option<int>("--limit") { Description = "最多使用的查询数", DefaultValueFactory = _ => 1000 };
+        var bench = new Command("bench", "检索延迟 p50/p95 与峰值内存") { benchDocs, benchQueries, documents, limit };
+        bench.SetAction((result, ct) => RunKnowledgeAsync(() => RetrievalEvaluation.BenchAsync(result.GetValue(benchDocs)!,
+            result.GetValue(benchQueries)!, result.GetValue(documents), result.GetValue(limit), Console.Out, ct)));
+
+        var (tuneDocs, tuneQueries, tuneHalf) = (Docs(), Queries(), Half());
+        var tune = new Command("tune", "在带标注的查询上拟合重排序权重并交叉验证（只在不用于报告的查询上拟合）") { tuneDocs, tuneQueries, tuneHalf };
+        tune.SetAction((result, ct) => RunKnowledgeAsync(() => RetrievalEvaluation.TuneAsync(result.GetValue(tuneDocs)!,
+            result.GetValue(tuneQueries)!, ParseHalf(result.GetValue(tuneHalf)), Console.Out, ct)));
+
+        return new Command("knowledge", "知识库检索：评测、基准、调参") { evaluate, bench, tune };
+    }
+
+    private static async Task<int> RunKnowledgeAsync(Func<Task> action)
+    {
+        try
+        {
+            await action();
+            return 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync($"错误：{e.Message}");
+            return 1;
+        }
     }
 }

@@ -1,0 +1,101 @@
+namespace Hotline.Knowledge.Search;
+
+/// <summary>
+/// The knowledge search index: articles, catalogue entries and closed tickets go in as <see cref="SearchDocument"/>s and come back
+/// ranked for a Chinese query, with highlighted snippets. Two implementations share this contract: <see cref="SqliteSearchIndex"/>
+/// (embedded, the default) and Elasticsearch (scale-out). Its shape follows what Elasticsearch does natively — bulk upsert by id,
+/// delete by id, term filters on keyword fields, highlight fragments per field — so the second implementation is a translation,
+/// not a redesign. Implementations are safe to share between threads.
+/// </summary>
+public interface ISearchIndex
+{
+    /// <summary>
+    /// Adds the documents, replacing any already indexed under the same <see cref="SearchDocument.Id"/> (bulk upsert). The batch is
+    /// applied in one transaction where the store has them: a failure leaves the index as it was.
+    /// </summary>
+    Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the documents with these ids; ids not in the index are ignored. Returns how many were removed.</summary>
+    Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The documents best matching <see cref="SearchRequest.Text"/> among those passing <see cref="SearchRequest.Filter"/>, best
+    /// first. A query with nothing to search for (empty, punctuation, emoji) returns no hits, never an error.
+    /// </summary>
+    Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>How many documents pass <paramref name="filter"/> (all of them without one).</summary>
+    Task<long> CountAsync(SearchFilter? filter = null, CancellationToken cancellationToken = default);
+}
+
+/// <summary>One searchable document: a knowledge article, a catalogue entry, or a closed ticket with its reply.</summary>
+/// <param name="Id">The caller's id; indexing the same id again replaces the document.</param>
+/// <param name="Title">The title (may be empty); it weighs more than the body.</param>
+/// <param name="Body">The text.</param>
+public sealed record SearchDocument(string Id, string Title, string Body)
+{
+    /// <summary>The first-level category (城乡建设, 交通运输…), filterable.</summary>
+    public string? Category { get; init; }
+
+    /// <summary>The owning department's code, filterable.</summary>
+    public string? Department { get; init; }
+
+    /// <summary>
+    /// Further keyword fields, filterable by exact value and returned with each hit: <c>status</c> (draft, published, expired),
+    /// <c>validFrom</c>/<c>validUntil</c> (ISO dates), <c>reviewDate</c>, <c>kind</c>. Keys are ASCII letters, digits, '_' and '-'.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata;
+
+    internal static readonly IReadOnlyDictionary<string, string> EmptyMetadata = new Dictionary<string, string>();
+}
+
+/// <summary>Exact-value conditions a hit must meet, all of them (Elasticsearch: <c>term</c> filters in a <c>bool.filter</c>).</summary>
+public sealed record SearchFilter
+{
+    public string? Category { get; init; }
+
+    public string? Department { get; init; }
+
+    /// <summary>Metadata values that must match exactly, e.g. <c>status = published</c> for citizens.</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = SearchDocument.EmptyMetadata;
+
+    /// <summary>Only published documents: what citizens' self-service search uses.</summary>
+    public static SearchFilter Published { get; } = new() { Metadata = new Dictionary<string, string> { ["status"] = "published" } };
+}
+
+/// <summary>A query.</summary>
+/// <param name="Text">
+/// What the person typed or the citizen wrote. Courtesy formulas are ignored; when the text has several lines, the first line is
+/// read as its title (a message's subject) and weighs more. Only the first <see cref="SqliteSearchIndex.MaxQueryCharacters"/>
+/// characters are analysed.
+/// </param>
+public sealed record SearchRequest(string Text)
+{
+    public SearchFilter? Filter { get; init; }
+
+    /// <summary>How many hits to return (1–100).</summary>
+    public int Size { get; init; } = 10;
+
+    /// <summary>How many of the best hits to skip, for paging.</summary>
+    public int From { get; init; }
+
+    /// <summary>Whether to compute <see cref="SearchHit.Highlights"/> (agents' lists want them; evaluation does not).</summary>
+    public bool Highlight { get; init; } = true;
+}
+
+/// <summary>One ranked document.</summary>
+/// <param name="Id">The document's id.</param>
+/// <param name="Score">Relevance; comparable only within one result list.</param>
+/// <param name="Title">The document's title, as indexed.</param>
+/// <param name="Highlights">
+/// Per field (<c>title</c>, <c>body</c>), fragments of HTML-escaped text with the matched terms in <c>&lt;em&gt;</c>, ready to
+/// insert into a page; a field without matches is absent.
+/// </param>
+public sealed record SearchHit(string Id, double Score, string Title, IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights)
+{
+    public string? Category { get; init; }
+
+    public string? Department { get; init; }
+
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = SearchDocument.EmptyMetadata;
+}
