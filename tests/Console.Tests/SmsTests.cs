@@ -216,7 +216,7 @@ public sealed class SmsTests : TwilioHostTest
     public async Task OneCitizenRecordPerNumber_AcrossChannels_WithTheirHistory()
     {
         await Host.Anonymous().PostOkAsync("/api/citizen/tickets", new { content = "网站反映：路灯不亮", phone = "138-1234-5678" });
-        await PostWebhookAsync(SmsWebhooks.InboundPath, IncomingSms("SM00000000000000000000000000000020", "+8613812345678", "短信反映：井盖松动"));
+        await ReplyOfAsync(await PostWebhookAsync(SmsWebhooks.InboundPath, IncomingSms("SM00000000000000000000000000000020", "+8613812345678", "短信反映：井盖松动")));
         await WaitUntilAsync(async () => await WithDbAsync((_, intake) => intake.Citizens.AnyAsync(c => c.Phone == "+8613812345678")));
 
         var agent = await Host.SignInAsync("agent");

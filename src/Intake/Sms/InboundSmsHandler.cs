@@ -42,6 +42,24 @@ public sealed class InboundSmsHandler(
 
     public async Task<InboundOutcome> HandleAsync(InboundText text, CancellationToken ct)
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await HandleOnceAsync(text, ct);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // Another writer got there first (a Twilio retry of this text, or the citizen record created by another
+                // channel at the same moment): start again from what is now committed; a retry then replays.
+                routing.ChangeTracker.Clear();
+                intake.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<InboundOutcome> HandleOnceAsync(InboundText text, CancellationToken ct)
+    {
         if (await intake.InboundSms.AsNoTracking().SingleOrDefaultAsync(m => m.MessageSid == text.MessageSid, ct) is { } earlier)
         {
             return new InboundOutcome(earlier.Kind, earlier.TicketId, earlier.Reply, Replayed: true);

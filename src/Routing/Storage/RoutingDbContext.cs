@@ -1,8 +1,8 @@
+using Hotline.Knowledge.Storage;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
-using Hotline.Knowledge.Storage;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
