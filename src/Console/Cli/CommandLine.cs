@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Hotline.Host.Storage;
+using Hotline.Knowledge;
 using Hotline.Knowledge.Search;
 using Hotline.Routing;
 using Hotline.Routing.Calendar;

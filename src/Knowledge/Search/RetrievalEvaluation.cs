@@ -255,33 +255,7 @@ public static class RetrievalEvaluation
         QueryHalf.HeldOut => " (held-out half)",
     };
 
-    private static IEnumerable<(int Number, JsonElement Root)> ReadJsonLines(string path)
-    {
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-            JsonElement root;
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                root = json.RootElement.Clone();
-            }
-            catch (JsonException e)
-            {
-                throw new FormatException($"{path} line {number}: not a JSON object ({e.Message})", e);
-            }
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new FormatException($"{path} line {number}: not a JSON object.");
-            }
-            yield return (number, root);
-        }
-    }
+    private static IEnumerable<(int Number, JsonElement Root)> ReadJsonLines(string path) => JsonLines.Read(path);
 
     private static string RequiredString(JsonElement root, string name, string path, int number) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

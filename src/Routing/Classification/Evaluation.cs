@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hotline.Knowledge;
 
 namespace Hotline.Routing.Classification;
 
 /// <summary>A JSONL file that cannot be read as the command expects (malformed line, missing file); says where.</summary>
-public sealed class DataFileException(string message, Exception? inner = null) : Exception(message, inner);
-
 /// <summary>Training texts read from a file, with what was left out and why.</summary>
 /// <param name="Examples">Usable texts with their labels.</param>
 /// <param name="SkippedBlankLabel">Lines whose label is missing or blank: they cannot teach anything and are skipped, not
@@ -167,37 +166,7 @@ public static class Evaluation
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static IEnumerable<(int Line, JsonElement Root)> Lines(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new DataFileException($"找不到文件 {path}。");
-        }
-        var number = 0;
-        foreach (var line in File.ReadLines(path))
-        {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                continue;
-            }
-            JsonElement root;
-            try
-            {
-                using var document = JsonDocument.Parse(line);
-                root = document.RootElement.Clone();
-            }
-            catch (JsonException e)
-            {
-                throw new DataFileException($"{path} 第 {number} 行不是合法的 JSON：{e.Message}", e);
-            }
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                throw new DataFileException($"{path} 第 {number} 行应为 JSON 对象。");
-            }
-            yield return (number, root);
-        }
-    }
+    private static IEnumerable<(int Line, JsonElement Root)> Lines(string path) => JsonLines.Read(path);
 
     private static string? StringField(JsonElement root, string name, string path, int line)
     {
