@@ -67,7 +67,7 @@ public sealed class KnowledgeCommandTests : IDisposable
             "--output", Path.Combine(_directory, "hits.jsonl"));
 
         Assert.Equal(1, code);
-        Assert.Contains("line 1", error);
+        Assert.Contains("第 1 行", error);
     }
 
     public void Dispose()
