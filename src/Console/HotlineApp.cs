@@ -52,7 +52,8 @@ public static class HotlineApp
         services.AddDbContext<HostDbContext>((sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, HostDbContext.HistoryTable));
         services.AddKnowledge((sp, options) =>
-            sp.GetRequiredService<DatabaseSettings>().Configure(options, KnowledgeDbContext.HistoryTable));
+            sp.GetRequiredService<DatabaseSettings>().Configure(options, KnowledgeDbContext.HistoryTable),
+            sp => Path.Combine(Directory.CreateDirectory(sp.GetRequiredService<DatabaseSettings>().DataDirectory).FullName, "search.db"));
         services.AddRouting(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, RoutingDbContext.HistoryTable));
         services.AddIntake(configuration, (sp, options) =>

@@ -1,4 +1,5 @@
 using Hotline.Knowledge.Articles;
+using Hotline.Knowledge.Search;
 using Hotline.Knowledge.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,9 +12,12 @@ namespace Hotline.Knowledge;
 /// <summary>Knowledge's public surface: the knowledge base (articles with versions); search comes with its index.</summary>
 public static class KnowledgeModule
 {
-    public static IServiceCollection AddKnowledge(this IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase)
+    /// <summary>Registers Knowledge: its tables, and the embedded search index at the file <paramref name="indexPath"/> gives.</summary>
+    public static IServiceCollection AddKnowledge(this IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase,
+        Func<IServiceProvider, string> indexPath)
     {
         services.AddDbContext<KnowledgeDbContext>(configureDatabase);
+        services.AddSingleton<ISearchIndex>(sp => new SqliteSearchIndex(indexPath(sp)));
         return services;
     }
 
@@ -21,12 +25,17 @@ public static class KnowledgeModule
     /// <param name="staffRoles">Every staff role (the host owns the list).</param>
     public static IEndpointRouteBuilder MapKnowledgeEndpoints(this IEndpointRouteBuilder app, string[] staffRoles)
     {
-        app.MapGroup("/api/knowledge").WithTags("知识库").RequireAuthorization(p => p.RequireRole(staffRoles)).MapArticles();
+        app.MapGroup("/api/knowledge").WithTags("知识库").RequireAuthorization(p => p.RequireRole(staffRoles)).MapArticles().MapStaffSearch();
+        app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous().MapCitizenSearch();
         return app;
     }
 
-    /// <summary>Creates or upgrades Knowledge's tables.</summary>
-    public static Task MigrateAsync(KnowledgeDbContext db, CancellationToken ct) => db.Database.MigrateAsync(ct);
+    /// <summary>Creates or upgrades Knowledge's tables, and brings the search index in line with them.</summary>
+    public static async Task MigrateAsync(KnowledgeDbContext db, ISearchIndex index, CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        await ArticleSearch.ReconcileAsync(db, index, ct);
+    }
 }
 
 /// <summary>

@@ -65,4 +65,36 @@ public sealed class KnowledgeTests : HostTest
         await (await admin.GetAsync("/api/knowledge/articles?status=Whatever")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await admin.GetAsync($"/api/knowledge/articles/{Guid.NewGuid()}")).ProblemAsync(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Search_FindsArticlesForAgents_AndOnlyPublishedOnesInForceForCitizens()
+    {
+        var admin = await Host.SignInAsync("admin");
+        async Task<string> CreateAsync(string title, string body, string? validUntil = null)
+        {
+            var created = await admin.PostAsJsonAsync("/api/knowledge/articles", new { title, body, validUntil });
+            return System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!.Str("id");
+        }
+        var published = await CreateAsync("居住证办理指南", "携带身份证和租房合同到街道便民服务中心办理居住证。");
+        var draft = await CreateAsync("居住证签注说明", "居住证每年签注一次，逾期未签注的需重新申领。");
+        var lapsed = await CreateAsync("旧版居住证政策", "旧版居住证政策已于2025年底废止。", validUntil: "2025-12-31");
+        await admin.PostOkAsync($"/api/knowledge/articles/{published}/status", new { status = "Published", version = 1 });
+        await admin.PostOkAsync($"/api/knowledge/articles/{lapsed}/status", new { status = "Published", version = 1 });
+
+        var agent = await Host.SignInAsync("agent");
+        var forAgents = (await agent.GetOkAsync("/api/knowledge/search?q=居住证怎么办理")).AsArray();
+        Assert.Equal(3, forAgents.Count);
+        Assert.Equal(published, forAgents[0]!.Str("id"));
+        var fragments = forAgents[0]!["highlights"]!.AsObject().SelectMany(f => f.Value!.AsArray()).Select(v => v!.GetValue<string>()).ToList();
+        Assert.Contains(fragments, f => f.Contains("<em>", StringComparison.Ordinal) && f.Contains("居住", StringComparison.Ordinal));
+        Assert.Contains(forAgents, h => h!.Str("id") == draft && h!.Str("status") == "draft");
+
+        var forCitizens = (await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证怎么办理")).AsArray();
+        Assert.Equal(published, Assert.Single(forCitizens)!.Str("id")); // not the draft, not the lapsed one
+
+        await admin.PostOkAsync($"/api/knowledge/articles/{published}/status", new { status = "Expired", version = 2 });
+        Assert.Empty((await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证")).AsArray());
+        Assert.Empty((await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=")).AsArray());
+        await (await Host.Anonymous().GetAsync("/api/citizen/knowledge/search?q=x&size=500")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
 }
