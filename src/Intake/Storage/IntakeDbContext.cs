@@ -28,8 +28,7 @@ public sealed class IntakeDbContext(DbContextOptions<IntakeDbContext> options) :
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        configurationBuilder.Properties<Instant>().HaveConversion<InstantConverter>();
-        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.UseHotlineConventions();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,6 +1,5 @@
 using Hotline.Knowledge.Articles;
 using Microsoft.EntityFrameworkCore;
-using NodaTime;
 
 namespace Hotline.Knowledge.Storage;
 
@@ -14,9 +13,7 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        configurationBuilder.Properties<Instant>().HaveConversion<InstantConverter>();
-        configurationBuilder.Properties<LocalDate>().HaveConversion<LocalDateConverter>();
-        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        configurationBuilder.UseHotlineConventions();
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using NodaTime;
 
@@ -14,3 +15,16 @@ public sealed class InstantConverter() : ValueConverter<Instant, DateTime>(
 public sealed class LocalDateConverter() : ValueConverter<LocalDate, DateOnly>(
     date => date.ToDateOnly(),
     stored => LocalDate.FromDateOnly(stored));
+
+/// <summary>The storage conventions every module's context shares, so the same type is stored the same way in every table.</summary>
+public static class StorageConventions
+{
+    /// <summary>Instants as UTC date-times, local dates as dates, enums as their names (readable in SQL, stable when reordered).</summary>
+    public static ModelConfigurationBuilder UseHotlineConventions(this ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<Instant>().HaveConversion<InstantConverter>();
+        configurationBuilder.Properties<LocalDate>().HaveConversion<LocalDateConverter>();
+        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
+        return configurationBuilder;
+    }
+}

@@ -32,11 +32,9 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
-        configurationBuilder.Properties<Instant>().HaveConversion<InstantConverter>();
-        configurationBuilder.Properties<LocalDate>().HaveConversion<LocalDateConverter>();
+        configurationBuilder.UseHotlineConventions();
         configurationBuilder.Properties<TicketId>().HaveConversion<TicketIdConverter>();
         configurationBuilder.Properties<DepartmentId>().HaveConversion<DepartmentIdConverter>().HaveMaxLength(64);
-        configurationBuilder.Properties<Enum>().HaveConversion<string>().HaveMaxLength(32);
     }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
