@@ -37,6 +37,9 @@ public static class ArticleEndpoints
         knowledge.MapPost("/articles", CreateAsync).WithSummary("新建知识（草稿）");
         knowledge.MapPut("/articles/{id:guid}", UpdateAsync).WithSummary("修改知识（保存为新版本）");
         knowledge.MapPost("/articles/{id:guid}/status", StatusAsync).WithSummary("发布、失效或退回草稿");
+        knowledge.MapGet("/articles/export", ArticleTransfer.ExportAsync).WithSummary("导出知识（format=jsonl 或 csv）");
+        knowledge.MapPost("/articles/import", ArticleTransfer.ImportAsync).WithSummary("导入知识（JSONL 或 CSV，全部成功或全部不导入）")
+            .WithMetadata(new RequestBodyLimit(ArticleTransfer.MaxImportBytes));
         return knowledge;
     }
 
@@ -161,12 +164,28 @@ public static class ArticleEndpoints
     }
 
     /// <summary>"" for an admin (any department), the department for its editors, null for everyone else.</summary>
-    private static string? EditorDepartment(ClaimsPrincipal user) =>
+    internal static string? EditorDepartment(ClaimsPrincipal user) =>
         user.IsInRole(StaffClaims.AdminRole) ? ""
         : user.IsInRole(StaffClaims.DepartmentRole) ? StaffClaims.DepartmentOf(user)
         : null;
 
     private static ProblemHttpResult? Apply(Article article, ArticleRequest request, string editor)
+    {
+        var errors = Check(article, request, editor);
+        return errors.Count == 0 ? null : TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+        {
+            Status = 400,
+            Title = "请求参数有误",
+            Detail = "请求中有字段不符合要求，请按提示修改后重试。",
+            Extensions = { ["errors"] = errors },
+        });
+    }
+
+    /// <summary>
+    /// Validates <paramref name="request"/> and, when it is valid, writes it into <paramref name="article"/>; returns the errors by
+    /// field (none: applied). The API's edits and the file import share it, so both accept exactly the same articles.
+    /// </summary>
+    internal static Dictionary<string, string[]> Check(Article article, ArticleRequest request, string editor)
     {
         var errors = new Dictionary<string, string[]>();
         var title = request.Title?.Trim() ?? "";
@@ -192,13 +211,7 @@ public static class ArticleEndpoints
         }
         if (errors.Count > 0)
         {
-            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
-            {
-                Status = 400,
-                Title = "请求参数有误",
-                Detail = "请求中有字段不符合要求，请按提示修改后重试。",
-                Extensions = { ["errors"] = errors },
-            });
+            return errors;
         }
         article.Title = title;
         article.Body = body;
@@ -209,7 +222,7 @@ public static class ArticleEndpoints
         article.ValidFrom = from;
         article.ValidUntil = until;
         article.ReviewBy = review;
-        return null;
+        return errors;
     }
 
     private static LocalDate? Date(string? text, string field, Dictionary<string, string[]> errors)
@@ -227,22 +240,22 @@ public static class ArticleEndpoints
         return parsed.Value;
     }
 
-    private static void Stamp(Article article, ClaimsPrincipal user, IClock clock)
+    internal static void Stamp(Article article, ClaimsPrincipal user, IClock clock)
     {
         article.UpdatedAt = clock.GetCurrentInstant();
         article.UpdatedBy = StaffClaims.NameOf(user);
     }
 
-    private static ArticleView View(Article a) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
+    internal static ArticleView View(Article a) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
         a.ValidFrom?.ToString("yyyy-MM-dd", null), a.ValidUntil?.ToString("yyyy-MM-dd", null), a.ReviewBy?.ToString("yyyy-MM-dd", null),
         a.Status.ToString(), a.Version, a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy);
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(title: "未找到", detail: "知识不存在。", statusCode: StatusCodes.Status404NotFound);
 
-    private static ProblemHttpResult Forbidden(string detail = "只有系统管理员和承办单位可以编辑知识。") =>
+    internal static ProblemHttpResult Forbidden(string detail = "只有系统管理员和承办单位可以编辑知识。") =>
         TypedResults.Problem(title: "无权操作", detail: detail, statusCode: StatusCodes.Status403Forbidden);
 
-    private static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+    internal static ProblemHttpResult Invalid(string field, string message) => TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
     {
         Status = 400,
         Title = "请求参数有误",

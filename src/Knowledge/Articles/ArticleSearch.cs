@@ -78,7 +78,7 @@ public static class ArticleSearch
         (!hit.Metadata.TryGetValue("validFrom", out var from) || string.CompareOrdinal(from, Iso(today)) <= 0)
         && (!hit.Metadata.TryGetValue("validUntil", out var until) || string.CompareOrdinal(Iso(today), until) <= 0);
 
-    private static SearchDocument Document(Article a)
+    internal static SearchDocument Document(Article a)
     {
         var metadata = new Dictionary<string, string> { ["status"] = a.Status.ToString().ToLowerInvariant() };
         if (a.ValidFrom is { } from)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
+using Hotline.Knowledge;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
@@ -29,8 +30,8 @@ public static class RoutingEndpoints
 
     public static RouteGroupBuilder MapRoutingAdmin(this RouteGroupBuilder admin)
     {
-        admin.MapPost("/routing/training-data", ImportAsync).WithSummary("导入历史工单（JSONL：text, label）")
-            .WithMetadata(new ImportSizeLimit(MaxImportBytes));
+        admin.MapPost("/routing/training-data", ImportAsync).WithSummary("导入历史工单（JSONL 或 CSV：text, label）")
+            .WithMetadata(new RequestBodyLimit(MaxImportBytes));
         admin.MapPost("/routing/retrain", RetrainAsync).WithSummary("重新训练并启用新模型");
         admin.MapGet("/routing/models", ModelsAsync).WithSummary("模型版本");
         return admin;
@@ -82,20 +83,23 @@ public static class RoutingEndpoints
         var errors = new List<string>();
         var skipped = 0;
         var now = clock.GetCurrentInstant();
-        using var reader = new StreamReader(request.Body);
-        var number = 0;
-        while (await reader.ReadLineAsync(ct) is { } line)
+        // JSON Lines unless the upload says it is CSV (a header row with text and label columns).
+        var format = TabularFile.FormatOf(request.ContentType) ?? TabularFormat.JsonLines;
+        try
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            await foreach (var row in TabularFile.ReadAsync(request.Body, format, ct))
             {
-                continue;
-            }
-            try
-            {
-                using var json = JsonDocument.Parse(line);
-                var text = json.RootElement.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()!.Trim() : "";
-                var label = json.RootElement.TryGetProperty("label", out var l) && l.ValueKind == JsonValueKind.String ? l.GetString()!.Trim() : "";
+                if (row.Error is { } unreadable)
+                {
+                    errors.Add(unreadable);
+                    if (errors.Count >= 20)
+                    {
+                        break;
+                    }
+                    continue;
+                }
+                var text = row.Get("text") ?? "";
+                var label = row.Get("label") ?? "";
                 if (text.Length == 0 || label.Length == 0)
                 {
                     skipped++;
@@ -103,19 +107,19 @@ public static class RoutingEndpoints
                 }
                 if (!labels.Contains(label))
                 {
-                    errors.Add($"第 {number} 行：分类「{label}」不在派单目录中。");
+                    errors.Add($"第 {row.Line} 行：分类「{label}」不在派单目录中。");
+                    if (errors.Count >= 20)
+                    {
+                        break;
+                    }
                     continue;
                 }
                 examples.Add(new TrainingExample { Text = text.Length > 10_000 ? text[..10_000] : text, Label = label, Source = ExampleSource.Import, CreatedAt = now });
             }
-            catch (JsonException)
-            {
-                errors.Add($"第 {number} 行不是有效的 JSON。");
-            }
-            if (errors.Count >= 20)
-            {
-                break;
-            }
+        }
+        catch (DataFileException e)
+        {
+            errors.Add(e.Message);
         }
         if (errors.Count > 0)
         {
@@ -148,6 +152,3 @@ public static class RoutingEndpoints
             })
             .ToListAsync(ct)).OrderByDescending(m => m.CreatedAt).Select(RoutingTrainer.Summary).ToArray());
 }
-
-/// <summary>Raises the request-body limit for the history import alone (the host's default is 1 MB).</summary>
-internal sealed record ImportSizeLimit(long? MaxRequestBodySize) : Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata;

@@ -1,0 +1,202 @@
+using System.Security.Claims;
+using Hotline.Knowledge.Search;
+using Hotline.Knowledge.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace Hotline.Knowledge.Articles;
+
+public sealed record ArticleImportResult(int Created, int Updated, int Unchanged);
+
+/// <summary>
+/// Moving the knowledge base in and out as files: an installation starts from another city's export or a spreadsheet the
+/// departments kept, and supervisors read exports in Excel. Export and import use the same columns, so an exported file imports
+/// back unchanged. An import is all or nothing: one bad line and nothing is written, and the answer lists every bad line.
+/// </summary>
+public static class ArticleTransfer
+{
+    public const long MaxImportBytes = 64L * 1024 * 1024;
+
+    /// <summary>At most this many lines are reported; the rest are still checked before anything is written.</summary>
+    private const int MaxReportedErrors = 50;
+
+    public static readonly IReadOnlyList<string> Columns =
+        ["id", "title", "body", "category", "ownerDepartmentId", "keywords", "validFrom", "validUntil", "reviewBy", "status", "version", "updatedAt", "updatedBy"];
+
+    internal static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
+        string? format, string? status, string? department, KnowledgeDbContext db, CancellationToken ct)
+    {
+        if (TabularFile.FormatNamed(format ?? "jsonl") is not { } chosen)
+        {
+            return Invalid("format", "导出格式应为 jsonl 或 csv。");
+        }
+        var query = db.Articles.AsNoTracking();
+        if (status is { Length: > 0 })
+        {
+            if (ParseStatus(status) is not { } s)
+            {
+                return Invalid("status", "状态应为 Draft、Published 或 Expired。");
+            }
+            query = query.Where(a => a.Status == s);
+        }
+        if (department is { Length: > 0 })
+        {
+            query = query.Where(a => a.OwnerDepartmentId == department);
+        }
+        var rows = query.OrderBy(a => a.Id).AsAsyncEnumerable().Select(Row);
+        var (contentType, extension) = chosen == TabularFormat.Csv
+            ? ($"{TabularFile.CsvMediaType}; charset=utf-8", "csv")
+            : ($"{TabularFile.JsonLinesMediaType}; charset=utf-8", "jsonl");
+        return TypedResults.Stream(stream => TabularFile.WriteAsync(stream, chosen, Columns, rows, ct), contentType, $"knowledge-articles.{extension}");
+    }
+
+    internal static async Task<Results<Ok<ArticleImportResult>, ProblemHttpResult>> ImportAsync(
+        HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ISearchIndex index, IClock clock, CancellationToken ct)
+    {
+        if (ArticleEndpoints.EditorDepartment(user) is not { } editor)
+        {
+            return ArticleEndpoints.Forbidden();
+        }
+        if (TabularFile.FormatOf(request.ContentType) is not { } format)
+        {
+            return TypedResults.Problem(title: "文件格式不支持", statusCode: StatusCodes.Status415UnsupportedMediaType,
+                detail: $"请以 {TabularFile.JsonLinesMediaType}（每行一个 JSON 对象）或 {TabularFile.CsvMediaType}（首行为表头）上传。");
+        }
+
+        var errors = new List<string>();
+        var rows = new List<(TabularRow Row, Guid? Id)>();
+        var seen = new HashSet<Guid>();
+        try
+        {
+            await foreach (var row in TabularFile.ReadAsync(request.Body, format, ct))
+            {
+                if (row.Error is { } unreadable)
+                {
+                    errors.Add(unreadable);
+                    continue;
+                }
+                Guid? id = null;
+                if (row.Get("id") is { } text)
+                {
+                    if (!Guid.TryParse(text, out var parsed))
+                    {
+                        errors.Add($"第 {row.Line} 行：id「{Clip(text)}」不是有效的编号。");
+                        continue;
+                    }
+                    if (!seen.Add(parsed))
+                    {
+                        errors.Add($"第 {row.Line} 行：id {parsed} 在文件中重复出现。");
+                        continue;
+                    }
+                    id = parsed;
+                }
+                rows.Add((row, id));
+            }
+        }
+        catch (DataFileException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        var ids = rows.Where(r => r.Id is not null).Select(r => r.Id!.Value).ToList();
+        var existing = ids.Count == 0 ? [] : await db.Articles.Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, ct);
+        var changed = new List<Article>();
+        int created = 0, updated = 0, unchanged = 0;
+        foreach (var (row, id) in rows)
+        {
+            var isNew = id is not { } known || !existing.ContainsKey(known);
+            var article = isNew ? new Article { Id = id ?? Guid.CreateVersion7(), Status = ArticleStatus.Draft } : existing[id!.Value];
+            if (!isNew && editor.Length > 0 && article.OwnerDepartmentId != editor)
+            {
+                errors.Add($"第 {row.Line} 行：知识 {article.Id} 属于其他单位，只能导入本单位的知识。");
+                continue;
+            }
+            var before = ArticleVersion.Of(article);
+            var lineErrors = ArticleEndpoints.Check(article, Request(row), editor);
+            var status = row.Get("status") is { } statusText ? ParseStatus(statusText) : article.Status;
+            if (status is null)
+            {
+                lineErrors["status"] = ["状态应为 Draft、Published、Expired（或 草稿、已发布、已失效）。"];
+            }
+            if (lineErrors.Count > 0)
+            {
+                errors.AddRange(lineErrors.SelectMany(e => e.Value.Select(message => $"第 {row.Line} 行（{e.Key}）：{message}")));
+                continue;
+            }
+            article.Status = status!.Value;
+            if (!isNew && SameContent(before, ArticleVersion.Of(article)))
+            {
+                unchanged++;
+                continue;
+            }
+            article.Version = isNew ? 1 : article.Version + 1;
+            ArticleEndpoints.Stamp(article, user, clock);
+            if (isNew)
+            {
+                db.Articles.Add(article);
+                created++;
+            }
+            else
+            {
+                updated++;
+            }
+            db.ArticleVersions.Add(ArticleVersion.Of(article));
+            changed.Add(article);
+        }
+
+        if (errors.Count > 0)
+        {
+            var reported = errors.Take(MaxReportedErrors).ToList();
+            if (errors.Count > MaxReportedErrors)
+            {
+                reported.Add($"……另有 {errors.Count - MaxReportedErrors} 处错误未列出。");
+            }
+            return TypedResults.Problem(new Microsoft.AspNetCore.Mvc.ProblemDetails
+            {
+                Status = 400,
+                Title = "导入文件有误，未导入任何知识",
+                Detail = $"共 {errors.Count} 处错误，请修改后重新上传整个文件。",
+                Extensions = { ["errors"] = new Dictionary<string, string[]> { ["lines"] = [.. reported] } },
+            });
+        }
+        if (changed.Count > 0)
+        {
+            await db.SaveChangesAsync(ct);
+            await index.IndexAsync(changed.Select(ArticleSearch.Document), ct);
+        }
+        return TypedResults.Ok(new ArticleImportResult(created, updated, unchanged));
+    }
+
+    private static ArticleRequest Request(TabularRow row) => new(row.Get("title"), row.Get("body"), row.Get("category"),
+        row.Get("ownerDepartmentId") ?? row.Get("department"), row.Get("keywords"), row.Get("validFrom"), row.Get("validUntil"),
+        row.Get("reviewBy"), Version: null);
+
+    private static ArticleStatus? ParseStatus(string text) => text.Trim() switch
+    {
+        "草稿" => ArticleStatus.Draft,
+        "已发布" or "发布" => ArticleStatus.Published,
+        "已失效" or "失效" => ArticleStatus.Expired,
+        var other when Enum.TryParse<ArticleStatus>(other, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(other, out _) => s,
+        _ => null,
+    };
+
+    private static bool SameContent(ArticleVersion a, ArticleVersion b) =>
+        a.Title == b.Title && a.Body == b.Body && a.Category == b.Category && a.OwnerDepartmentId == b.OwnerDepartmentId
+        && a.Keywords == b.Keywords && a.ValidFrom == b.ValidFrom && a.ValidUntil == b.ValidUntil && a.ReviewBy == b.ReviewBy
+        && a.Status == b.Status;
+
+    private static IReadOnlyList<string?> Row(Article a) =>
+    [
+        a.Id.ToString(), a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords, Iso(a.ValidFrom), Iso(a.ValidUntil), Iso(a.ReviewBy),
+        a.Status.ToString(), a.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        NodaTime.Text.InstantPattern.ExtendedIso.Format(a.UpdatedAt), a.UpdatedBy,
+    ];
+
+    private static string? Iso(LocalDate? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
+
+    private static ProblemHttpResult Invalid(string field, string message) => ArticleEndpoints.Invalid(field, message);
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using System.Text;
+using Hotline.Console.Tests.Infrastructure;
+using Hotline.Knowledge.Storage;
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>Knowledge articles in and out as JSON Lines and CSV, and history imported as CSV, through the API.</summary>
+public sealed class KnowledgeTransferTests : HostTest
+{
+    private async Task<int> ArticleCountAsync()
+    {
+        using var scope = Host.Services.CreateScope();
+        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().Articles.CountAsync();
+    }
+
+    [Fact]
+    public async Task AnExport_EditedInExcel_ImportsBackAsNewVersions_AndNewLinesBecomeDrafts()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var created = await admin.PostOkAsync("/api/knowledge/articles", new
+        {
+            title = "居住证办理指南",
+            body = "=携带身份证、租房合同到街道便民服务中心办理。",
+            category = "劳动和社会保障",
+            ownerDepartmentId = "city-hrss",
+            keywords = "居住证,办证",
+            validUntil = "2026-12-31",
+        });
+        var id = created.Str("id");
+
+        var export = await admin.GetAsync("/api/knowledge/articles/export?format=csv");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        Assert.Equal("text/csv", export.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("knowledge-articles.csv", export.Content.Headers.ContentDisposition?.FileNameStar ?? export.Content.Headers.ContentDisposition?.FileName);
+        var bytes = await export.Content.ReadAsByteArrayAsync();
+        Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
+        var csv = Encoding.UTF8.GetString(bytes);
+        Assert.Contains("'=携带身份证", csv); // the formula-looking body is escaped for Excel
+
+        // Unchanged, the export imports back as it is.
+        var same = await admin.PostAsync("/api/knowledge/articles/import", new ByteArrayContent(bytes) { Headers = { { "Content-Type", "text/csv" } } });
+        var unchanged = System.Text.Json.Nodes.JsonNode.Parse(await same.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, same.StatusCode);
+        Assert.Equal((0, 0, 1), (unchanged["created"]!.GetValue<int>(), unchanged["updated"]!.GetValue<int>(), unchanged["unchanged"]!.GetValue<int>()));
+
+        // Edited, with a new line: the edit is a new version, the new line a new draft, and the body keeps its leading "=".
+        var edited = csv.Replace("租房合同", "不动产权证书", StringComparison.Ordinal) + ",社保卡补办,到任一社保服务网点补办。,劳动和社会保障,city-hrss,,,,,,,,\r\n";
+        var result = await admin.PostRawAsync("/api/knowledge/articles/import", edited, "text/csv");
+        var counts = System.Text.Json.Nodes.JsonNode.Parse(await result.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        Assert.Equal((1, 1, 0), (counts["created"]!.GetValue<int>(), counts["updated"]!.GetValue<int>(), counts["unchanged"]!.GetValue<int>()));
+        var article = await admin.GetOkAsync($"/api/knowledge/articles/{id}");
+        Assert.Equal("=携带身份证、不动产权证书到街道便民服务中心办理。", article.Str("body"));
+        Assert.Equal(2, article["version"]!.GetValue<int>());
+        Assert.Equal("2026-12-31", article.Str("validUntil"));
+        var drafts = await admin.GetOkAsync("/api/knowledge/articles?status=Draft");
+        Assert.Contains(drafts["items"]!.AsArray(), a => a!.Str("title") == "社保卡补办");
+
+        // The new article is searchable at once.
+        var hits = (await admin.GetOkAsync("/api/knowledge/search?q=社保卡补办")).AsArray();
+        Assert.Equal("社保卡补办", hits[0]!.Str("title"));
+
+        // And the JSON Lines export carries the same articles.
+        var jsonl = await (await admin.GetAsync("/api/knowledge/articles/export?format=jsonl&status=Draft")).Content.ReadAsStringAsync();
+        var lines = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.Equal("Draft", System.Text.Json.Nodes.JsonNode.Parse(l)!.Str("status")));
+    }
+
+    [Fact]
+    public async Task ABadFile_IsRefusedWhole_ListingEveryBadLine()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var before = await ArticleCountAsync();
+        var file = string.Join('\n',
+            "{\"title\":\"好的一行\",\"body\":\"正文\"}",
+            "not json",
+            "{\"title\":\"\",\"body\":\"没有标题\"}",
+            "{\"id\":\"42\",\"title\":\"t\",\"body\":\"b\"}",
+            "{\"title\":\"t\",\"body\":\"b\",\"status\":\"作废\"}",
+            "{\"title\":\"t\",\"body\":\"b\",\"validFrom\":\"2026-12-31\",\"validUntil\":\"2026-01-01\"}");
+        var problem = await (await admin.PostRawAsync("/api/knowledge/articles/import", file, "application/x-ndjson")).ProblemAsync(HttpStatusCode.BadRequest);
+        var lines = problem["errors"]!["lines"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        foreach (var line in new[] { 2, 3, 4, 5, 6 })
+        {
+            Assert.Contains(lines, l => l.StartsWith($"第 {line} 行", StringComparison.Ordinal));
+        }
+        Assert.DoesNotContain(lines, l => l.StartsWith("第 1 行", StringComparison.Ordinal));
+        Assert.True(Api.IsChinese(problem.Str("title")));
+        Assert.Equal(before, await ArticleCountAsync()); // not even the good line
+
+        await (await admin.PostRawAsync("/api/knowledge/articles/import", "{}", "application/json")).ProblemAsync(HttpStatusCode.UnsupportedMediaType);
+        var broken = await (await admin.PostRawAsync("/api/knowledge/articles/import", "title,body\n\"a\"b,c\n", "text/csv")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("CSV", broken["errors"]!["lines"]![0]!.GetValue<string>());
+        await (await admin.GetAsync("/api/knowledge/articles/export?format=xlsx")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Departments_ImportOnlyTheirOwnArticles_AndAgentsCannotImport()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var others = await admin.PostOkAsync("/api/knowledge/articles", new { title = "社保缴费基数", body = "每年七月调整。", ownerDepartmentId = "city-hrss" });
+
+        var housing = await Host.SignInAsync("housing");
+        var problem = await (await housing.PostRawAsync("/api/knowledge/articles/import",
+            $"{{\"id\":\"{others.Str("id")}\",\"title\":\"改别人的\",\"body\":\"不行\"}}\n", "application/x-ndjson")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("其他单位", problem["errors"]!["lines"]![0]!.GetValue<string>());
+        Assert.Equal("社保缴费基数", (await admin.GetOkAsync($"/api/knowledge/articles/{others.Str("id")}")).Str("title"));
+
+        // What a department imports is its own, whatever the file says.
+        var own = await housing.PostAsync("/api/knowledge/articles/import",
+            new StringContent("{\"title\":\"物业维修基金\",\"body\":\"按规定申请使用。\",\"ownerDepartmentId\":\"city-hrss\"}\n", Encoding.UTF8, "application/x-ndjson"));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        var mine = await housing.GetOkAsync("/api/knowledge/articles?department=city-housing");
+        Assert.Contains(mine["items"]!.AsArray(), a => a!.Str("title") == "物业维修基金");
+
+        var agent = await Host.SignInAsync("agent");
+        await (await agent.PostRawAsync("/api/knowledge/articles/import", "{\"title\":\"t\",\"body\":\"b\"}\n", "application/x-ndjson")).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.Equal(HttpStatusCode.OK, (await agent.GetAsync("/api/knowledge/articles/export?format=csv")).StatusCode);
+    }
+
+    [Fact]
+    public async Task History_CanBeImportedAsCsv()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var csv = "text,label\n\"小区路灯不亮, 晚上很黑\",城乡建设\n河道有异味,环境保护\n,城乡建设\n";
+        var result = await admin.PostAsync("/api/admin/routing/training-data", new StringContent(csv, Encoding.UTF8, "text/csv"));
+        var counts = System.Text.Json.Nodes.JsonNode.Parse(await result.Content.ReadAsStringAsync())!;
+        Assert.Equal(HttpStatusCode.OK, result.StatusCode);
+        Assert.Equal(2, counts["imported"]!.GetValue<int>());
+        Assert.Equal(1, counts["skipped"]!.GetValue<int>());
+        using var scope = Host.Services.CreateScope();
+        var texts = await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().TrainingExamples.Select(e => e.Text).ToListAsync();
+        Assert.Contains("小区路灯不亮, 晚上很黑", texts);
+
+        var bad = await (await admin.PostAsync("/api/admin/routing/training-data", new StringContent("text,label\n路灯,外星事务\n", Encoding.UTF8, "text/csv")))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("第 2 行", bad["errors"]!["lines"]![0]!.GetValue<string>());
+    }
+}
