@@ -1,0 +1,189 @@
+using Hotline.Routing.Departments;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Hotline.Feedback.Assessment;
+
+/// <summary>Settings of the assessment (考核): the weights of the score and the repeat-request window. All are settings.</summary>
+public sealed class AssessmentOptions
+{
+    public const string Section = "Hotline:Assessment";
+
+    /// <summary>
+    /// The score's weights by figure (any rates of <see cref="Metric"/>; they need not add up to one). The default weighs the
+    /// three rates Beijing assesses (三率: 响应率, 解决率, 满意率) — response lightly, solution and satisfaction equally — and
+    /// a city sets its own rules here.
+    /// </summary>
+    public Dictionary<Metric, double> Weights { get; set; } = new()
+    {
+        [Metric.ResponseRate] = 0.1,
+        [Metric.SolutionRate] = 0.45,
+        [Metric.SatisfactionRate] = 0.45,
+    };
+
+    /// <summary>A request counts as repeated when the same number raised the same category within this many days before.</summary>
+    public int RepeatWindowDays { get; set; } = 30;
+}
+
+/// <summary>One department's line in an assessment: its own figures, or with every unit under it for a district or the centre.</summary>
+public sealed record DepartmentAssessment(Department Department, bool IncludesSubordinates, DepartmentFigures Figures, double? Score,
+    int? Rank, int RankedAmong, double? PreviousScore);
+
+/// <summary>
+/// Computes assessments from the tickets' timelines (and, through <see cref="IRatingOutcomes"/>, what Feedback knows of the
+/// ratings): each figure per department and period, rolled up the hierarchy (street → district → city), scored, ranked among
+/// departments of the same kind (functional departments, district governments, street offices and enterprises are ranked
+/// separately, as cities publish them), with the previous period's score for the trend.
+/// </summary>
+public sealed class AssessmentCalculator(RoutingDbContext routing, IRatingOutcomes ratings, IClock clock, IOptions<AssessmentOptions> options)
+{
+    // Entries that show a ticket was worked on, or fell due, in a period; the overdue marks catch assignments nobody touched.
+    private static readonly TimelineEventKind[] TouchKinds = [.. AssignmentHistory.Kinds, TimelineEventKind.SignOverdue, TimelineEventKind.ReplyOverdue];
+
+    public async Task<IReadOnlyList<DepartmentAssessment>> AssessAsync(AssessmentPeriod period, CancellationToken ct)
+    {
+        var departments = await routing.Departments.AsNoTracking().ToListAsync(ct);
+        var current = await FiguresAsync(period, departments, ct);
+        var previous = await FiguresAsync(period.Previous(), departments, ct);
+        var weights = options.Value.Weights;
+        var children = departments.Where(d => d.ParentId is not null).ToLookup(d => d.ParentId!.Value);
+
+        var lines = departments.Select(d => (Department: d, Figures: current[d.Id], Score: current[d.Id].Score(weights),
+            Previous: previous[d.Id].Score(weights))).ToList();
+        var ranks = lines.Where(l => l.Score is not null).GroupBy(l => l.Department.Kind)
+            .SelectMany(g => g.OrderByDescending(l => l.Score).Select((l, i) => (l.Department.Id, Rank: i + 1, Among: g.Count())))
+            .ToDictionary(r => r.Id, r => (r.Rank, r.Among));
+        return [.. lines.OrderBy(l => l.Department.Kind).ThenByDescending(l => l.Score ?? -1).ThenBy(l => l.Department.Id.Value, StringComparer.Ordinal)
+            .Select(l => new DepartmentAssessment(l.Department, children[l.Department.Id].Any(), l.Figures, l.Score,
+                ranks.TryGetValue(l.Department.Id, out var r) ? r.Rank : null, ranks.TryGetValue(l.Department.Id, out var a) ? a.Among : 0, l.Previous))];
+    }
+
+    /// <summary>The figures of every department for <paramref name="period"/>, each including all departments under it.</summary>
+    public async Task<Dictionary<DepartmentId, DepartmentFigures>> FiguresAsync(AssessmentPeriod period, IReadOnlyList<Department> departments,
+        CancellationToken ct)
+    {
+        var (start, end, now) = (period.Start, period.End, clock.GetCurrentInstant());
+        var entries = await routing.Timeline.AsNoTracking()
+            .Where(e => AssignmentHistory.Kinds.Contains(e.Kind)
+                && routing.Timeline.Any(t => t.TicketId == e.TicketId && t.At >= start && t.At < end && TouchKinds.Contains(t.Kind)))
+            .ToListAsync(ct);
+        var assignments = AssignmentHistory.Build(entries);
+        var repeats = await RepeatsAsync(start, end, ct);
+        var excluded = await ratings.ExcludedFromAssessmentAsync([.. assignments.Where(a => a.RatedAt is { } at && In(at)).Select(a => a.Ticket)], ct);
+
+        bool In(Instant at) => at >= start && at < end;
+
+        var own = departments.ToDictionary(d => d.Id, _ => new DepartmentFigures());
+        foreach (var a in assignments)
+        {
+            if (!own.TryGetValue(a.Department, out var f))
+            {
+                continue; // a department removed from the list (departments are only deactivated, so this does not happen)
+            }
+            if (In(a.AssignedAt))
+            {
+                // Judged once the department has answered or its sign deadline has passed; until then it is still pending.
+                if (a.FirstResponse is not null || a.SignDue is { } due && due < now)
+                {
+                    f[Metric.ResponseRate].Add(a.Ticket, a.RespondedOnTime);
+                }
+                f[Metric.ReturnRate].Add(a.Ticket, a.ReturnApproved);
+                if (a.ReturnsRejected > 0)
+                {
+                    f[Metric.ImproperReturns].Met.AddRange(Enumerable.Repeat(a.Ticket, a.ReturnsRejected));
+                }
+                if (!a.IsRehandling)
+                {
+                    f[Metric.RepeatRate].Add(a.Ticket, repeats.Contains(a.Ticket));
+                }
+            }
+            if (a.SignedAt is { } signed && In(signed))
+            {
+                f[Metric.OnTimeSignRate].Add(a.Ticket, a.SignDue is not { } due || signed <= due);
+            }
+            if (!a.ReturnApproved && (a.RepliedAt is { } replied ? In(replied) : a.ReplyDue is { } replyDue && In(replyDue) && replyDue < now))
+            {
+                f[Metric.OnTimeCompletionRate].Add(a.Ticket, a.RepliedOnTime);
+            }
+            if (a.CalledBackAt is { } called && In(called) && a.Solved is { } solved)
+            {
+                f[Metric.SolutionRate].Add(a.Ticket, solved);
+            }
+            if (a.ClosedAt is { } closed && In(closed))
+            {
+                f[Metric.FirstContactResolutionRate].Add(a.Ticket, !a.IsRehandling);
+            }
+            if (a.RatedAt is { } rated && In(rated) && a.RatingLevel is { } level)
+            {
+                if (excluded.Contains(a.Ticket))
+                {
+                    f[Metric.AppealsUpheld].Met.Add(a.Ticket);
+                    continue;
+                }
+                f.RatingsByLevel[level]++;
+                f[Metric.SatisfactionRate].Add(a.Ticket, level >= 3);
+                if (level <= 2)
+                {
+                    f[Metric.BadReviews].Met.Add(a.Ticket);
+                }
+            }
+        }
+        await ratings.AddRectificationFiguresAsync(own, period, ct);
+
+        // Roll up: each department's line is its own figures plus those of every unit under it, however deep.
+        var parentOf = departments.ToDictionary(d => d.Id, d => d.ParentId);
+        var total = departments.ToDictionary(d => d.Id, _ => new DepartmentFigures());
+        foreach (var department in departments)
+        {
+            var seen = new HashSet<DepartmentId>(); // a cycle in the hierarchy (an admin's mistake) must not loop forever
+            for (DepartmentId? up = department.Id; up is { } id && total.ContainsKey(id) && seen.Add(id); up = parentOf[id])
+            {
+                total[id].AddAll(own[department.Id]);
+            }
+        }
+        return total;
+    }
+
+    /// <summary>
+    /// Tickets received in the period that repeat an earlier request: same phone number, same category, within the window.
+    /// The numbers are compared here and never leave this method.
+    /// </summary>
+    private async Task<HashSet<TicketId>> RepeatsAsync(Instant start, Instant end, CancellationToken ct)
+    {
+        var since = start - Duration.FromDays(options.Value.RepeatWindowDays);
+        var window = Duration.FromDays(options.Value.RepeatWindowDays);
+        var tickets = await routing.Tickets.AsNoTracking()
+            .Where(t => t.ReceivedAt >= since && t.ReceivedAt < end && t.CategoryId != null && t.CitizenPhone != "")
+            .Select(t => new { t.Id, t.CitizenPhone, t.CategoryId, t.ReceivedAt })
+            .ToListAsync(ct);
+        var repeats = new HashSet<TicketId>();
+        foreach (var group in tickets.GroupBy(t => (t.CitizenPhone, t.CategoryId)))
+        {
+            var ordered = group.OrderBy(t => t.ReceivedAt).ToList();
+            for (var i = 1; i < ordered.Count; i++)
+            {
+                if (ordered[i].ReceivedAt >= start && ordered[i].ReceivedAt - ordered[i - 1].ReceivedAt <= window)
+                {
+                    repeats.Add(ordered[i].Id);
+                }
+            }
+        }
+        return repeats;
+    }
+}
+
+/// <summary>
+/// What Feedback's own records add to the figures: reviews excluded by an upheld appeal, rectification on time, real-name
+/// bad-review callbacks. Kept behind an interface so the figures from the timeline are computed (and tested) on their own.
+/// </summary>
+public interface IRatingOutcomes
+{
+    /// <summary>Of <paramref name="tickets"/>, those whose rating an upheld appeal excluded from assessment.</summary>
+    Task<IReadOnlySet<TicketId>> ExcludedFromAssessmentAsync(IReadOnlyCollection<TicketId> tickets, CancellationToken ct);
+
+    /// <summary>Adds rectified-on-time and real-name callback figures for the period to each department's own figures.</summary>
+    Task AddRectificationFiguresAsync(IReadOnlyDictionary<DepartmentId, DepartmentFigures> figures, AssessmentPeriod period, CancellationToken ct);
+}
