@@ -5,6 +5,7 @@ using Hotline.Routing.Departments;
 using Hotline.Routing.Dispatch;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Handling;
+using Hotline.Routing.Llm;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
@@ -44,6 +45,8 @@ public static class RoutingModule
         services.AddSingleton<ModelStore>();
         services.AddScoped<RoutingEngine>();
         services.AddScoped<RoutingTrainer>();
+        // The optional LLM member of the ensemble: registered only when Hotline:Llm names an endpoint and a model.
+        services.AddLlmRouting(configuration);
         services.AddSingleton<IOutboxHandler, AutoRouter>();
         services.AddHostedService<ScheduledRetraining>();
         services.AddSingleton<OverdueMonitor>();
