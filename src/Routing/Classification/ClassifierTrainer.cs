@@ -33,7 +33,9 @@ public static class ClassifierTrainer
         var folds = FoldsOf(data.Labels, data.Corpus.Keys, options.CalibrationFolds, options.Seed);
         var oof = OutOfFoldScores(data, folds, options.CalibrationFolds, options);
         var weights = Stacker.Fit(oof, data.Labels, options.BalancedCalibration);
-        var (figures, dispatch) = Summarise(data, oof, weights, options.TargetPrecision);
+        var probabilities = oof.Select(s => Stacker.Probabilities(s, weights)).ToList();
+        var calibration = DispatchCalibrator.Fit(probabilities, data.Labels);
+        var (figures, dispatch) = Summarise(data, probabilities, calibration, options.TargetPrecision);
         var (ensemble, _) = Ensemble.Fit(data.Corpus, Enumerable.Range(0, data.Labels.Length).ToArray(), data.Labels, data.Names.Length, options);
         var priors = new double[data.Names.Length];
         foreach (var label in data.Labels)
@@ -41,7 +43,7 @@ public static class ClassifierTrainer
             priors[label] += 1.0 / data.Labels.Length;
         }
         var estimate = new TrainingEstimate(data.Labels.Length, options.CalibrationFolds, figures.Accuracy, figures.MacroF1, dispatch);
-        return new TextClassifier(data.Names, priors, ensemble, weights, dispatch.Threshold, options.TargetPrecision, estimate);
+        return new TextClassifier(data.Names, priors, ensemble, weights, calibration, dispatch.Threshold, options.TargetPrecision, estimate);
     }
 
     /// <summary>
@@ -63,19 +65,21 @@ public static class ClassifierTrainer
         {
             var others = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] != k).ToArray();
             var weights = Stacker.Fit(others.Select(i => oof[i]).ToList(), others.Select(i => data.Labels[i]).ToList(), options.BalancedCalibration);
+            var otherProbabilities = others.Select(i => Stacker.Probabilities(oof[i], weights)).ToList();
+            var calibration = DispatchCalibrator.Fit(otherProbabilities, others.Select(i => data.Labels[i]).ToList());
             var otherConfidence = new List<double>();
             var otherCorrect = new List<bool>();
-            foreach (var i in others)
+            for (var o = 0; o < others.Length; o++)
             {
-                var (label, p) = Best(Stacker.Probabilities(oof[i], weights));
-                otherConfidence.Add(p);
-                otherCorrect.Add(label == data.Labels[i]);
+                otherConfidence.Add(DispatchCalibrator.Confidence(calibration, otherProbabilities[o]));
+                otherCorrect.Add(Best(otherProbabilities[o]) == data.Labels[others[o]]);
             }
             var threshold = Metrics.ChooseThreshold(otherConfidence, otherCorrect, options.TargetPrecision).Threshold;
             foreach (var i in Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] == k))
             {
-                var (label, p) = Best(Stacker.Probabilities(oof[i], weights));
-                predicted[i] = data.Names[label];
+                var heldProbabilities = Stacker.Probabilities(oof[i], weights);
+                var p = DispatchCalibrator.Confidence(calibration, heldProbabilities);
+                predicted[i] = data.Names[Best(heldProbabilities)];
                 probability[i] = p;
                 // Shift each fold's confidences by its own threshold so one cut at 0 applies each fold's own threshold.
                 confidence[i] = p - threshold;
@@ -85,7 +89,9 @@ public static class ClassifierTrainer
         var correct = predicted.Select((p, i) => p == truth[i]).ToList();
         var figures = Metrics.Classification(truth, predicted);
         var dispatch = Metrics.AtThreshold(confidence, correct, 0) with { Threshold = double.NaN };
-        var (_, best) = Summarise(data, oof, Stacker.Fit(oof, data.Labels, options.BalancedCalibration), options.TargetPrecision);
+        var allWeights = Stacker.Fit(oof, data.Labels, options.BalancedCalibration);
+        var allProbabilities = oof.Select(s => Stacker.Probabilities(s, allWeights)).ToList();
+        var (_, best) = Summarise(data, allProbabilities, DispatchCalibrator.Fit(allProbabilities, data.Labels), options.TargetPrecision);
         return new CrossValidationReport(folds, figures, dispatch, best, clock.Elapsed.TotalSeconds,
             predicted.Select((label, i) => new LabelScore(label, probability[i])).ToList());
     }
@@ -168,23 +174,24 @@ public static class ClassifierTrainer
     /// </summary>
     private static void ReleaseFit() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
-    private static (ClassificationFigures, DispatchFigures) Summarise(Data data, double[][][] oof, double[] weights, double target)
+    private static (ClassificationFigures, DispatchFigures) Summarise(
+        Data data, List<double[]> probabilities, double[] calibration, double target)
     {
         var predicted = new List<string>();
         var confidence = new List<double>();
         var correct = new List<bool>();
-        for (var i = 0; i < oof.Length; i++)
+        for (var i = 0; i < probabilities.Count; i++)
         {
-            var (label, p) = Best(Stacker.Probabilities(oof[i], weights));
+            var label = Best(probabilities[i]);
             predicted.Add(data.Names[label]);
-            confidence.Add(p);
+            confidence.Add(DispatchCalibrator.Confidence(calibration, probabilities[i]));
             correct.Add(label == data.Labels[i]);
         }
         return (Metrics.Classification(data.Labels.Select(l => data.Names[l]).ToList(), predicted),
             Metrics.ChooseThreshold(confidence, correct, target));
     }
 
-    private static (int Label, double P) Best(double[] probabilities)
+    private static int Best(double[] probabilities)
     {
         var best = 0;
         for (var k = 1; k < probabilities.Length; k++)
@@ -194,6 +201,6 @@ public static class ClassifierTrainer
                 best = k;
             }
         }
-        return (best, probabilities[best]);
+        return best;
     }
 }

@@ -28,7 +28,9 @@ public sealed class ModelFormatException : Exception
 /// </summary>
 internal static class ModelFile
 {
-    public const int FormatVersion = 1;
+    /// <summary>2: character 1–2-grams by default and the dispatch calibrator's three weights after the stacking weights.
+    /// A version-1 file is refused with a message asking to retrain (its confidences meant something else).</summary>
+    public const int FormatVersion = 2;
     private static readonly byte[] Magic = "HLTXTCLF"u8.ToArray();
     private const int MaxLabels = 10_000;
     private const long MaxPayload = int.MaxValue - 1024;
@@ -151,6 +153,7 @@ internal static class ModelFile
             }
         }
         WriteArray(writer, model.StackWeights);
+        WriteArray(writer, model.DispatchWeights);
         writer.Write(model.Threshold);
         writer.Write(model.TargetPrecision);
         var estimate = model.Estimate;
@@ -232,12 +235,14 @@ internal static class ModelFile
             }
         }
         var stackWeights = ReadDoubles(reader, members.Sum(m => m.Channels) + labelCount);
+        var dispatchWeights = ReadDoubles(reader, DispatchCalibrator.Identity.Length);
         var threshold = reader.ReadDouble();
         var target = reader.ReadDouble();
         var estimate = new TrainingEstimate(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(),
             new DispatchFigures(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32()));
         var space = new FeatureSpace(settings, hashes, idf);
-        return new TextClassifier(labels, priors, new Ensemble(space, members), stackWeights, threshold, target, estimate);
+        return new TextClassifier(labels, priors, new Ensemble(space, members), stackWeights, dispatchWeights, threshold, target,
+            estimate);
     }
 
     private static int Count(BinaryReader reader, int max)

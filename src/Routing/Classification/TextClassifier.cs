@@ -10,9 +10,11 @@ public sealed record LabelScore(string Label, double Probability);
 /// The model's answer for one text.
 /// </summary>
 /// <param name="Label">The most probable label.</param>
-/// <param name="Confidence">Its calibrated probability: among past tickets the model scored this confidently, about this share
-/// was right.</param>
-/// <param name="Top">The most probable labels, best first.</param>
+/// <param name="Confidence">The calibrated probability that <paramref name="Label"/> is right: among past tickets given this
+/// confidence, about this share were. It weighs the top label's probability together with its margin over the runner-up
+/// (see <see cref="DispatchCalibrator"/>), so it can differ from <c>Top[0].Probability</c>; dispatch compares it with the
+/// threshold.</param>
+/// <param name="Top">The most probable labels with their probabilities, best first.</param>
 /// <param name="Reason">A sentence a dispatcher can read: the n-grams of the text that pushed hardest towards the label.</param>
 /// <param name="Dispatch">Confidence reaches the model's threshold for automatic dispatch.</param>
 /// <param name="Evidence">The n-grams behind <paramref name="Reason"/>, strongest first.</param>
@@ -33,13 +35,14 @@ public sealed class TextClassifier
     private const int ReasonGrams = 3;
 
     internal TextClassifier(
-        string[] labels, double[] priors, Ensemble ensemble, double[] stackWeights, double threshold, double targetPrecision,
-        TrainingEstimate estimate)
+        string[] labels, double[] priors, Ensemble ensemble, double[] stackWeights, double[] dispatchWeights, double threshold,
+        double targetPrecision, TrainingEstimate estimate)
     {
         _labels = labels;
         Priors = priors;
         Ensemble = ensemble;
         StackWeights = stackWeights;
+        DispatchWeights = dispatchWeights;
         Threshold = threshold;
         TargetPrecision = targetPrecision;
         Estimate = estimate;
@@ -57,6 +60,9 @@ public sealed class TextClassifier
     internal Ensemble Ensemble { get; }
 
     internal double[] StackWeights { get; }
+
+    /// <summary>The weights of <see cref="DispatchCalibrator"/>: label probabilities to the confidence that the top one is right.</summary>
+    internal double[] DispatchWeights { get; }
 
     /// <summary>Dispatch automatically at or above this confidence (infinite when no threshold kept the target precision).</summary>
     public double Threshold { get; }
@@ -88,9 +94,10 @@ public sealed class TextClassifier
         var ranked = Ranked(probabilities, top);
         var best = Array.IndexOf(_labels, ranked[0].Label);
         var evidence = Evidence(prepared, best);
-        var dispatch = ranked[0].Probability >= Threshold;
-        return new Prediction(ranked[0].Label, ranked[0].Probability, ranked,
-            Explain(ranked, evidence, dispatch), dispatch, evidence);
+        var confidence = DispatchCalibrator.Confidence(DispatchWeights, probabilities);
+        var dispatch = confidence >= Threshold;
+        return new Prediction(ranked[0].Label, confidence, ranked,
+            Explain(ranked, confidence, evidence, dispatch), dispatch, evidence);
     }
 
     private List<LabelScore> Ranked(double[] probabilities, int top) => probabilities
@@ -157,13 +164,13 @@ public sealed class TextClassifier
         return chosen;
     }
 
-    private static string Explain(List<LabelScore> ranked, List<string> evidence, bool dispatch)
+    private static string Explain(List<LabelScore> ranked, double confidence, List<string> evidence, bool dispatch)
     {
         var text = new StringBuilder();
         text.Append(evidence.Count > 0
             ? $"文本中的{string.Concat(evidence.Select(e => $"「{e}」"))}指向「{ranked[0].Label}」"
             : $"综合判断为「{ranked[0].Label}」");
-        text.Append(CultureInfo.InvariantCulture, $"（置信度 {ranked[0].Probability:0.00}）");
+        text.Append(CultureInfo.InvariantCulture, $"（置信度 {confidence:0.00}）");
         if (!dispatch)
         {
             text.Append(ranked.Count > 1

@@ -84,6 +84,17 @@ public sealed class ModelFileTests
         Assert.Contains("99", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void FormatVersion1_IsRejectedWithAskToRetrain()
+    {
+        // Version 1 stored no dispatch calibrator; its confidences meant the top probability, so it is refused, not guessed at.
+        var bytes = Saved.Value.Bytes.ToArray();
+        bytes[8] = 1;
+        var error = Assert.Throws<ModelFormatException>(() => Load(bytes));
+        Assert.Contains("版本 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("重新训练", error.Message, StringComparison.Ordinal);
+    }
+
     private sealed class PredictionComparer : IEqualityComparer<Prediction>
     {
         public bool Equals(Prediction? x, Prediction? y) =>

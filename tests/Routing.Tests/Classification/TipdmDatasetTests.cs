@@ -18,10 +18,10 @@ public sealed class TipdmDatasetTests
 
         var report = ClassifierTrainer.CrossValidate(training.Examples, 5);
 
-        // Achieved (grouped 5-fold, seed fixed): accuracy 0.883, macro-F1 0.881, 52.4% dispatched at 97.96% precision.
-        Assert.True(report.Figures.MacroF1 >= 0.87, $"macro-F1 {report.Figures.MacroF1:0.0000}");
-        Assert.True(report.Figures.Accuracy >= 0.87, $"accuracy {report.Figures.Accuracy:0.0000}");
-        Assert.True(report.Dispatch.Coverage >= 0.48, $"auto-dispatch {report.Dispatch.Coverage:0.0000}");
+        // Achieved (grouped 5-fold, seed fixed): accuracy 0.888, macro-F1 0.886, 57.1% dispatched at 97.94% precision.
+        Assert.True(report.Figures.MacroF1 >= 0.88, $"macro-F1 {report.Figures.MacroF1:0.0000}");
+        Assert.True(report.Figures.Accuracy >= 0.88, $"accuracy {report.Figures.Accuracy:0.0000}");
+        Assert.True(report.Dispatch.Coverage >= 0.54, $"auto-dispatch {report.Dispatch.Coverage:0.0000}");
         Assert.True(report.Dispatch.Precision >= 0.97, $"auto-dispatch precision {report.Dispatch.Precision:0.0000}");
     }
 
