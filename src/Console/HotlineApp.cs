@@ -1,5 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using Hotline.Feedback;
+using Hotline.Feedback.Storage;
 using Hotline.Feedback.Assessment;
 using Hotline.Host.Http;
 using Hotline.Host.Staff;
@@ -57,6 +59,8 @@ public static class HotlineApp
             sp => Path.Combine(Directory.CreateDirectory(sp.GetRequiredService<DatabaseSettings>().DataDirectory).FullName, "search.db"));
         services.AddRouting(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, RoutingDbContext.HistoryTable));
+        services.AddFeedback(configuration, (sp, options) =>
+            sp.GetRequiredService<DatabaseSettings>().Configure(options, FeedbackDbContext.HistoryTable));
         services.AddAssessment(configuration);
         services.AddIntake(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, IntakeDbContext.HistoryTable));
@@ -99,6 +103,7 @@ public static class HotlineApp
         app.MapRoutingEndpoints();
         app.MapKnowledgeEndpoints([.. Enum.GetValues<Routing.Tickets.StaffRole>().Select(Routing.Tickets.StaffRoles.NameOf)]);
         app.MapIntakeEndpoints();
+        app.MapFeedbackEndpoints(Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapAssessmentEndpoints();
         return app;
     }

@@ -1,36 +1,74 @@
+using Hotline.Feedback.Appeals;
+using Hotline.Feedback.Callbacks;
+using Hotline.Feedback.History;
+using Hotline.Feedback.Ratings;
+using Hotline.Feedback.Rectification;
+using Hotline.Feedback.Storage;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Tickets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Hotline.Feedback;
 
-/// <summary>The five 好差评 levels (national 好差评 platform spec): 2 and 1 are bad reviews (差评).</summary>
-public enum RatingLevel
+/// <summary>
+/// Feedback's public surface: ratings from every channel (<see cref="RatingService"/>), the citizen's rating link
+/// (<c>/api/citizen/ratings/{token}</c>), and for staff under <c>/api/feedback</c> the ratings (identity protected), callbacks (回访),
+/// rectification of bad reviews (差评整改) and appeals (申诉复核). The host calls <see cref="AddFeedback"/>,
+/// <see cref="MapFeedbackEndpoints"/> and <see cref="MigrateAsync"/> after Routing's migration.
+/// </summary>
+public static class FeedbackModule
 {
-    VeryDissatisfied = 1, // 非常不满意
-    Dissatisfied = 2,     // 不满意
-    Acceptable = 3,       // 基本满意
-    Satisfied = 4,        // 满意
-    VerySatisfied = 5,    // 非常满意
-}
-
-/// <summary>Rules of the rating levels that every part of Feedback shares (issue 5 builds ratings on them).</summary>
-public static class RatingLevels
-{
-    public static bool IsBadReview(RatingLevel level) => level is RatingLevel.Dissatisfied or RatingLevel.VeryDissatisfied;
-
-    /// <summary>Satisfaction rate counts levels 5, 4 and 3 (满意率 = 5+4+3 over all ratings).</summary>
-    public static bool CountsAsSatisfied(RatingLevel level) => level >= RatingLevel.Acceptable;
-
-    public static string Label(RatingLevel level) => level switch
+    /// <summary>Registers Feedback; <paramref name="configureDatabase"/> points its context at the host's database.</summary>
+    public static IServiceCollection AddFeedback(this IServiceCollection services, IConfiguration configuration,
+        Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase)
     {
-        RatingLevel.VerySatisfied => "非常满意",
-        RatingLevel.Satisfied => "满意",
-        RatingLevel.Acceptable => "基本满意",
-        RatingLevel.Dissatisfied => "不满意",
-        RatingLevel.VeryDissatisfied => "非常不满意",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "A rating level is 1 to 5."),
-    };
-
-    public static bool TryParse(int value, out RatingLevel level)
-    {
-        level = (RatingLevel)value;
-        return value is >= 1 and <= 5;
+        services.AddDbContext<FeedbackDbContext>(configureDatabase);
+        services.AddOptions<FeedbackOptions>().Bind(configuration.GetSection(FeedbackOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => !o.Validate().Any(), $"{FeedbackOptions.SectionName} has invalid values (TokenKey must be base64 of 32+ bytes).")
+            .ValidateOnStart();
+        services.AddSingleton<RatingTokens>();
+        services.AddScoped<FeedbackJournal>();
+        services.AddScoped<RectificationDeadlines>();
+        services.AddScoped<RatingService>();
+        services.AddScoped<RatingViews>();
+        services.AddScoped<RectificationDesk>();
+        services.AddScoped<RectificationViews>();
+        services.AddScoped<AppealDesk>();
+        services.AddScoped<AppealViews>();
+        services.AddScoped<CallbackDesk>();
+        services.AddSingleton<IOutboxHandler, CallbackPlanner>();
+        services.AddSingleton<RectificationMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<RectificationMonitor>());
+        return services;
     }
+
+    /// <summary>
+    /// Maps the citizen's rating link under <c>/api/citizen</c> (with <paramref name="citizenRateLimitPolicy"/>, the host's limit
+    /// for anonymous endpoints) and the staff endpoints under <c>/api/feedback</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapFeedbackEndpoints(this IEndpointRouteBuilder app, string? citizenRateLimitPolicy)
+    {
+        var citizen = app.MapGroup("/api/citizen").WithTags("市民评价").AllowAnonymous();
+        if (citizenRateLimitPolicy is not null)
+        {
+            citizen.RequireRateLimiting(citizenRateLimitPolicy);
+        }
+        citizen.MapCitizenRatings();
+        app.MapGroup("/api/feedback").WithTags("好差评")
+            .RequireAuthorization(p => p.RequireRole([.. Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf)]))
+            .MapRatings()
+            .MapRectifications()
+            .MapAppeals()
+            .MapCallbacks();
+        app.MapRatingPage();
+        return app;
+    }
+
+    /// <summary>Creates or upgrades Feedback's tables (after Routing's: the history trigger shares Routing's refusal function).</summary>
+    public static Task MigrateAsync(FeedbackDbContext db, CancellationToken ct) => db.Database.MigrateAsync(ct);
 }

@@ -33,6 +33,12 @@ public sealed record InvalidTransition(TicketState Current, string Action, strin
 public sealed record ConcurrentChange(object CurrentTicket)
     : HotlineError("工单刚被他人修改，请查看最新状态后再操作。");
 
+/// <summary>
+/// The request conflicts with the current state of a record that is not a ticket (a rectification step out of order, a second
+/// rating, an appeal on a good review): 409, with what the caller should do instead.
+/// </summary>
+public sealed record StateConflict(string Detail) : HotlineError(Detail);
+
 /// <summary>A business rule refuses the request (for example an extension longer than allowed).</summary>
 public sealed record RuleViolated(string Detail) : HotlineError(Detail);
 
@@ -65,6 +71,7 @@ public static class Problems
             NotPermitted => (StatusCodes.Status403Forbidden, "无权操作", "forbidden"),
             InvalidTransition => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "invalid-transition"),
             ConcurrentChange => (StatusCodes.Status409Conflict, "工单已被他人修改", "concurrent-change"),
+            StateConflict => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "state-conflict"),
             RuleViolated => (StatusCodes.Status422UnprocessableEntity, "不符合业务规则", "rule-violated"),
             ContentTooLarge => (StatusCodes.Status413RequestEntityTooLarge, "内容过大", "content-too-large"),
             UnsupportedContent => (StatusCodes.Status415UnsupportedMediaType, "不支持的内容类型", "unsupported-content"),

@@ -26,6 +26,9 @@ public sealed class SchemaTests : HostTest
     [Fact]
     public async Task MigratedSchema_HasEveryColumnOfTheKnowledgeModel() => await AssertSchemaMatchesAsync<Hotline.Knowledge.Storage.KnowledgeDbContext>();
 
+    [Fact]
+    public async Task MigratedSchema_HasEveryColumnOfTheFeedbackModel() => await AssertSchemaMatchesAsync<Hotline.Feedback.Storage.FeedbackDbContext>();
+
     private async Task AssertSchemaMatchesAsync<TContext>() where TContext : DbContext
     {
         using var scope = Host.Services.CreateScope();

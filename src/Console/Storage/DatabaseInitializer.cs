@@ -28,6 +28,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
         await Knowledge.KnowledgeModule.MigrateAsync(scope.ServiceProvider.GetRequiredService<Knowledge.Storage.KnowledgeDbContext>(),
             scope.ServiceProvider.GetRequiredService<Knowledge.Search.ISearchIndex>(), cancellationToken);
         await IntakeDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<IntakeDbContext>(), cancellationToken);
+        await Feedback.FeedbackModule.MigrateAsync(scope.ServiceProvider.GetRequiredService<Feedback.Storage.FeedbackDbContext>(), cancellationToken);
         if (configuration.GetValue("Hotline:Demo:Seed", true))
         {
             await DemoCity.SeedReferenceDataAsync(routing, cancellationToken);

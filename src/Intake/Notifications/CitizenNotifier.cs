@@ -1,3 +1,4 @@
+using Hotline.Feedback.Ratings;
 using Hotline.Intake.Citizens;
 using Hotline.Intake.Sms;
 using Hotline.Intake.Storage;
@@ -58,6 +59,19 @@ public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<Twilio
         var link = string.IsNullOrWhiteSpace(twilio.Value.PublicBaseUrl)
             ? change.TrackingCode
             : $"{twilio.Value.PublicBaseUrl.TrimEnd('/')}/track/{change.TrackingCode}";
+        if (purpose == OutboundPurpose.RatingInvitation)
+        {
+            // The invitation carries a signed link that expires with the rating window; a ticket that cannot be rated (already
+            // rated before a re-handling: 一事一评) gets no invitation.
+            var ratings = scope.ServiceProvider.GetRequiredService<RatingService>();
+            var invitation = await ratings.InvitationAsync(ticketId, ct);
+            if (invitation.Error is not null)
+            {
+                return;
+            }
+            var token = await ratings.LinkTokenAsync(invitation.Value!, ct);
+            link = $"{(twilio.Value.PublicBaseUrl ?? "").TrimEnd('/')}{RatingPage.PathPrefix}{token}";
+        }
         var body = await scope.ServiceProvider.GetRequiredService<MessageTemplates>().RenderAsync(template,
             new Dictionary<string, string> { ["trackingCode"] = change.TrackingCode, ["link"] = link }, ct);
         var now = clock.GetCurrentInstant();

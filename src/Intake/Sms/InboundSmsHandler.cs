@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Hotline.Feedback;
+using Hotline.Feedback.Ratings;
 using Hotline.Intake.Citizens;
 using Hotline.Intake.Notifications;
 using Hotline.Intake.Storage;
@@ -16,9 +18,7 @@ public sealed class SmsOptions
     [Range(1, 60 * 24 * 30)]
     public int FollowUpWindowMinutes { get; set; } = 24 * 60;
 
-    /// <summary>A plain 1–5 reply counts as a rating for this many days after the ticket was answered (好差评: 7 days).</summary>
-    [Range(1, 90)]
-    public int RatingWindowDays { get; set; } = 7;
+    // The rating window is Feedback's setting (Hotline:Feedback:RatingWindowDays): one window for every channel.
 }
 
 /// <summary>One inbound text as Twilio delivers it (already signature-checked).</summary>
@@ -34,7 +34,7 @@ public sealed record InboundOutcome(InboundKind Kind, Guid? TicketId, string Rep
 /// </summary>
 public sealed class InboundSmsHandler(
     RoutingDbContext routing, IntakeDbContext intake, TicketWorkflow workflow, MessageTemplates templates, IClock clock,
-    IOptions<SmsOptions> options)
+    IOptions<SmsOptions> options, RatingService ratings, IOptions<FeedbackOptions> feedbackOptions)
 {
     private static readonly string[] OptOutWords = ["退订", "TD", "STOP", "UNSUBSCRIBE", "取消订阅"];
     private static readonly string[] OptInWords = ["订阅", "START", "UNSTOP"];
@@ -106,10 +106,10 @@ public sealed class InboundSmsHandler(
         {
             return new InboundOutcome(InboundKind.OptIn, null, await Render("sms.opt-in", null, ct), false);
         }
-        if (body.Length == 1 && body[0] is >= '1' and <= '5' && await RatableTicketAsync(phone, now, ct) is { } rated)
+        if (body.Length == 1 && body[0] is >= '1' and <= '5' && await ratings.RatableByPhoneAsync(phone, ct) is { } rated)
         {
-            var result = await workflow.ChangeForCitizenAsync(rated.Id, phone, Sender,
-                (ticket, at) => ticket.RecordCitizenRating(Sender, at, body[0] - '0', "sms"), ct);
+            // Feedback applies the rules (the ticket's number, the window, 一事一评) and joins this transaction.
+            var result = await ratings.SubmitAsync(rated.Id, new RatingInput(body[0] - '0'), new Rater.ByPhone(phone, RatingChannel.Sms), ct);
             if (result.Error is null)
             {
                 return new InboundOutcome(InboundKind.Rating, rated.Id.Value, await Render("sms.rating-thanks", rated.TrackingCode, ct), false);
@@ -173,31 +173,9 @@ public sealed class InboundSmsHandler(
         return null;
     }
 
-    /// <summary>The citizen's most recently answered ticket, still inside the rating window and not yet rated.</summary>
-    private async Task<(TicketId Id, string TrackingCode)?> RatableTicketAsync(string phone, Instant now, CancellationToken ct)
-    {
-        var since = now.Minus(Duration.FromDays(options.Value.RatingWindowDays));
-        var candidates = await routing.Tickets.AsNoTracking()
-            .Where(t => t.CitizenPhone == phone && t.RepliedAt >= since
-                && (t.State == TicketState.Replied || t.State == TicketState.CalledBack || t.State == TicketState.Closed))
-            .OrderByDescending(t => t.RepliedAt)
-            .Select(t => new { t.Id, t.TrackingCode })
-            .Take(5)
-            .ToListAsync(ct);
-        foreach (var candidate in candidates)
-        {
-            var rated = await routing.Timeline.AnyAsync(e => e.TicketId == candidate.Id && e.Kind == TimelineEventKind.RatingReceived, ct);
-            if (!rated)
-            {
-                return (candidate.Id, candidate.TrackingCode);
-            }
-        }
-        return null;
-    }
-
     private async Task<bool> RecentlyAnsweredAsync(string phone, Instant now, CancellationToken ct)
     {
-        var since = now.Minus(Duration.FromDays(options.Value.RatingWindowDays));
+        var since = now.Minus(Duration.FromDays(feedbackOptions.Value.RatingWindowDays));
         return await routing.Tickets.AnyAsync(t => t.CitizenPhone == phone && t.RepliedAt >= since, ct);
     }
 

@@ -1,3 +1,4 @@
+using Hotline.Feedback.Ratings;
 using Hotline.Intake.Citizens;
 using Hotline.Intake.Storage;
 using Hotline.Routing;
@@ -14,7 +15,7 @@ namespace Hotline.Intake.Voice;
 /// so a retried webhook never makes a second one), and announces ringing calls with the caller's history.
 /// </summary>
 public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, TicketWorkflow workflow, TicketViews views, IClock clock,
-    OutboxSignal signal)
+    OutboxSignal signal, RatingService ratings)
 {
     private static readonly Actor Caller = Actor.Citizen("市民（来电）");
 
@@ -156,17 +157,12 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
         }
         // Inbound calls carry the citizen in From; the centre's callback calls carry them in To.
         var parties = new[] { from, to }.Select(n => PhoneNumber.TryNormalize(n, out var p) ? p : "").ToArray();
-        if (!parties.Contains(ticket.CitizenPhone))
+        if (ticket.CitizenPhone.Length == 0 || !parties.Contains(ticket.CitizenPhone))
         {
             return false;
         }
-        if (await routing.Timeline.AnyAsync(e => e.TicketId == ticket.Id && e.Kind == TimelineEventKind.RatingReceived, ct))
-        {
-            return false; // 一事一评
-        }
-        var rater = Actor.Citizen("市民（按键）");
-        var result = await workflow.ChangeForCitizenAsync(ticket.Id, ticket.CitizenPhone, rater,
-            (t, now) => t.RecordCitizenRating(rater, now, level, "ivr"), ct);
+        // Feedback applies the rules (window, 一事一评) and records the rating, its timeline entry and any rectification.
+        var result = await ratings.SubmitAsync(ticket.Id, new RatingInput(level), new Rater.ByPhone(ticket.CitizenPhone, RatingChannel.Ivr), ct);
         return result.Error is null;
     }
 

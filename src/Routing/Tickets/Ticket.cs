@@ -491,10 +491,10 @@ public sealed class Ticket
     }
 
     /// <summary>
-    /// Records the citizen's 1–5 rating from a channel (an SMS reply, the keypad). The Feedback module (issue 5) turns it into a
-    /// rating record; until then the timeline keeps it.
+    /// Shows the citizen's 1–5 rating on the ticket's timeline. The rating itself (dimensions, comment, who may rate, 一事一评) is
+    /// Feedback's record, written in the same transaction; <paramref name="followUp"/> marks the rating of a rectification.
     /// </summary>
-    public HotlineError? RecordCitizenRating(Actor actor, Instant now, int level, string channel)
+    public HotlineError? RecordCitizenRating(Actor actor, Instant now, int level, string channel, bool followUp = false)
     {
         if (level is < 1 or > 5)
         {
@@ -504,7 +504,7 @@ public sealed class Ticket
         {
             return new InvalidTransition(State, "评价", "工单答复后才能评价。");
         }
-        return Record(actor, now, TimelineEventKind.RatingReceived, State, State, publicText: null, data: new { level, channel });
+        return Record(actor, now, TimelineEventKind.RatingReceived, State, State, publicText: null, data: new { level, channel, followUp });
     }
 
     /// <summary>Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline.</summary>
