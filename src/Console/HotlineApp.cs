@@ -1,8 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Hotline.Feedback;
-using Hotline.Feedback.Storage;
 using Hotline.Feedback.Assessment;
+using Hotline.Feedback.Storage;
 using Hotline.Host.Http;
 using Hotline.Host.Staff;
 using Hotline.Host.Storage;

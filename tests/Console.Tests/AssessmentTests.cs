@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Feedback.Ratings;
 using Hotline.Routing.Tickets;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
@@ -13,14 +14,14 @@ public sealed class AssessmentTests : HostTest
     // Monday 2026-11-02, 09:00 in Beijing: no holiday in November, so one working day to sign is the next day.
     protected override TestClock StartClock => new(TestClock.Shanghai(2026, 11, 2, 9));
 
-    private async Task RateAsync(string id, int level, string phone = "+8613812345678")
+    private async Task<RatingReceipt> RateAsync(string id, int level, string phone = "+8613812345678")
     {
         using var scope = Host.Services.CreateScope();
-        var workflow = scope.ServiceProvider.GetRequiredService<TicketWorkflow>();
-        var citizen = Actor.Citizen("市民（网页）");
-        var result = await workflow.ChangeForCitizenAsync(new TicketId(Guid.Parse(id)), phone, citizen,
-            (t, at) => t.RecordCitizenRating(citizen, at, level, "web"), CancellationToken.None);
+        var ratings = scope.ServiceProvider.GetRequiredService<RatingService>();
+        var result = await ratings.SubmitAsync(new TicketId(Guid.Parse(id)), new RatingInput(level), new Rater.ByPhone(phone, RatingChannel.Sms),
+            CancellationToken.None);
         Assert.Null(result.Error);
+        return result.Value!;
     }
 
     private static Dictionary<string, System.Text.Json.Nodes.JsonNode> Lines(System.Text.Json.Nodes.JsonNode report) =>
@@ -59,8 +60,16 @@ public sealed class AssessmentTests : HostTest
         await housing.PostOkAsync($"/api/tickets/{late}/sign", new { });
         await housing.PostOkAsync($"/api/tickets/{late}/reply", new { reply = "已更换灯具。" });
         await agent.PostOkAsync($"/api/tickets/{late}/callback", new { reached = true, solved = true, satisfaction = 3 });
-        await RateAsync(late, 2, "+8613912345678");
+        var bad = await RateAsync(late, 2, "+8613912345678");
         await agent.PostOkAsync($"/api/tickets/{late}/close", new { });
+        // The bad review is rectified in time, and the real-name rater is called back.
+        var rectification = $"/api/feedback/rectifications/{bad.RectificationId}";
+        await housing.PostOkAsync($"{rectification}/verify", new { reached = true, note = "已联系市民。" });
+        await housing.PostOkAsync($"{rectification}/classify", new { kind = "立行立改", note = "诉求合理。" });
+        await housing.PostOkAsync($"{rectification}/record", new { action = "已更换全部楼道灯。", evidence = new[] { "派工单 1105-02" } });
+        await housing.PostOkAsync($"{rectification}/report-back", new { text = "楼道灯已全部更换。" });
+        var owed = (await agent.GetOkAsync("/api/feedback/callbacks")).AsArray().Single(t => t!.Str("reason") == "RealNameBadReview")!;
+        await agent.PostOkAsync($"/api/feedback/callbacks/{owed.Str("id")}/outcome", new { reached = true, solved = true, satisfaction = 3, notes = "已致歉" });
 
         // 3. Misrouted to environment, returned in time, approved, redispatched to housing, which signs in time.
         var (misrouted, _) = await SubmitAsync("小区内有商户夜间施工噪音扰民。", phone: "13700000001");
@@ -98,6 +107,8 @@ public sealed class AssessmentTests : HostTest
         Assert.Equal((1, 2), Figure(h, "satisfactionRate"));
         Assert.Equal((1, 1), Figure(h, "badReviews"));
         Assert.Equal((1, 4), Figure(h, "repeatRate"));
+        Assert.Equal((1, 1), Figure(h, "rectifiedOnTime"));
+        Assert.Equal((1, 1), Figure(h, "realNameCallbackRate"));
         Assert.Equal(new[] { 0, 1, 0, 0, 1 }, Enumerable.Range(1, 5).Select(l => h["ratingsByLevel"]![l.ToString(System.Globalization.CultureInfo.InvariantCulture)]!.GetValue<int>()));
 
         var env = lines["city-environment"];

@@ -1,3 +1,6 @@
+using Hotline.Feedback.Callbacks;
+using Hotline.Feedback.Rectification;
+using Hotline.Feedback.Storage;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -33,12 +36,11 @@ public sealed record DepartmentAssessment(Department Department, bool IncludesSu
     int? Rank, int RankedAmong, double? PreviousScore);
 
 /// <summary>
-/// Computes assessments from the tickets' timelines (and, through <see cref="IRatingOutcomes"/>, what Feedback knows of the
-/// ratings): each figure per department and period, rolled up the hierarchy (street → district → city), scored, ranked among
+/// Computes assessments from the tickets' timelines and Feedback's own records (ratings, rectifications, callbacks): each figure per department and period, rolled up the hierarchy (street → district → city), scored, ranked among
 /// departments of the same kind (functional departments, district governments, street offices and enterprises are ranked
 /// separately, as cities publish them), with the previous period's score for the trend.
 /// </summary>
-public sealed class AssessmentCalculator(RoutingDbContext routing, IRatingOutcomes ratings, IClock clock, IOptions<AssessmentOptions> options)
+public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbContext feedback, IClock clock, IOptions<AssessmentOptions> options)
 {
     // Entries that show a ticket was worked on, or fell due, in a period; the overdue marks catch assignments nobody touched.
     private static readonly TimelineEventKind[] TouchKinds = [.. AssignmentHistory.Kinds, TimelineEventKind.SignOverdue, TimelineEventKind.ReplyOverdue];
@@ -72,7 +74,6 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, IRatingOutcom
             .ToListAsync(ct);
         var assignments = AssignmentHistory.Build(entries);
         var repeats = await RepeatsAsync(start, end, ct);
-        var excluded = await ratings.ExcludedFromAssessmentAsync([.. assignments.Where(a => a.RatedAt is { } at && In(at)).Select(a => a.Ticket)], ct);
 
         bool In(Instant at) => at >= start && at < end;
 
@@ -116,22 +117,8 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, IRatingOutcom
             {
                 f[Metric.FirstContactResolutionRate].Add(a.Ticket, !a.IsRehandling);
             }
-            if (a.RatedAt is { } rated && In(rated) && a.RatingLevel is { } level)
-            {
-                if (excluded.Contains(a.Ticket))
-                {
-                    f[Metric.AppealsUpheld].Met.Add(a.Ticket);
-                    continue;
-                }
-                f.RatingsByLevel[level]++;
-                f[Metric.SatisfactionRate].Add(a.Ticket, level >= 3);
-                if (level <= 2)
-                {
-                    f[Metric.BadReviews].Met.Add(a.Ticket);
-                }
-            }
         }
-        await ratings.AddRectificationFiguresAsync(own, period, ct);
+        await AddRatingFiguresAsync(own, start, end, now, ct);
 
         // Roll up: each department's line is its own figures plus those of every unit under it, however deep.
         var parentOf = departments.ToDictionary(d => d.Id, d => d.ParentId);
@@ -145,6 +132,58 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, IRatingOutcom
             }
         }
         return total;
+    }
+
+    /// <summary>
+    /// The 好差评 figures, from Feedback's records: first-round ratings given in the period, counted on the department rated
+    /// (a review an upheld appeal excluded counts only as an upheld appeal); rectifications reported back in the period, or
+    /// due in it and not reported back; real-name bad reviews given in the period and whether the citizen was reached on the
+    /// callback they are owed.
+    /// </summary>
+    private async Task AddRatingFiguresAsync(Dictionary<DepartmentId, DepartmentFigures> own, Instant start, Instant end, Instant now, CancellationToken ct)
+    {
+        DepartmentFigures? Of(DepartmentId? department) => department is { } d && own.TryGetValue(d, out var f) ? f : null;
+
+        var ratings = await feedback.Ratings.AsNoTracking().Where(r => r.Round == 1 && r.RatedAt >= start && r.RatedAt < end)
+            .Select(r => new { r.TicketId, r.DepartmentId, r.Level, r.RealName, r.ExcludedFromAssessment, r.RatedAt }).ToListAsync(ct);
+        var realNameBad = ratings.Where(r => r.RealName && RatingLevels.IsBadReview(r.Level) && !r.ExcludedFromAssessment).ToDictionary(r => r.TicketId, r => r.RatedAt);
+        var ids = realNameBad.Keys.ToList();
+        // The callback a bad review is owed comes after it: a complaint's earlier callback does not count.
+        var reached = (await feedback.Callbacks.AsNoTracking()
+            .Where(c => ids.Contains(c.TicketId) && c.Status == CallbackStatus.Completed && c.Reached == true && c.CompletedAt != null)
+            .Select(c => new { c.TicketId, c.CompletedAt }).ToListAsync(ct))
+            .Where(c => c.CompletedAt >= realNameBad[c.TicketId]).Select(c => c.TicketId).ToHashSet();
+        foreach (var r in ratings)
+        {
+            if (Of(r.DepartmentId) is not { } f)
+            {
+                continue; // answered by the centre itself: no department to assess
+            }
+            if (r.ExcludedFromAssessment)
+            {
+                f[Metric.AppealsUpheld].Met.Add(r.TicketId);
+                continue;
+            }
+            f.RatingsByLevel[(int)r.Level]++;
+            f[Metric.SatisfactionRate].Add(r.TicketId, RatingLevels.CountsAsSatisfied(r.Level));
+            if (RatingLevels.IsBadReview(r.Level))
+            {
+                f[Metric.BadReviews].Met.Add(r.TicketId);
+                if (r.RealName)
+                {
+                    f[Metric.RealNameCallbackRate].Add(r.TicketId, reached.Contains(r.TicketId));
+                }
+            }
+        }
+
+        var rectifications = await feedback.Rectifications.AsNoTracking()
+            .Where(x => (x.ReportedBackAt >= start && x.ReportedBackAt < end)
+                || (x.ReportedBackAt == null && x.RectifyDueAt >= start && x.RectifyDueAt < end && x.RectifyDueAt < now))
+            .Select(x => new { x.TicketId, x.DepartmentId, x.ReportedBackAt, x.RectifyDueAt, x.Outcome }).ToListAsync(ct);
+        foreach (var x in rectifications.Where(x => x.Outcome != RectificationOutcome.AppealUpheld))
+        {
+            Of(x.DepartmentId)?[Metric.RectifiedOnTime].Add(x.TicketId, x.ReportedBackAt is { } at && at <= x.RectifyDueAt);
+        }
     }
 
     /// <summary>
@@ -173,17 +212,4 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, IRatingOutcom
         }
         return repeats;
     }
-}
-
-/// <summary>
-/// What Feedback's own records add to the figures: reviews excluded by an upheld appeal, rectification on time, real-name
-/// bad-review callbacks. Kept behind an interface so the figures from the timeline are computed (and tested) on their own.
-/// </summary>
-public interface IRatingOutcomes
-{
-    /// <summary>Of <paramref name="tickets"/>, those whose rating an upheld appeal excluded from assessment.</summary>
-    Task<IReadOnlySet<TicketId>> ExcludedFromAssessmentAsync(IReadOnlyCollection<TicketId> tickets, CancellationToken ct);
-
-    /// <summary>Adds rectified-on-time and real-name callback figures for the period to each department's own figures.</summary>
-    Task AddRectificationFiguresAsync(IReadOnlyDictionary<DepartmentId, DepartmentFigures> figures, AssessmentPeriod period, CancellationToken ct);
 }

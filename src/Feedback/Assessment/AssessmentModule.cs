@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Hotline.Feedback.Assessment;
 
@@ -18,7 +17,6 @@ public static class AssessmentModule
                 "Hotline:Assessment:Weights must weigh rates only, with non-negative weights that are not all zero.")
             .Validate(o => o.RepeatWindowDays is >= 1 and <= 365, "Hotline:Assessment:RepeatWindowDays must be 1 to 365.")
             .ValidateOnStart();
-        services.TryAddScoped<IRatingOutcomes, NoRatingRecords>();
         services.AddScoped<AssessmentCalculator>();
         return services;
     }
@@ -29,15 +27,5 @@ public static class AssessmentModule
             .RequireAuthorization(p => p.RequireRole(StaffRoles.Supervisor, StaffRoles.Admin, StaffRoles.Department))
             .MapAssessment();
         return app;
-    }
-
-    /// <summary>Until Feedback keeps its own rating records, no review is excluded and there is no rectification to count.</summary>
-    private sealed class NoRatingRecords : IRatingOutcomes
-    {
-        public Task<IReadOnlySet<TicketId>> ExcludedFromAssessmentAsync(IReadOnlyCollection<TicketId> tickets, CancellationToken ct) =>
-            Task.FromResult<IReadOnlySet<TicketId>>(new HashSet<TicketId>());
-
-        public Task AddRectificationFiguresAsync(IReadOnlyDictionary<DepartmentId, DepartmentFigures> figures, AssessmentPeriod period, CancellationToken ct) =>
-            Task.CompletedTask;
     }
 }

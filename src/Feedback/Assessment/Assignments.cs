@@ -34,11 +34,6 @@ public sealed class Assignment
     public bool? Solved { get; set; }
     public Instant? ClosedAt { get; set; }
 
-    /// <summary>The citizen's rating of the ticket while this assignment was its last (a ticket is rated once, 一事一评).</summary>
-    public int? RatingLevel { get; set; }
-
-    public Instant? RatedAt { get; set; }
-
     /// <summary>Responded in time (响应): signed, or asked to return a ticket that is not its own, by the sign deadline.</summary>
     public bool RespondedOnTime => FirstResponse is { } at && (SignDue is not { } due || at <= due);
 
@@ -61,7 +56,7 @@ public static class AssignmentHistory
     [
         TimelineEventKind.Dispatched, TimelineEventKind.Rehandled, TimelineEventKind.Signed, TimelineEventKind.ReturnRequested,
         TimelineEventKind.ReturnApproved, TimelineEventKind.ReturnRejected, TimelineEventKind.ExtensionApproved,
-        TimelineEventKind.Replied, TimelineEventKind.CalledBack, TimelineEventKind.Closed, TimelineEventKind.RatingReceived,
+        TimelineEventKind.Replied, TimelineEventKind.CalledBack, TimelineEventKind.Closed,
     ];
 
     /// <summary>The assignments in <paramref name="entries"/> (any order; several tickets may be mixed).</summary>
@@ -128,16 +123,6 @@ public static class AssignmentHistory
                         break;
                     case TimelineEventKind.Closed when current is not null:
                         current.ClosedAt = entry.At;
-                        break;
-                    case TimelineEventKind.RatingReceived when current is not null && current.RatingLevel is null:
-                        using (var data = Parse(entry))
-                        {
-                            if (data?.RootElement.TryGetProperty("level", out var level) == true && level.TryGetInt32(out var value) && value is >= 1 and <= 5)
-                            {
-                                current.RatingLevel = value;
-                                current.RatedAt = entry.At;
-                            }
-                        }
                         break;
                 }
             }

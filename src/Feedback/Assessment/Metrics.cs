@@ -15,7 +15,7 @@ public enum Metric
     ImproperReturns,            // 不当退单: returns the centre rejected
     RepeatRate,                 // 重复诉求率: the same caller about the same category again within the window
     BadReviews,                 // 差评: ratings 2 and 1
-    RectifiedOnTimeRate,        // 差评按时整改率
+    RectifiedOnTime,            // 差评按时整改率: rectifications reported back by their deadline
     RealNameCallbackRate,       // 实名差评回访率
     AppealsUpheld,              // 申诉成立
 }
@@ -35,7 +35,7 @@ public static class Metrics
         Metric.ImproperReturns => "不当退单",
         Metric.RepeatRate => "重复诉求率",
         Metric.BadReviews => "差评",
-        Metric.RectifiedOnTimeRate => "差评按时整改率",
+        Metric.RectifiedOnTime => "差评按时整改率",
         Metric.RealNameCallbackRate => "实名差评回访率",
         Metric.AppealsUpheld => "申诉成立",
     };

@@ -50,7 +50,6 @@ public sealed class AssignmentHistoryTests
             .Add(TimelineEventKind.ExtensionApproved, 50, new { replyDue = (Monday + Duration.FromDays(30)).ToString() })
             .Add(TimelineEventKind.Replied, 24 * 20) // late for the first deadline, in time for the extended one
             .Add(TimelineEventKind.CalledBack, 24 * 21, new { solved = true, satisfaction = 5 })
-            .Add(TimelineEventKind.RatingReceived, 24 * 21 + 1, new { level = 4, channel = "sms" })
             .Add(TimelineEventKind.Closed, 24 * 22);
 
         var assignments = AssignmentHistory.Build(script.Entries);
@@ -64,7 +63,6 @@ public sealed class AssignmentHistoryTests
         Assert.False(handled.RespondedOnTime);
         Assert.True(handled.RepliedOnTime);
         Assert.Equal(true, handled.Solved);
-        Assert.Equal(4, handled.RatingLevel);
         Assert.NotNull(handled.ClosedAt);
     }
 
