@@ -3,15 +3,17 @@ namespace Hotline.Knowledge.Search;
 /// <summary>
 /// The knowledge search index: articles, catalogue entries and closed tickets go in as <see cref="SearchDocument"/>s and come back
 /// ranked for a Chinese query, with highlighted snippets. Two implementations share this contract: <see cref="SqliteSearchIndex"/>
-/// (embedded, the default) and Elasticsearch (scale-out). Its shape follows what Elasticsearch does natively — bulk upsert by id,
+/// (embedded, the default) and <see cref="ElasticsearchSearchIndex"/> (a cluster, chosen by <see cref="SearchOptions.Provider"/>). Its shape follows what Elasticsearch does natively — bulk upsert by id,
 /// delete by id, term filters on keyword fields, highlight fragments per field — so the second implementation is a translation,
 /// not a redesign. Implementations are safe to share between threads.
 /// </summary>
 public interface ISearchIndex
 {
     /// <summary>
-    /// Adds the documents, replacing any already indexed under the same <see cref="SearchDocument.Id"/> (bulk upsert). The batch is
-    /// applied in one transaction where the store has them: a failure leaves the index as it was.
+    /// Adds the documents, replacing any already indexed under the same <see cref="SearchDocument.Id"/> (bulk upsert). Every
+    /// document is checked before anything is written. The batch is applied in one transaction where the store has them (SQLite):
+    /// a failure leaves the index as it was; Elasticsearch has none, so a failure names the documents that failed and repeating the
+    /// batch is safe.
     /// </summary>
     Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default);
 
