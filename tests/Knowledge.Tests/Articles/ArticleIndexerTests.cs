@@ -122,7 +122,7 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
         await indexer.ReconcileAsync(db, Ct);
 
         Assert.False(indexer.Behind);
-        Assert.Equal([first.Id.ToString(), second.Id.ToString()], IndexedIds(es, $"/{Alias}/_bulk").Order());
+        Assert.Equal(new[] { first.Id.ToString(), second.Id.ToString() }.Order(), IndexedIds(es, $"/{Alias}/_bulk").Order());
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
         var rebuild = await Indexer(index).RebuildAsync(Ct);
 
         Assert.Equal(new SearchRebuild("Elasticsearch", $"{Alias}-000001", $"{Alias}-000002", "Cjk", 2, 1, true), rebuild);
-        Assert.Equal([old.Id.ToString(), recent.Id.ToString()], IndexedIds(es, $"/{Alias}-000002/_bulk").Order());
+        Assert.Equal(new[] { old.Id.ToString(), recent.Id.ToString() }.Order(), IndexedIds(es, $"/{Alias}-000002/_bulk").Order());
         Assert.Equal("POST /_aliases", es.Calls[^3]);
         Assert.Equal("POST /hotline-knowledge/_bulk", es.Calls[^1]); // after the swap, through the alias
         Assert.Equal([recent.Id.ToString()], IndexedIds(es, $"/{Alias}/_bulk"));
