@@ -54,7 +54,7 @@ public static class HotlineApp
 
         services.AddDbContext<HostDbContext>((sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, HostDbContext.HistoryTable));
-        services.AddKnowledge((sp, options) =>
+        services.AddKnowledge(configuration, (sp, options) =>
             sp.GetRequiredService<DatabaseSettings>().Configure(options, KnowledgeDbContext.HistoryTable),
             sp => Path.Combine(Directory.CreateDirectory(sp.GetRequiredService<DatabaseSettings>().DataDirectory).FullName, "search.db"));
         services.AddRouting(configuration, (sp, options) =>

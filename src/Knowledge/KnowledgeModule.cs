@@ -5,19 +5,38 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Knowledge;
 
 /// <summary>Knowledge's public surface: the knowledge base (articles with versions); search comes with its index.</summary>
 public static class KnowledgeModule
 {
-    /// <summary>Registers Knowledge: its tables, and the embedded search index at the file <paramref name="indexPath"/> gives.</summary>
-    public static IServiceCollection AddKnowledge(this IServiceCollection services, Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase,
-        Func<IServiceProvider, string> indexPath)
+    /// <summary>
+    /// Registers Knowledge: its tables, and the search index <c>Hotline:Search</c> chooses — the embedded one at the file
+    /// <paramref name="indexPath"/> gives (the default), or an Elasticsearch cluster.
+    /// </summary>
+    public static IServiceCollection AddKnowledge(this IServiceCollection services, IConfiguration configuration,
+        Action<IServiceProvider, DbContextOptionsBuilder> configureDatabase, Func<IServiceProvider, string> indexPath)
     {
         services.AddDbContext<KnowledgeDbContext>(configureDatabase);
-        services.AddSingleton<ISearchIndex>(sp => new SqliteSearchIndex(indexPath(sp)));
+        services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SearchOptions>, SearchOptionsValidation>();
+        // Chosen when first needed, from the final configuration, so test hosts and command-line overrides apply.
+        services.AddSingleton<ISearchIndex>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<SearchOptions>>().Value;
+            return options.Provider switch
+            {
+                SearchProvider.Sqlite => new SqliteSearchIndex(indexPath(sp)),
+                SearchProvider.Elasticsearch => new ElasticsearchSearchIndex(options.Elasticsearch),
+                _ => throw new InvalidOperationException($"{SearchOptions.SectionName}:Provider {options.Provider} is not supported."),
+            };
+        });
+        services.AddSingleton<ArticleIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArticleIndexer>());
         return services;
     }
 
@@ -30,11 +49,14 @@ public static class KnowledgeModule
         return app;
     }
 
-    /// <summary>Creates or upgrades Knowledge's tables, and brings the search index in line with them.</summary>
-    public static async Task MigrateAsync(KnowledgeDbContext db, ISearchIndex index, CancellationToken ct)
+    /// <summary>
+    /// Creates or upgrades Knowledge's tables, and brings the search index in line with them — or, when the index is
+    /// unavailable, leaves that to <paramref name="indexer"/>'s retries, so the host starts without it.
+    /// </summary>
+    public static async Task MigrateAsync(KnowledgeDbContext db, ArticleIndexer indexer, CancellationToken ct)
     {
         await db.Database.MigrateAsync(ct);
-        await ArticleSearch.ReconcileAsync(db, index, ct);
+        await indexer.ReconcileAsync(db, ct);
     }
 }
 

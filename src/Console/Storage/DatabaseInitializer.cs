@@ -26,7 +26,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
         await RoutingDatabase.MigrateAsync(routing, scope.ServiceProvider.GetRequiredService<IClock>(), cancellationToken);
         await scope.ServiceProvider.GetRequiredService<HostDbContext>().Database.MigrateAsync(cancellationToken);
         await Knowledge.KnowledgeModule.MigrateAsync(scope.ServiceProvider.GetRequiredService<Knowledge.Storage.KnowledgeDbContext>(),
-            scope.ServiceProvider.GetRequiredService<Knowledge.Search.ISearchIndex>(), cancellationToken);
+            scope.ServiceProvider.GetRequiredService<Knowledge.Articles.ArticleIndexer>(), cancellationToken);
         await IntakeDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<IntakeDbContext>(), cancellationToken);
         await Feedback.FeedbackModule.MigrateAsync(scope.ServiceProvider.GetRequiredService<Feedback.Storage.FeedbackDbContext>(), cancellationToken);
         if (configuration.GetValue("Hotline:Demo:Seed", true))

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Hotline.Knowledge.Search;
 using Hotline.Knowledge.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -88,7 +87,7 @@ public static class ArticleEndpoints
     }
 
     private static async Task<Results<Created<ArticleView>, ProblemHttpResult>> CreateAsync(
-        ArticleRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ISearchIndex index, IClock clock, CancellationToken ct)
+        ArticleRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ArticleIndexer indexer, IClock clock, CancellationToken ct)
     {
         if (EditorDepartment(user) is not { } editor)
         {
@@ -104,17 +103,17 @@ public static class ArticleEndpoints
         db.Articles.Add(article);
         db.ArticleVersions.Add(ArticleVersion.Of(article));
         await db.SaveChangesAsync(ct);
-        await ArticleSearch.IndexAsync(index, article, ct);
+        await indexer.IndexAsync(article, ct);
         return TypedResults.Created($"/api/knowledge/articles/{article.Id}", View(article));
     }
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, ArticleRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await ChangeAsync(id, request.Version, user, db, index, clock, article => Apply(article, request, EditorDepartment(user)!), ct);
+        Guid id, ArticleRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ArticleIndexer indexer, IClock clock, CancellationToken ct) =>
+        await ChangeAsync(id, request.Version, user, db, indexer, clock, article => Apply(article, request, EditorDepartment(user)!), ct);
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> StatusAsync(
-        Guid id, StatusRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await ChangeAsync(id, request.Version, user, db, index, clock, article =>
+        Guid id, StatusRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ArticleIndexer indexer, IClock clock, CancellationToken ct) =>
+        await ChangeAsync(id, request.Version, user, db, indexer, clock, article =>
         {
             if (!Enum.TryParse<ArticleStatus>(request.Status, ignoreCase: true, out var status) || !Enum.IsDefined(status))
             {
@@ -125,7 +124,7 @@ public static class ArticleEndpoints
         }, ct);
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> ChangeAsync(Guid id, int? version, ClaimsPrincipal user,
-        KnowledgeDbContext db, ISearchIndex index, IClock clock, Func<Article, ProblemHttpResult?> change, CancellationToken ct)
+        KnowledgeDbContext db, ArticleIndexer indexer, IClock clock, Func<Article, ProblemHttpResult?> change, CancellationToken ct)
     {
         if (EditorDepartment(user) is not { } editor)
         {
@@ -159,7 +158,7 @@ public static class ArticleEndpoints
         {
             return TypedResults.Problem(title: "知识已被他人修改", detail: "请刷新后再修改。", statusCode: StatusCodes.Status409Conflict);
         }
-        await ArticleSearch.IndexAsync(index, article, ct);
+        await indexer.IndexAsync(article, ct);
         return TypedResults.Ok(View(article));
     }
 

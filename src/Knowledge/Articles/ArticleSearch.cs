@@ -12,16 +12,18 @@ namespace Hotline.Knowledge.Articles;
 public sealed record ArticleHit(Guid Id, string Title, string? Category, string? OwnerDepartmentId, string Status, double Score,
     IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights);
 
+/// <summary>What a rebuild of the search index did, for the admin who asked.</summary>
+public sealed record SearchRebuildView(string Provider, string? PreviousIndex, string? Index, string? Analyzer, int Articles,
+    int ResentAfterSwap, bool PreviousIndexDeleted);
+
 /// <summary>
-/// Keeps articles in the search index and searches them: agents see every status (with the status shown), citizens only
-/// published articles in force today. The database is the truth; the index follows each save and is rebuilt at start-up when
-/// the two disagree (a crash between the save and the index write).
+/// Searches articles: agents see every status (with the status shown), citizens only published articles in force today. The
+/// database is the truth; the index follows each save (<see cref="ArticleIndexer"/>) and is rebuilt at start-up when the two
+/// disagree (a crash between the save and the index write). When the index is unavailable (an Elasticsearch cluster that is
+/// down), searches answer 503 and the rest of the knowledge base keeps working.
 /// </summary>
 public static class ArticleSearch
 {
-    public static async Task IndexAsync(ISearchIndex index, Article article, CancellationToken ct) =>
-        await index.IndexAsync([Document(article)], ct);
-
     /// <summary>Rebuilds the index from the database when the counts differ.</summary>
     public static async Task ReconcileAsync(KnowledgeDbContext db, ISearchIndex index, CancellationToken ct)
     {
@@ -35,6 +37,8 @@ public static class ArticleSearch
     public static RouteGroupBuilder MapStaffSearch(this RouteGroupBuilder knowledge)
     {
         knowledge.MapGet("/search", StaffSearchAsync).WithSummary("坐席检索知识（含草稿与失效，边输入边检索）");
+        knowledge.MapPost("/search/reindex", ReindexAsync).RequireAuthorization(p => p.RequireRole(StaffClaims.AdminRole))
+            .WithSummary("重建检索索引（Elasticsearch：建新索引后原子切换别名，检索不中断）");
         return knowledge;
     }
 
@@ -66,7 +70,15 @@ public static class ArticleSearch
             return TypedResults.Ok(Array.Empty<ArticleHit>());
         }
         // Ask for a few more than shown: some may fall outside their validity today.
-        var hits = await index.SearchAsync(new SearchRequest(q) { Filter = filter, Size = take * 2 }, ct);
+        IReadOnlyList<SearchHit> hits;
+        try
+        {
+            hits = await index.SearchAsync(new SearchRequest(q) { Filter = filter, Size = take * 2 }, ct);
+        }
+        catch (SearchIndexUnavailableException)
+        {
+            return Unavailable();
+        }
         var shown = hits.Where(h => today is not { } day || InForce(h, day)).Take(take)
             .Select(h => new ArticleHit(Guid.Parse(h.Id), h.Title, h.Category, h.Department, h.Metadata.GetValueOrDefault("status", ""),
                 Math.Round(h.Score, 4), h.Highlights))
@@ -74,10 +86,37 @@ public static class ArticleSearch
         return TypedResults.Ok(shown);
     }
 
+    private static async Task<Results<Ok<SearchRebuildView>, ProblemHttpResult>> ReindexAsync(ArticleIndexer indexer, CancellationToken ct)
+    {
+        try
+        {
+            var r = await indexer.RebuildAsync(ct);
+            return TypedResults.Ok(new SearchRebuildView(r.Provider, r.PreviousIndex, r.Index, r.Analyzer, r.Articles, r.ResentAfterSwap,
+                r.PreviousIndexDeleted));
+        }
+        catch (SearchIndexUnavailableException)
+        {
+            return Unavailable();
+        }
+        catch (ElasticsearchException e)
+        {
+            return TypedResults.Problem(title: "检索服务拒绝了重建请求", detail: $"Elasticsearch 返回 {e.Status} {e.ErrorType}：{e.Reason}",
+                statusCode: StatusCodes.Status502BadGateway);
+        }
+        catch (InvalidOperationException e)
+        {
+            return TypedResults.Problem(title: "无法重建检索索引", detail: e.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+    }
+
+    private static ProblemHttpResult Unavailable() => TypedResults.Problem(title: "知识检索暂不可用",
+        detail: "检索服务暂时无法连接，请稍后重试；知识的查看和编辑不受影响。", statusCode: StatusCodes.Status503ServiceUnavailable);
+
     private static bool InForce(SearchHit hit, LocalDate today) =>
         (!hit.Metadata.TryGetValue("validFrom", out var from) || string.CompareOrdinal(from, Iso(today)) <= 0)
         && (!hit.Metadata.TryGetValue("validUntil", out var until) || string.CompareOrdinal(Iso(today), until) <= 0);
 
+    /// <summary>An article as the index holds it: status and validity as metadata, keywords searchable with the body.</summary>
     internal static SearchDocument Document(Article a)
     {
         var metadata = new Dictionary<string, string> { ["status"] = a.Status.ToString().ToLowerInvariant() };

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Hotline.Knowledge.Search;
 using Hotline.Knowledge.Storage;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -53,7 +52,7 @@ public static class ArticleTransfer
     }
 
     internal static async Task<Results<Ok<ArticleImportResult>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ISearchIndex index, IClock clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, KnowledgeDbContext db, ArticleIndexer indexer, IClock clock, CancellationToken ct)
     {
         if (ArticleEndpoints.EditorDepartment(user) is not { } editor)
         {
@@ -164,7 +163,7 @@ public static class ArticleTransfer
         if (changed.Count > 0)
         {
             await db.SaveChangesAsync(ct);
-            await index.IndexAsync(changed.Select(ArticleSearch.Document), ct);
+            await indexer.IndexAsync(changed, ct);
         }
         return TypedResults.Ok(new ArticleImportResult(created, updated, unchanged));
     }

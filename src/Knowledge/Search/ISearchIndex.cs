@@ -3,15 +3,17 @@ namespace Hotline.Knowledge.Search;
 /// <summary>
 /// The knowledge search index: articles, catalogue entries and closed tickets go in as <see cref="SearchDocument"/>s and come back
 /// ranked for a Chinese query, with highlighted snippets. Two implementations share this contract: <see cref="SqliteSearchIndex"/>
-/// (embedded, the default) and Elasticsearch (scale-out). Its shape follows what Elasticsearch does natively — bulk upsert by id,
+/// (embedded, the default) and <see cref="ElasticsearchSearchIndex"/> (a cluster, chosen by <see cref="SearchOptions.Provider"/>). Its shape follows what Elasticsearch does natively — bulk upsert by id,
 /// delete by id, term filters on keyword fields, highlight fragments per field — so the second implementation is a translation,
 /// not a redesign. Implementations are safe to share between threads.
 /// </summary>
 public interface ISearchIndex
 {
     /// <summary>
-    /// Adds the documents, replacing any already indexed under the same <see cref="SearchDocument.Id"/> (bulk upsert). The batch is
-    /// applied in one transaction where the store has them: a failure leaves the index as it was.
+    /// Adds the documents, replacing any already indexed under the same <see cref="SearchDocument.Id"/> (bulk upsert). Every
+    /// document is checked before anything is written. The batch is applied in one transaction where the store has them (SQLite):
+    /// a failure leaves the index as it was; Elasticsearch has none, so a failure names the documents that failed and repeating the
+    /// batch is safe.
     /// </summary>
     Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default);
 
@@ -27,6 +29,13 @@ public interface ISearchIndex
     /// <summary>How many documents pass <paramref name="filter"/> (all of them without one).</summary>
     Task<long> CountAsync(SearchFilter? filter = null, CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// The index's store cannot be reached or is overloaded right now (connection refused, timeout, 429/502/503/504): nothing is
+/// wrong with the request, and the same call may succeed later. Search endpoints answer 503; writes leave the index to be
+/// brought in line with the articles table once the store is back.
+/// </summary>
+public sealed class SearchIndexUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
 
 /// <summary>One searchable document: a knowledge article, a catalogue entry, or a closed ticket with its reply.</summary>
 /// <param name="Id">The caller's id; indexing the same id again replaces the document.</param>
@@ -98,4 +107,46 @@ public sealed record SearchHit(string Id, double Score, string Title, IReadOnlyD
     public string? Department { get; init; }
 
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = SearchDocument.EmptyMetadata;
+}
+
+/// <summary>The argument checks every <see cref="ISearchIndex"/> makes, so bad input fails the same way whatever the store.</summary>
+internal static class SearchContract
+{
+    /// <summary>At most this many hits can be paged through (<see cref="SearchRequest.From"/> + <see cref="SearchRequest.Size"/>).</summary>
+    public const int MaxWindow = 1_000;
+
+    public static void ValidateDocument(SearchDocument document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (string.IsNullOrEmpty(document.Id) || document.Title is null || document.Body is null || document.Metadata is null)
+        {
+            throw new ArgumentException("A document needs an id, a title (may be empty), a body and metadata (may be empty).");
+        }
+        foreach (var key in document.Metadata.Keys)
+        {
+            ValidateKey(key);
+        }
+    }
+
+    public static void ValidateKey(string key)
+    {
+        if (key.Length is 0 or > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+        {
+            throw new ArgumentException($"Metadata key \"{key}\" must be 1–64 ASCII letters, digits, '_' or '-'.");
+        }
+    }
+
+    public static void ValidateRequest(SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Text, nameof(request.Text));
+        if (request.Size is < 1 or > 100 || request.From < 0 || request.From + request.Size > MaxWindow)
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), $"Size must be 1–100 and From + Size at most {MaxWindow}.");
+        }
+        foreach (var key in request.Filter?.Metadata.Keys ?? [])
+        {
+            ValidateKey(key);
+        }
+    }
 }

@@ -30,7 +30,7 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
     public const int MaxAnalysedDocumentCharacters = 100_000;
 
     /// <summary>At most this many hits can be paged through (<see cref="SearchRequest.From"/> + <see cref="SearchRequest.Size"/>).</summary>
-    public const int MaxWindow = 1_000;
+    public const int MaxWindow = SearchContract.MaxWindow;
 
     private const int SchemaVersion = 1;
 
@@ -78,7 +78,7 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
         foreach (var document in documents)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            Validate(document);
+            SearchContract.ValidateDocument(document);
             find.Parameters["$id"].Value = document.Id;
             if (await find.ExecuteScalarAsync(cancellationToken) is long existing)
             {
@@ -202,12 +202,7 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
     /// </summary>
     internal async Task<RetrievedCandidates?> RetrieveAsync(SearchRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        ArgumentNullException.ThrowIfNull(request.Text, nameof(request.Text));
-        if (request.Size is < 1 or > 100 || request.From < 0 || request.From + request.Size > MaxWindow)
-        {
-            throw new ArgumentOutOfRangeException(nameof(request), $"Size must be 1–100 and From + Size at most {MaxWindow}.");
-        }
+        SearchContract.ValidateRequest(request);
         var query = QueryModel.Parse(request.Text, _options);
         if (query is null)
         {
@@ -436,34 +431,13 @@ public sealed class SqliteSearchIndex : ISearchIndex, IDisposable
         var i = 0;
         foreach (var (key, value) in filter.Metadata)
         {
-            ValidateKey(key);
+            SearchContract.ValidateKey(key);
             sql.Append(CultureInfo.InvariantCulture, $" AND json_extract(d.metadata, $path{i}) = $value{i}");
             command.Parameters.AddWithValue($"$path{i}", $"$.\"{key}\"");
             command.Parameters.AddWithValue($"$value{i}", value);
             i++;
         }
         return sql.ToString();
-    }
-
-    private static void Validate(SearchDocument document)
-    {
-        ArgumentNullException.ThrowIfNull(document);
-        if (string.IsNullOrEmpty(document.Id) || document.Title is null || document.Body is null || document.Metadata is null)
-        {
-            throw new ArgumentException("A document needs an id, a title (may be empty), a body and metadata (may be empty).");
-        }
-        foreach (var key in document.Metadata.Keys)
-        {
-            ValidateKey(key);
-        }
-    }
-
-    private static void ValidateKey(string key)
-    {
-        if (key.Length is 0 or > 64 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
-        {
-            throw new ArgumentException($"Metadata key \"{key}\" must be 1–64 ASCII letters, digits, '_' or '-'.");
-        }
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, params string[] parameters)

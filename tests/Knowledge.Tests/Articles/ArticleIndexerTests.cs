@@ -1,0 +1,181 @@
+using Hotline.Knowledge.Articles;
+using Hotline.Knowledge.Search;
+using Hotline.Knowledge.Storage;
+using Hotline.Knowledge.Tests.Search.Elasticsearch;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Hotline.Knowledge.Tests.Articles;
+
+/// <summary>
+/// The articles table and the search index kept in line when the index is a cluster that can be down: saves and start-up go on
+/// without it, and the index catches up when it answers again. Articles live in a SQLite file of the test's own.
+/// </summary>
+public sealed class ArticleIndexerTests : IAsyncDisposable
+{
+    private const string Alias = FakeElasticsearch.Alias;
+    private const string Acknowledged = """{"acknowledged":true}""";
+    private const string ClusterDown =
+        """{"error":{"root_cause":[],"type":"cluster_block_exception","reason":"blocked by: [SERVICE_UNAVAILABLE/1/state not recovered / initialized];"},"status":503}""";
+
+    private static readonly Instant Now = Instant.FromUtc(2026, 11, 23, 2, 0);
+
+    private readonly string _path = Path.Combine(Path.GetTempPath(), $"hotline-knowledge-test-{Guid.NewGuid():N}.db");
+    private readonly ServiceProvider _services;
+
+    public ArticleIndexerTests()
+    {
+        var services = new ServiceCollection();
+        services.AddDbContext<KnowledgeDbContext>(o => o.UseSqlite($"Data Source={_path};Pooling=false")
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning)));
+        _services = services.BuildServiceProvider();
+    }
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private ArticleIndexer Indexer(ISearchIndex index) => new(index, _services.GetRequiredService<IServiceScopeFactory>(), new FixedClock(Now),
+        Options.Create(new SearchOptions { Provider = index is ElasticsearchSearchIndex ? SearchProvider.Elasticsearch : SearchProvider.Sqlite }),
+        NullLogger<ArticleIndexer>.Instance);
+
+    private async Task<KnowledgeDbContext> DatabaseAsync(params Article[] articles)
+    {
+        var db = _services.CreateScope().ServiceProvider.GetRequiredService<KnowledgeDbContext>();
+        await db.Database.MigrateAsync(Ct);
+        db.Articles.AddRange(articles);
+        await db.SaveChangesAsync(Ct);
+        return db;
+    }
+
+    private static Article Article(string title, Instant updatedAt) => new()
+    {
+        Title = title,
+        Body = title + "：请携带身份证到街道便民服务中心办理。",
+        Status = ArticleStatus.Published,
+        Version = 1,
+        UpdatedAt = updatedAt,
+        UpdatedBy = "admin",
+    };
+
+    private static IEnumerable<string> IndexedIds(FakeElasticsearch es, string path) =>
+        es.Requests.Where(r => r.Path == path && r.Method == "POST").SelectMany(r => r.Lines).Select(l => l["index"]?["_id"]?.GetValue<string>())
+            .OfType<string>();
+
+    [Fact]
+    public async Task Save_WhileTheClusterIsDown_StillSucceeds_AndIsIndexedWhenItAnswersAgain()
+    {
+        await using var es = await FakeElasticsearch.StartAsync();
+        es.WithAlias().Answer("POST", $"/{Alias}/_bulk", 200, ElasticsearchFixtures.Read("bulk.response.200.success.json"));
+        es.Outage = (503, ClusterDown);
+        using var index = new ElasticsearchSearchIndex(es.Options(), null);
+        var indexer = Indexer(index);
+        var article = Article("居住证办理", Now);
+        await using var db = await DatabaseAsync(article);
+
+        await indexer.IndexAsync(article, Ct); // the save's index write: no exception, the article is in the database
+
+        Assert.True(indexer.Behind);
+        Assert.False(await indexer.CatchUpAsync(Ct));
+        Assert.True(indexer.Behind);
+        Assert.Empty(IndexedIds(es, $"/{Alias}/_bulk"));
+
+        es.Outage = null;
+        Assert.True(await indexer.CatchUpAsync(Ct));
+
+        Assert.False(indexer.Behind);
+        Assert.Equal([article.Id.ToString()], IndexedIds(es, $"/{Alias}/_bulk"));
+        var requests = es.Requests.Count;
+        Assert.True(await indexer.CatchUpAsync(Ct));
+        Assert.Equal(requests, es.Requests.Count); // nothing more to do
+    }
+
+    [Fact]
+    public async Task StartUp_WhileTheClusterIsDown_GoesOn_AndLeavesTheIndexToCatchUp()
+    {
+        await using var es = await FakeElasticsearch.StartAsync();
+        es.Outage = (503, ClusterDown);
+        using var index = new ElasticsearchSearchIndex(es.Options(), null);
+        var indexer = Indexer(index);
+        await using var db = await DatabaseAsync(Article("居住证办理", Now));
+
+        await indexer.ReconcileAsync(db, Ct);
+
+        Assert.True(indexer.Behind);
+        Assert.NotEmpty(es.Requests); // it did try
+    }
+
+    [Fact]
+    public async Task StartUp_IndexDisagreesWithTheTable_IsRebuiltFromIt()
+    {
+        await using var es = await FakeElasticsearch.StartAsync();
+        es.WithAlias()
+            .Answer("POST", $"/{Alias}/_count", 200, ElasticsearchFixtures.Read("count.response.200.json")) // 1 document
+            .Answer("POST", $"/{Alias}/_bulk", 200, ElasticsearchFixtures.Read("bulk.response.200.success.json"));
+        using var index = new ElasticsearchSearchIndex(es.Options(), null);
+        var indexer = Indexer(index);
+        var (first, second) = (Article("居住证办理", Now), Article("护照办理", Now));
+        await using var db = await DatabaseAsync(first, second);
+
+        await indexer.ReconcileAsync(db, Ct);
+
+        Assert.False(indexer.Behind);
+        Assert.Equal(new[] { first.Id.ToString(), second.Id.ToString() }.Order(), IndexedIds(es, $"/{Alias}/_bulk").Order());
+    }
+
+    [Fact]
+    public async Task Rebuild_OnElasticsearch_SwapsTheAlias_ThenResendsWhatWasSavedMeanwhile()
+    {
+        await using var es = await FakeElasticsearch.StartAsync();
+        es.WithAlias()
+            .Answer("PUT", $"/{Alias}-000002", 200, ElasticsearchFixtures.Read("indices.create.response.200.json"))
+            .Answer("POST", $"/{Alias}-000002/_bulk", 200, ElasticsearchFixtures.Read("bulk.response.200.success.json"))
+            .Answer("POST", $"/{Alias}-000002/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
+            .Answer("POST", "/_aliases", 200, Acknowledged)
+            .Answer("DELETE", $"/{Alias}-000001", 200, Acknowledged)
+            .Answer("POST", $"/{Alias}/_bulk", 200, ElasticsearchFixtures.Read("bulk.response.200.success.json"));
+        using var index = new ElasticsearchSearchIndex(es.Options(), null);
+        var (old, recent) = (Article("居住证办理", Now - Duration.FromDays(30)), Article("护照办理", Now));
+        await using var db = await DatabaseAsync(old, recent);
+
+        var rebuild = await Indexer(index).RebuildAsync(Ct);
+
+        Assert.Equal(new SearchRebuild("Elasticsearch", $"{Alias}-000001", $"{Alias}-000002", "Cjk", 2, 1, true), rebuild);
+        Assert.Equal(new[] { old.Id.ToString(), recent.Id.ToString() }.Order(), IndexedIds(es, $"/{Alias}-000002/_bulk").Order());
+        Assert.Equal("POST /_aliases", es.Calls[^3]);
+        Assert.Equal("POST /hotline-knowledge/_bulk", es.Calls[^1]); // after the swap, through the alias
+        Assert.Equal([recent.Id.ToString()], IndexedIds(es, $"/{Alias}/_bulk"));
+    }
+
+    [Fact]
+    public async Task Rebuild_OnTheEmbeddedIndex_IndexesEveryArticleAgain()
+    {
+        var searchPath = _path + ".search";
+        using (var index = new SqliteSearchIndex(searchPath))
+        {
+            await using var db = await DatabaseAsync(Article("居住证办理", Now), Article("护照办理", Now));
+
+            var rebuild = await Indexer(index).RebuildAsync(Ct);
+
+            Assert.Equal(new SearchRebuild("Sqlite", null, null, null, 2, 0, true), rebuild);
+            Assert.Equal(2, await index.CountAsync(cancellationToken: Ct));
+        }
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+        {
+            File.Delete(searchPath + suffix);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        File.Delete(_path);
+    }
+
+    private sealed class FixedClock(Instant now) : IClock
+    {
+        public Instant GetCurrentInstant() => now;
+    }
+}
