@@ -105,6 +105,7 @@ public static class HotlineApp
         app.MapIntakeEndpoints();
         app.MapFeedbackEndpoints(Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapAssessmentEndpoints();
+        app.MapPublicSummary(Intake.Web.CitizenIpRateLimitPolicy.Name);
         return app;
     }
 

@@ -105,7 +105,9 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
             {
                 f[Metric.OnTimeSignRate].Add(a.Ticket, a.SignDue is not { } due || signed <= due);
             }
-            if (!a.ReturnApproved && (a.RepliedAt is { } replied ? In(replied) : a.ReplyDue is { } replyDue && In(replyDue) && replyDue < now))
+            // 按时办结率 over the reply deadlines that fell in the period (应办结), judged once replied or past due: a late reply
+            // next month does not move this month's figure.
+            if (!a.ReturnApproved && a.ReplyDue is { } replyDue && In(replyDue) && (a.RepliedAt is not null || replyDue < now))
             {
                 f[Metric.OnTimeCompletionRate].Add(a.Ticket, a.RepliedOnTime);
             }
@@ -136,8 +138,8 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
 
     /// <summary>
     /// The 好差评 figures, from Feedback's records: first-round ratings given in the period, counted on the department rated
-    /// (a review an upheld appeal excluded counts only as an upheld appeal); rectifications reported back in the period, or
-    /// due in it and not reported back; real-name bad reviews given in the period and whether the citizen was reached on the
+    /// (a review an upheld appeal excluded counts only as an upheld appeal); rectifications due in the period, once reported
+    /// back or past due; real-name bad reviews given in the period and whether the citizen was reached on the
     /// callback they are owed.
     /// </summary>
     private async Task AddRatingFiguresAsync(Dictionary<DepartmentId, DepartmentFigures> own, Instant start, Instant end, Instant now, CancellationToken ct)
@@ -176,9 +178,9 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
             }
         }
 
+        // Like replies, rectifications count in the period their deadline falls in, once reported back or past due.
         var rectifications = await feedback.Rectifications.AsNoTracking()
-            .Where(x => (x.ReportedBackAt >= start && x.ReportedBackAt < end)
-                || (x.ReportedBackAt == null && x.RectifyDueAt >= start && x.RectifyDueAt < end && x.RectifyDueAt < now))
+            .Where(x => x.RectifyDueAt >= start && x.RectifyDueAt < end && (x.ReportedBackAt != null || x.RectifyDueAt < now))
             .Select(x => new { x.TicketId, x.DepartmentId, x.ReportedBackAt, x.RectifyDueAt, x.Outcome }).ToListAsync(ct);
         foreach (var x in rectifications.Where(x => x.Outcome != RectificationOutcome.AppealUpheld))
         {

@@ -18,6 +18,7 @@ public static class AssessmentModule
             .Validate(o => o.RepeatWindowDays is >= 1 and <= 365, "Hotline:Assessment:RepeatWindowDays must be 1 to 365.")
             .ValidateOnStart();
         services.AddScoped<AssessmentCalculator>();
+        services.AddSingleton<PublicSummaryCache>();
         return services;
     }
 
