@@ -68,9 +68,13 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
         CancellationToken ct)
     {
         var (start, end, now) = (period.Start, period.End, clock.GetCurrentInstant());
+        // The tickets worked on in the period, and those whose deadlines fall in it (a reply given last month may be due now).
+        var dueInPeriod = routing.Tickets.Where(t => (t.ReplyDueAt >= start && t.ReplyDueAt < end) || (t.SignDueAt >= start && t.SignDueAt < end))
+            .Select(t => t.Id);
         var entries = await routing.Timeline.AsNoTracking()
             .Where(e => AssignmentHistory.Kinds.Contains(e.Kind)
-                && routing.Timeline.Any(t => t.TicketId == e.TicketId && t.At >= start && t.At < end && TouchKinds.Contains(t.Kind)))
+                && (routing.Timeline.Any(t => t.TicketId == e.TicketId && t.At >= start && t.At < end && TouchKinds.Contains(t.Kind))
+                    || dueInPeriod.Contains(e.TicketId)))
             .ToListAsync(ct);
         var assignments = AssignmentHistory.Build(entries);
         var repeats = await RepeatsAsync(start, end, ct);
