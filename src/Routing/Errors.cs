@@ -33,6 +33,9 @@ public sealed record InvalidTransition(TicketState Current, string Action, strin
 public sealed record ConcurrentChange(object CurrentTicket)
     : HotlineError("工单刚被他人修改，请查看最新状态后再操作。");
 
+/// <summary>Someone else changed a record (a catalogue entry) since the caller read it; the detail says which version is current.</summary>
+public sealed record EditConflict(string Detail) : HotlineError(Detail);
+
 /// <summary>A business rule refuses the request (for example an extension longer than allowed).</summary>
 public sealed record RuleViolated(string Detail) : HotlineError(Detail);
 
@@ -65,6 +68,7 @@ public static class Problems
             NotPermitted => (StatusCodes.Status403Forbidden, "无权操作", "forbidden"),
             InvalidTransition => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "invalid-transition"),
             ConcurrentChange => (StatusCodes.Status409Conflict, "工单已被他人修改", "concurrent-change"),
+            EditConflict => (StatusCodes.Status409Conflict, "内容已被他人修改", "edit-conflict"),
             RuleViolated => (StatusCodes.Status422UnprocessableEntity, "不符合业务规则", "rule-violated"),
             ContentTooLarge => (StatusCodes.Status413RequestEntityTooLarge, "内容过大", "content-too-large"),
             UnsupportedContent => (StatusCodes.Status415UnsupportedMediaType, "不支持的内容类型", "unsupported-content"),
