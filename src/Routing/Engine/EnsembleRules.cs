@@ -237,7 +237,7 @@ public static class EnsembleRules
             : Invariant($"建议派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}；{how}）；")
               + (d.Holds.Count > 0 ? string.Join("；", d.Holds) + "，" : d.Confidence < d.Threshold ? Invariant($"低于自动派单阈值 {d.Threshold:0.00}，") : "")
               + "请人工确认。";
-        var body = string.Join(" ", d.Members.Select(m => $"{m.Label}：{m.Said}"));
+        var body = string.Concat(d.Members.Select(m => $"{m.Label}：{m.Said}"));
         return d.Notes.Count > 0 ? $"{head}{string.Join("；", d.Notes)}。{body}" : $"{head}{body}";
     }
 
