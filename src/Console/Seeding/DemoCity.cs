@@ -147,8 +147,9 @@ public static class DemoCity
                 "乱收费", "价格欺诈", "虚假宣传", "预付卡", "不给退款"),
             Entry("旅游市场", "commerce-tourism", AreaLevel.City, "city-culture-tourism", "旅行社、导游和景区服务质量的投诉处理。",
                 "旅行社", "导游", "景区", "强制购物"),
-            Entry("园区企业服务", "commerce-tourism", AreaLevel.City, "gaoxin-gov", "高新区内企业的入驻、政策兑现和营商环境诉求由高新区管委会办理。",
-                "企业服务", "营商环境", "园区", "政策兑现") is var park ? WithArea(park, "gaoxin") : null!,
+            // Limited to 高新区: elsewhere these words name no matter of the catalogue.
+            WithArea(Entry("园区企业服务", "commerce-tourism", AreaLevel.City, "gaoxin-gov", "高新区内企业的入驻、政策兑现和营商环境诉求由高新区管委会办理。",
+                "企业服务", "营商环境", "园区", "政策兑现"), "gaoxin"),
             Entry("医疗服务", "health", AreaLevel.City, "city-health", "医疗机构的服务、收费和医疗纠纷。",
                 "医院", "看病", "挂号", "医疗纠纷", "医生态度"),
             Entry("疫苗接种", "health", AreaLevel.City, "city-health", "预防接种门诊、疫苗供应和接种安排。",

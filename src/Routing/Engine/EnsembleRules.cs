@@ -48,8 +48,9 @@ public sealed record EnsembleDecision(string Label, string? CategoryId, string? 
 /// <list type="number">
 /// <item>The text model chooses the category, and its calibrated probability is the confidence. When its first two categories
 /// are within <see cref="TieMargin"/>, the one that a strong catalogue match or most similar cases support is taken instead.</item>
-/// <item>A strong catalogue match in another category overrides an unsure model (below the threshold) — the catalogue names
-/// the matter — and holds a sure one back from automatic dispatch (two members disagree: a person decides).</item>
+/// <item>A strong catalogue match in another category, when no matter matched in the model's category, overrides an unsure
+/// model (below the threshold) — the catalogue names the matter — and holds a sure one back from automatic dispatch (two
+/// members disagree: a person decides).</item>
 /// <item>The department: a catalogue match within the chosen category picks it through its area rule; otherwise similar
 /// cases in that category that agree (two or more forming a majority, or one near-duplicate) pick theirs; otherwise the
 /// category's usual department.</item>
