@@ -39,6 +39,9 @@ public sealed record ConcurrentChange(object CurrentTicket)
 /// </summary>
 public sealed record StateConflict(string Detail) : HotlineError(Detail);
 
+/// <summary>Someone else changed a record (a catalogue entry) since the caller read it; the detail says which version is current.</summary>
+public sealed record EditConflict(string Detail) : HotlineError(Detail);
+
 /// <summary>A business rule refuses the request (for example an extension longer than allowed).</summary>
 public sealed record RuleViolated(string Detail) : HotlineError(Detail);
 
@@ -72,6 +75,7 @@ public static class Problems
             InvalidTransition => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "invalid-transition"),
             ConcurrentChange => (StatusCodes.Status409Conflict, "工单已被他人修改", "concurrent-change"),
             StateConflict => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "state-conflict"),
+            EditConflict => (StatusCodes.Status409Conflict, "内容已被他人修改", "edit-conflict"),
             RuleViolated => (StatusCodes.Status422UnprocessableEntity, "不符合业务规则", "rule-violated"),
             ContentTooLarge => (StatusCodes.Status413RequestEntityTooLarge, "内容过大", "content-too-large"),
             UnsupportedContent => (StatusCodes.Status415UnsupportedMediaType, "不支持的内容类型", "unsupported-content"),

@@ -1,5 +1,7 @@
 using Hotline.Routing.Calendar;
 using Hotline.Routing.Callback;
+using Hotline.Routing.Cases;
+using Hotline.Routing.Catalogue;
 using Hotline.Routing.Deadlines;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Dispatch;
@@ -48,6 +50,8 @@ public static class RoutingModule
         // The optional LLM member of the ensemble: registered only when Hotline:Llm names an endpoint and a model.
         services.AddLlmRouting(configuration);
         services.AddSingleton<IOutboxHandler, AutoRouter>();
+        services.AddScoped<SimilarCaseFinder>();
+        services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddHostedService<ScheduledRetraining>();
         services.AddSingleton<OverdueMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
@@ -63,16 +67,29 @@ public static class RoutingModule
             .MapDispatch()
             .MapHandling()
             .MapSupervision()
-            .MapCallback();
+            .MapCallback()
+            .MapSimilarCases();
         app.MapGroup("/api").WithTags("基础数据").RequireAuthorization(p => p.RequireRole(staff))
             .MapDepartmentReading()
             .MapCalendarQueries()
-            .MapRoutingAdvice();
+            .MapRoutingAdvice()
+            .MapCatalogueReading();
         app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(Tickets.StaffRoles.Admin))
             .MapDepartmentAdmin()
             .MapCalendarAdmin()
-            .MapRoutingAdmin();
+            .MapRoutingAdmin()
+            .MapCatalogueAdmin();
         return app;
+    }
+
+    /// <summary>
+    /// Brings the search index in line with Routing's tables at start-up: catalogue entries and closed tickets (past cases) are
+    /// re-indexed when the index holds a different number of them (a new, lost or replaced index).
+    /// </summary>
+    public static async Task ReconcileSearchIndexAsync(RoutingDbContext db, Knowledge.Search.ISearchIndex index, CancellationToken ct)
+    {
+        await CatalogueSearch.ReconcileAsync(db, index, ct);
+        await CaseSearch.ReconcileAsync(db, index, ct);
     }
 
     private static string[] StaffRoles() => [.. Enum.GetValues<StaffRole>().Select(Tickets.StaffRoles.NameOf)];

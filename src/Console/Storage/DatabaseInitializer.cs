@@ -38,6 +38,8 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
                 configuration["Hotline:Demo:Password"]);
             PrintAccounts(created);
         }
+        await Routing.RoutingModule.ReconcileSearchIndexAsync(routing, scope.ServiceProvider.GetRequiredService<Knowledge.Search.ISearchIndex>(),
+            cancellationToken);
         var calendar = await scope.ServiceProvider.GetRequiredService<Routing.Calendar.CalendarProvider>().GetAsync(cancellationToken);
         var today = scope.ServiceProvider.GetRequiredService<Routing.Deadlines.DeadlinePolicy>()
             .LocalDateOf(scope.ServiceProvider.GetRequiredService<IClock>().GetCurrentInstant());

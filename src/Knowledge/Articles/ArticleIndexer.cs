@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NodaTime;
 
 namespace Hotline.Knowledge.Articles;
 
@@ -18,7 +17,7 @@ namespace Hotline.Knowledge.Articles;
 /// cluster answers. Start-up does not wait for the cluster either. Meanwhile searches answer 503 and everything else works.
 /// </para>
 /// </summary>
-public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scopes, IClock clock, IOptions<SearchOptions> options,
+public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scopes, IOptions<SearchOptions> options,
     ILogger<ArticleIndexer> logger) : BackgroundService
 {
     private volatile bool _behind;
@@ -91,13 +90,13 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
     }
 
     /// <summary>
-    /// Rebuilds the index from the articles table. On Elasticsearch: a new versioned index behind the alias, swapped in atomically
-    /// (<see cref="ElasticsearchSearchIndex.ReindexAsync"/>), then the articles saved while it filled are sent again, because
-    /// those saves went to the old index. On the embedded index: every article is indexed again in place.
+    /// Rebuilds the index. On Elasticsearch: a new versioned index behind the alias, filled by copying the current one (so the
+    /// catalogue entries and past cases other modules keep there come along) and swapped in atomically
+    /// (<see cref="ElasticsearchSearchIndex.ReindexAsync"/>); then every article is sent again from the table, which is the
+    /// truth and also covers saves made while the copy ran. On the embedded index: every article is indexed again in place.
     /// </summary>
     public async Task<SearchRebuild> RebuildAsync(CancellationToken cancellationToken)
     {
-        var started = clock.GetCurrentInstant();
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();
         var articles = await db.Articles.AsNoTracking().ToListAsync(cancellationToken);
@@ -106,10 +105,9 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
             await index.IndexAsync(articles.Select(ArticleSearch.Document), cancellationToken);
             return new SearchRebuild(options.Value.Provider.ToString(), null, null, null, articles.Count, 0, true);
         }
-        var result = await elasticsearch.ReindexAsync(articles.Select(ArticleSearch.Document), cancellationToken);
-        // A save stamps the article a moment before it commits: a minute's margin catches one that committed after the read.
-        var since = started - Duration.FromMinutes(1);
-        var changed = await db.Articles.AsNoTracking().Where(a => a.UpdatedAt >= since).ToListAsync(cancellationToken);
+        var result = await elasticsearch.ReindexAsync(documents: null, cancellationToken);
+        // Read after the swap, so a save that committed while the copy ran is in it.
+        var changed = await db.Articles.AsNoTracking().ToListAsync(cancellationToken);
         await index.IndexAsync(changed.Select(ArticleSearch.Document), cancellationToken);
         logger.LogInformation("Knowledge search index rebuilt: alias {Alias} moved from {Previous} to {Index} ({Count} articles, {Analyzer}).",
             elasticsearch.Alias, result.PreviousIndex ?? "(none)", result.Index, articles.Count, result.Analyzer);

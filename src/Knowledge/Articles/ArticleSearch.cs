@@ -18,17 +18,28 @@ public sealed record SearchRebuildView(string Provider, string? PreviousIndex, s
 
 /// <summary>
 /// Searches articles: agents see every status (with the status shown), citizens only published articles in force today. The
-/// database is the truth; the index follows each save (<see cref="ArticleIndexer"/>) and is rebuilt at start-up when the two
-/// disagree (a crash between the save and the index write). When the index is unavailable (an Elasticsearch cluster that is
+/// index also holds other kinds of documents (catalogue entries, past cases): every article carries <c>kind = article</c> and
+/// every article search filters on it. The database is the truth; the index follows each save (<see cref="ArticleIndexer"/>)
+/// and is rebuilt at start-up when the two disagree (a crash between the save and the index write). When the index is unavailable (an Elasticsearch cluster that is
 /// down), searches answer 503 and the rest of the knowledge base keeps working.
 /// </summary>
 public static class ArticleSearch
 {
+    public const string Kind = "article";
+
+    private static readonly SearchFilter Staff = new() { Metadata = new Dictionary<string, string> { ["kind"] = Kind } };
+
+    private static readonly SearchFilter Citizens = new()
+    {
+        Metadata = new Dictionary<string, string>(SearchFilter.Published.Metadata) { ["kind"] = Kind },
+    };
+
     /// <summary>Rebuilds the index from the database when the counts differ.</summary>
     public static async Task ReconcileAsync(KnowledgeDbContext db, ISearchIndex index, CancellationToken ct)
     {
         var articles = await db.Articles.AsNoTracking().ToListAsync(ct);
-        if (await index.CountAsync(null, ct) != articles.Count)
+        // Counted by kind: the index holds other kinds too, and articles indexed before kinds existed count as missing.
+        if (await index.CountAsync(Staff, ct) != articles.Count)
         {
             await index.IndexAsync(articles.Select(Document), ct);
         }
@@ -50,15 +61,15 @@ public static class ArticleSearch
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> StaffSearchAsync(
         string? q, int? size, ISearchIndex index, CancellationToken ct) =>
-        await SearchAsync(q, size, index, null, today: null, ct);
+        await SearchAsync(q, size, index, Staff, today: null, ct);
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> CitizenSearchAsync(
         string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await SearchAsync(q, size, index, SearchFilter.Published,
+        await SearchAsync(q, size, index, Citizens,
             clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date, ct);
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> SearchAsync(string? q, int? size, ISearchIndex index,
-        SearchFilter? filter, LocalDate? today, CancellationToken ct)
+        SearchFilter filter, LocalDate? today, CancellationToken ct)
     {
         var take = size ?? 10;
         if (take is < 1 or > 50 || (q?.Length ?? 0) > 2_000)
@@ -119,7 +130,7 @@ public static class ArticleSearch
     /// <summary>An article as the index holds it: status and validity as metadata, keywords searchable with the body.</summary>
     internal static SearchDocument Document(Article a)
     {
-        var metadata = new Dictionary<string, string> { ["status"] = a.Status.ToString().ToLowerInvariant() };
+        var metadata = new Dictionary<string, string> { ["kind"] = Kind, ["status"] = a.Status.ToString().ToLowerInvariant() };
         if (a.ValidFrom is { } from)
         {
             metadata["validFrom"] = Iso(from);

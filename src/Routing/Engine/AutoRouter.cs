@@ -46,8 +46,7 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
         }
         // The category the dispatcher meant: the one given, or the category whose department they chose.
         var categories = await db.Categories.AsNoTracking().ToListAsync(ct);
-        var chosen = categories.FirstOrDefault(c => c.Id == ticket.CategoryId && c.DefaultDepartmentId == lead)
-            ?? categories.SingleOrDefault(c => c.DefaultDepartmentId == lead);
+        var chosen = Corrections.CategoryMeant(ticket.CategoryId, lead, categories);
         var suggested = JsonDocument.Parse(decision).RootElement.GetProperty("label").GetString();
         if (chosen is null || chosen.Name == suggested || await db.TrainingExamples.AnyAsync(e => e.TicketId == id.Value && e.Source == ExampleSource.Correction, ct))
         {

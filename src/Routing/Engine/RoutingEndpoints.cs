@@ -12,7 +12,11 @@ using NodaTime;
 
 namespace Hotline.Routing.Engine;
 
-public sealed record SuggestRequest(string? Title, string? Content);
+/// <summary>
+/// A draft to advise on. <c>AreaId</c>: the matter's area (区 or 街道), when the agent knows it, for the catalogue's area rules;
+/// <c>Address</c>: the address as given (an area named in it is used when no area is given).
+/// </summary>
+public sealed record SuggestRequest(string? Title, string? Content, string? AreaId = null, string? Address = null);
 
 public sealed record ImportResult(int Imported, int Skipped);
 
@@ -37,16 +41,22 @@ public static class RoutingEndpoints
         return admin;
     }
 
-    private static async Task<Results<Ok<RoutingAdvice>, ProblemHttpResult>> SuggestAsync(SuggestRequest request, RoutingEngine engine, CancellationToken ct)
+    private static async Task<Results<Ok<RoutingAdvice>, ProblemHttpResult>> SuggestAsync(SuggestRequest request, ClaimsPrincipal user,
+        RoutingEngine engine, RoutingDbContext db, CancellationToken ct)
     {
         var input = new Input();
         var content = input.Optional(request.Content, "content", "诉求内容", 10_000) ?? "";
         var title = input.Optional(request.Title, "title", "标题", 200) ?? "";
+        var address = input.Optional(request.Address, "address", "地址", 500);
+        await input.CheckCategoryAndAreaAsync(db, null, request.AreaId, ct);
         if (!input.Ok)
         {
             return input.Failure.ToProblem();
         }
-        var advice = await engine.AdviseAsync(title + "\n" + content, ct);
+        // Similar cases show other departments' tickets: only the centre's staff see them.
+        var includeCases = StaffPrincipal.ToActor(user).IsAnyOf(StaffRole.Agent, StaffRole.Dispatcher, StaffRole.Supervisor, StaffRole.Admin);
+        var advice = await engine.AdviseAsync(new RoutingQuestion(title, content, request.AreaId is { Length: > 0 } a ? a : null, address), ct,
+            includeCases);
         return advice is null
             ? new RuleViolated("尚未训练分类模型：请管理员导入历史工单并训练。").ToProblem()
             : TypedResults.Ok(advice);

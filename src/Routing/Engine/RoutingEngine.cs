@@ -1,9 +1,13 @@
+using Hotline.Routing.Cases;
+using Hotline.Routing.Catalogue;
 using Hotline.Routing.Classification;
 using Hotline.Routing.Deadlines;
+using Hotline.Routing.Departments;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -46,42 +50,160 @@ public sealed class ModelStore(IServiceScopeFactory scopes, IClock clock)
 /// <summary>A suggested destination for a ticket: category, its department, and how sure the model is.</summary>
 public sealed record RouteSuggestion(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, double Probability);
 
-/// <summary>What the engine says about a text: its suggestions, the reason, and whether it would dispatch on its own.</summary>
-public sealed record RoutingAdvice(string ModelVersion, IReadOnlyList<RouteSuggestion> Suggestions, double Confidence, string Reason,
-    bool WouldDispatch, double Threshold);
+/// <summary>A catalogue matter matched in the text, and where its area rule sends it.</summary>
+public sealed record CatalogueMatchView(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, bool Strong,
+    ResolvedUnitView? Resolved);
+
+/// <summary>Where the engine located the matter (区/街道) and how: the registered area, or a name in the text.</summary>
+public sealed record LocatedArea(string AreaId, string Name, string How);
 
 /// <summary>
-/// The routing engine: the statistical classifier behind the catalogue of categories and their departments. It advises agents
-/// as they type, records a decision on every new ticket, and dispatches at once when confident enough (a setting).
+/// What the engine says about a text: its suggestions (the first is the decision), the reason, and whether it would dispatch
+/// on its own. The positional part is what the engine has always answered; the rest says what each member said.
 /// </summary>
-public sealed class RoutingEngine(RoutingDbContext db, ModelStore models, TicketWorkflow workflow, DeadlinePolicy deadlines,
-    IOptions<RoutingOptions> options)
+public sealed record RoutingAdvice(string ModelVersion, IReadOnlyList<RouteSuggestion> Suggestions, double Confidence, string Reason,
+    bool WouldDispatch, double Threshold)
 {
-    public async Task<RoutingAdvice?> AdviseAsync(string text, CancellationToken ct)
+    /// <summary>Which member chose the department: catalogue (area rule), cases, or category (its usual department).</summary>
+    public string DepartmentSource { get; init; } = "category";
+
+    /// <summary>The urgency the triage rule read (Normal when no word was found) and its label.</summary>
+    public string Urgency { get; init; } = nameof(Tickets.Urgency.Normal);
+    public string UrgencyLabel { get; init; } = TicketLabels.Of(Tickets.Urgency.Normal);
+
+    /// <summary>The type the triage rule read, when a word named one.</summary>
+    public string? Type { get; init; }
+    public string? TypeLabel { get; init; }
+
+    public LocatedArea? Area { get; init; }
+    public IReadOnlyList<MemberOpinion> Members { get; init; } = [];
+    public IReadOnlyList<string> Holds { get; init; } = [];
+    public IReadOnlyList<CatalogueMatchView> CatalogueMatches { get; init; } = [];
+
+    /// <summary>Similar closed tickets with their department and reply (empty for department users).</summary>
+    public IReadOnlyList<SimilarCase> SimilarCases { get; init; } = [];
+}
+
+/// <summary>
+/// The routing engine: one interface over an ensemble of members — the dispatch catalogue (keywords and area rules), the
+/// nearest past cases, the statistical text model, a keyword triage rule for urgency and type, and optional advisors
+/// (<see cref="IRoutingAdvisor"/>, asked for new tickets only) — combined by <see cref="EnsembleRules"/>. It advises agents as they type, records a
+/// decision with what each member said on every new ticket, and dispatches at once only when the model's calibrated
+/// confidence reaches the threshold (a setting) and no member objects.
+/// </summary>
+public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models, TicketWorkflow workflow, DeadlinePolicy deadlines,
+    IOptions<RoutingOptions> options, SimilarCaseFinder cases, IEnumerable<IRoutingAdvisor> advisors, ILogger<RoutingEngine> logger)
+{
+    private const int CatalogueShown = 5;
+    private const int CasesShown = 5;
+
+    /// <summary>Advice for a text whose first line is its title (the engine's original entry point).</summary>
+    public Task<RoutingAdvice?> AdviseAsync(string text, CancellationToken ct)
+    {
+        var split = text.IndexOf('\n', StringComparison.Ordinal);
+        return AdviseAsync(split < 0 ? new RoutingQuestion("", text) : new RoutingQuestion(text[..split], text[(split + 1)..]), ct);
+    }
+
+    /// <summary>
+    /// Advice for a question. Null when no model is trained: the calibrated confidence is the model's, and without it the engine
+    /// will not guess. <paramref name="exclude"/> keeps a ticket from being its own similar case.
+    /// </summary>
+    public async Task<RoutingAdvice?> AdviseAsync(RoutingQuestion question, CancellationToken ct, bool includeCases = true, TicketId? exclude = null,
+        bool askAdvisors = false)
     {
         var model = await models.ActiveAsync(ct);
         if (model is null)
         {
             return null;
         }
-        var prediction = model.Predict(text, top: 3);
-        var categories = await db.Categories.AsNoTracking().ToListAsync(ct);
-        var departments = await db.Departments.AsNoTracking().ToDictionaryAsync(d => d.Id, d => d.Name, ct);
-        var suggestions = prediction.Top.Select(t =>
-        {
-            var category = categories.FirstOrDefault(c => c.Name == t.Label || c.Id == t.Label);
-            var department = category?.DefaultDepartmentId;
-            return new RouteSuggestion(t.Label, category?.Id, department?.Value,
-                department is { } d ? departments.GetValueOrDefault(d) : null, Math.Round(t.Probability, 4));
-        }).ToList();
+        var text = question.Text;
+        var prediction = model.Predict(text, top: model.Labels.Count);
         var threshold = options.Value.ConfidenceThreshold ?? model.Threshold;
-        return new RoutingAdvice(model.Version, suggestions, Math.Round(prediction.Confidence, 4), prediction.Reason,
-            prediction.Confidence >= threshold && suggestions[0].DepartmentId is not null, threshold);
+        var reference = await Reference.LoadAsync(db, ct);
+        var place = AreaRules.Locate(reference.Areas, question.AreaId, question.Address, question.Title, question.Content);
+
+        var entries = await db.Catalogue.AsNoTracking().Where(e => e.Active).ToListAsync(ct);
+        var matches = MatterMatcher.Match(text, entries.Where(e => AreaRules.Applies(e, place, reference.Areas))).Take(CatalogueShown)
+            .Select(m => (Match: m, Unit: AreaRules.Resolve(m.Entry, place, reference.DepartmentList))).ToList();
+
+        var similar = await cases.FindAsync(question.Title, question.Content, exclude, CasesShown, ct);
+        bool AreaMismatch(string? departmentId) =>
+            departmentId is not null && reference.Departments.GetValueOrDefault(new DepartmentId(departmentId)) is { } d
+            && d.Kind is DepartmentKind.StreetOffice or DepartmentKind.DistrictGovernment
+            && (d.AreaId is null || (d.AreaId != place.Street?.Id && d.AreaId != place.District?.Id));
+
+        var triage = Triage.Assess(text);
+        var categories = reference.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => new CategoryInfo(c.Id, c.Name,
+            c.DefaultDepartmentId?.Value, c.DefaultDepartmentId is { } d ? reference.Departments.GetValueOrDefault(d)?.Name : null)).ToList();
+        var decision = EnsembleRules.Combine(new EnsembleInput(
+            new ModelSays(model.Version, prediction.Top, prediction.Reason, threshold),
+            [.. matches.Select(m => new CatalogueSays(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId, m.Match.Terms, m.Match.Score,
+                m.Match.Strong, m.Unit))],
+            [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId, c.DepartmentName,
+                AreaMismatch(c.DepartmentId)))],
+            categories, triage));
+        // Advisors (an LLM) are slow and may cost money: asked for new tickets only, never as an agent types.
+        if (askAdvisors)
+        {
+            decision = EnsembleRules.WithAdvisors(decision, await AskAdvisorsAsync(question, decision, ct));
+        }
+
+        var suggestions = new List<RouteSuggestion>
+        {
+            new(decision.Label, decision.CategoryId, decision.DepartmentId, decision.DepartmentName, decision.Confidence),
+        };
+        foreach (var other in prediction.Top.Take(3))
+        {
+            var category = categories.FirstOrDefault(c => c.Name == other.Label || c.Id == other.Label);
+            if (suggestions.Count < 3 && (category?.Id ?? other.Label) != (decision.CategoryId ?? decision.Label))
+            {
+                suggestions.Add(new RouteSuggestion(other.Label, category?.Id, category?.DefaultDepartmentId, category?.DefaultDepartmentName,
+                    Math.Round(other.Probability, 4)));
+            }
+        }
+        var urgency = triage.Urgency ?? Tickets.Urgency.Normal;
+        return new RoutingAdvice(model.Version, suggestions, decision.Confidence, decision.Reason, decision.WouldDispatch, threshold)
+        {
+            DepartmentSource = decision.DepartmentSource,
+            Urgency = urgency.ToString(),
+            UrgencyLabel = TicketLabels.Of(urgency),
+            Type = triage.Type?.ToString(),
+            TypeLabel = triage.Type is { } type ? TicketLabels.Of(type) : null,
+            Area = place.AreaId is { } areaId ? new LocatedArea(areaId, place.Describe(), place.How) : null,
+            Members = decision.Members,
+            Holds = decision.Holds,
+            CatalogueMatches = [.. matches.Select(m => new CatalogueMatchView(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId,
+                m.Match.Terms, m.Match.Strong, CatalogueEndpoints.Resolve(m.Match.Entry, place, reference)))],
+            SimilarCases = includeCases ? similar : [],
+        };
+    }
+
+    private async Task<List<(string Name, AdvisorOpinion Opinion)>> AskAdvisorsAsync(RoutingQuestion question, EnsembleDecision draft, CancellationToken ct)
+    {
+        var opinions = new List<(string, AdvisorOpinion)>();
+        foreach (var advisor in advisors)
+        {
+            try
+            {
+                if (await advisor.AdviseAsync(question, draft, ct) is { } opinion)
+                {
+                    opinions.Add((advisor.Name, opinion));
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // An advisor is optional: the built-in members decide without it.
+                LogAdvisorFailed(logger, ex, advisor.Name);
+            }
+        }
+        return opinions;
     }
 
     /// <summary>
-    /// Classifies a newly registered ticket, records the decision on its timeline and, when confident and allowed, dispatches it
-    /// to the category's department. Safe to call twice: a ticket already classified or no longer waiting is left alone.
+    /// Classifies a newly registered ticket, records the decision and what each member said on its timeline and, when confident
+    /// and allowed, dispatches it to the decided department (raising the urgency when the triage rule read a more urgent one,
+    /// and recording the area the engine located). Safe to call twice: a ticket already classified or no longer waiting is left
+    /// alone.
     /// </summary>
     public async Task ClassifyNewTicketAsync(TicketId id, CancellationToken ct)
     {
@@ -94,17 +216,29 @@ public sealed class RoutingEngine(RoutingDbContext db, ModelStore models, Ticket
         {
             return;
         }
-        var advice = await AdviseAsync(ticket.Title + "\n" + ticket.Content, ct);
+        var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
+            askAdvisors: true);
         if (advice is null)
         {
             return;
         }
         var best = advice.Suggestions[0];
         var automatic = options.Value.AutoDispatch && advice.WouldDispatch;
+        var ensemble = new
+        {
+            departmentSource = advice.DepartmentSource,
+            urgency = advice.Urgency,
+            type = advice.Type,
+            area = advice.Area,
+            holds = advice.Holds,
+            members = advice.Members,
+            catalogue = advice.CatalogueMatches.Select(m => new { m.EntryId, m.Name, m.Terms, department = m.Resolved?.DepartmentId }),
+            similarCases = advice.SimilarCases.Select(c => new { c.TicketId, c.Similarity, c.CategoryId, c.DepartmentId }),
+        };
         await workflow.ChangeAsync(id, Actor.Router, expectedVersion: null, async (t, now) =>
         {
             if (t.RecordClassification(now, best.Label, best.CategoryId, best.DepartmentId, advice.Confidence, advice.Reason,
-                    advice.ModelVersion, automatic, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))]) is { } refused)
+                    advice.ModelVersion, automatic, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble) is { } refused)
             {
                 return refused;
             }
@@ -112,9 +246,14 @@ public sealed class RoutingEngine(RoutingDbContext db, ModelStore models, Ticket
             {
                 return null;
             }
-            var set = await deadlines.ForDispatchAsync(now, t.ReceivedAt, firstDispatch: t.DispatchCount == 0, t.Type, t.Urgency, ct);
+            var urgency = Triage.Raise(t.Urgency, Enum.Parse<Urgency>(advice.Urgency));
+            var set = await deadlines.ForDispatchAsync(now, t.ReceivedAt, firstDispatch: t.DispatchCount == 0, t.Type, urgency, ct);
             return t.Dispatch(Actor.Router, now, new DispatchPlan(new DepartmentId(best.DepartmentId!), [], set,
-                CategoryId: best.CategoryId, Note: $"智能派单（置信度 {advice.Confidence:P0}）：{advice.Reason}"));
+                Urgency: urgency == t.Urgency ? null : urgency, CategoryId: best.CategoryId, AreaId: t.AreaId is null ? advice.Area?.AreaId : null,
+                Note: $"智能派单（置信度 {advice.Confidence:P0}）：{advice.Reason}"));
         }, ct);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Routing advisor {Advisor} failed; deciding without it")]
+    private static partial void LogAdvisorFailed(ILogger logger, Exception ex, string advisor);
 }

@@ -1,3 +1,4 @@
+using Hotline.Routing.Engine;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ public static class LlmRouting
         });
         services.TryAddSingleton<LlmCircuitBreaker>();
         services.TryAddScoped<LlmRoutingAdvisor>();
+        services.AddScoped<IRoutingAdvisor, LlmRoutingMember>();
         return services;
     }
 

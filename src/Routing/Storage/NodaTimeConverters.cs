@@ -18,3 +18,13 @@ public sealed class AttachmentListComparer() : ValueComparer<List<AttachmentInfo
     (a, b) => a!.SequenceEqual(b!),
     list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode())),
     list => list.ToList());
+
+/// <summary>A short list of words (a catalogue entry's keywords) as one JSON column: read and written with its entry.</summary>
+public sealed class StringListConverter() : ValueConverter<List<string>, string>(
+    list => JsonSerializer.Serialize(list, JsonSerializerOptions.Default),
+    json => JsonSerializer.Deserialize<List<string>>(json, JsonSerializerOptions.Default) ?? new List<string>());
+
+public sealed class StringListComparer() : ValueComparer<List<string>>(
+    (a, b) => a!.SequenceEqual(b!),
+    list => list.Aggregate(0, (hash, item) => HashCode.Combine(hash, item.GetHashCode(StringComparison.Ordinal))),
+    list => list.ToList());

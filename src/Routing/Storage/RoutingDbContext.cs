@@ -1,4 +1,5 @@
 using Hotline.Knowledge.Storage;
+using Hotline.Routing.Catalogue;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
@@ -29,6 +30,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
     public DbSet<PersonalDataAccess> PersonalDataAccess => Set<PersonalDataAccess>();
     public DbSet<TrainingExample> TrainingExamples => Set<TrainingExample>();
     public DbSet<RoutingModel> RoutingModels => Set<RoutingModel>();
+    public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -143,6 +145,20 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             model.ToTable("RoutingModels");
             model.HasKey(m => m.Version);
             model.Property(m => m.Version).HasMaxLength(64);
+        });
+        modelBuilder.Entity<CatalogueEntry>(entry =>
+        {
+            entry.ToTable("CatalogueEntries");
+            entry.HasKey(e => e.Id);
+            entry.Property(e => e.Name).HasMaxLength(100);
+            entry.HasIndex(e => e.Name).IsUnique();
+            entry.Property(e => e.CategoryId).HasMaxLength(64);
+            entry.Property(e => e.Keywords).HasConversion(new StringListConverter(), new StringListComparer());
+            entry.Property(e => e.AreaId).HasMaxLength(64);
+            entry.Property(e => e.Remit).HasMaxLength(2_000);
+            entry.Property(e => e.UpdatedBy).HasMaxLength(100);
+            entry.Property(e => e.Version).IsConcurrencyToken();
+            entry.Ignore(e => e.EffectiveUnitKind);
         });
         modelBuilder.Entity<PersonalDataAccess>(access =>
         {

@@ -507,9 +507,12 @@ public sealed class Ticket
         return Record(actor, now, TimelineEventKind.RatingReceived, State, State, publicText: null, data: new { level, channel, followUp });
     }
 
-    /// <summary>Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline.</summary>
+    /// <summary>
+    /// Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline, with
+    /// what each member of the engine said (<c>ensemble</c>), so the decision can be explained later.
+    /// </summary>
     public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double confidence,
-        string reason, string modelVersion, bool automatic, IReadOnlyList<(string Label, double Probability)> top)
+        string reason, string modelVersion, bool automatic, IReadOnlyList<(string Label, double Probability)> top, object? ensemble = null)
     {
         if (State != TicketState.PendingDispatch)
         {
@@ -525,6 +528,7 @@ public sealed class Ticket
             modelVersion,
             automatic,
             top = top.Select(t => new { t.Label, probability = Math.Round(t.Probability, 4) }),
+            ensemble,
         });
     }
 

@@ -37,7 +37,7 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private ArticleIndexer Indexer(ISearchIndex index) => new(index, _services.GetRequiredService<IServiceScopeFactory>(), new FixedClock(Now),
+    private ArticleIndexer Indexer(ISearchIndex index) => new(index, _services.GetRequiredService<IServiceScopeFactory>(),
         Options.Create(new SearchOptions { Provider = index is ElasticsearchSearchIndex ? SearchProvider.Elasticsearch : SearchProvider.Sqlite }),
         NullLogger<ArticleIndexer>.Instance);
 

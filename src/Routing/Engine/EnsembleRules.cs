@@ -1,0 +1,246 @@
+using System.Globalization;
+using Hotline.Routing.Cases;
+using Hotline.Routing.Catalogue;
+using Hotline.Routing.Classification;
+
+namespace Hotline.Routing.Engine;
+
+/// <summary>A first-level category with its usual department, as the combination rules need it.</summary>
+public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartmentId, string? DefaultDepartmentName);
+
+/// <summary>The statistical text model's answer: every label with its calibrated probability, best first.</summary>
+public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, string Reason, double Threshold);
+
+/// <summary>A matched catalogue matter and the unit its area rule chose (null: its department is inactive).</summary>
+public sealed record CatalogueSays(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, int Score, bool Strong,
+    ResolvedUnit? Unit);
+
+/// <summary>
+/// A similar closed ticket: its final category and department. <c>AreaMismatch</c>: its department is an area unit (street
+/// office, district government) of another area than this ticket's, or this ticket's area is unknown, so the department cannot
+/// be reused here.
+/// </summary>
+public sealed record CaseSays(Guid TicketId, string Title, double Similarity, string? CategoryId, string? DepartmentId,
+    string? DepartmentName, bool AreaMismatch);
+
+public sealed record EnsembleInput(ModelSays Model, IReadOnlyList<CatalogueSays> Catalogue, IReadOnlyList<CaseSays> Cases,
+    IReadOnlyList<CategoryInfo> Categories, TriageResult Triage);
+
+/// <summary>
+/// What one member of the ensemble said, recorded with the decision: <c>Member</c> is model, catalogue, cases, triage or an
+/// advisor's name, <c>Label</c> its Chinese name, <c>Said</c> its sentence.
+/// </summary>
+public sealed record MemberOpinion(string Member, string Label, string Said, string? CategoryId = null, string? DepartmentId = null,
+    double? Strength = null);
+
+/// <summary>
+/// The combined decision. <c>DepartmentSource</c> says which member chose the department: catalogue, cases, or category (the
+/// category's usual one). <c>Confidence</c> is the text model's calibrated probability of the chosen category: the only number
+/// the dispatch threshold is compared with. <c>Holds</c> are reasons that stop automatic dispatch whatever the confidence
+/// (members disagree, ambiguous rules); <c>Notes</c> say how the category came to differ from the model's first choice.
+/// </summary>
+public sealed record EnsembleDecision(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, string DepartmentSource,
+    double Confidence, double Threshold, bool WouldDispatch, string Reason, IReadOnlyList<MemberOpinion> Members, IReadOnlyList<string> Holds,
+    IReadOnlyList<string> Notes);
+
+/// <summary>
+/// How the routing engine's members are combined — simply, so that every decision can be explained in a sentence:
+/// <list type="number">
+/// <item>The text model chooses the category, and its calibrated probability is the confidence. When its first two categories
+/// are within <see cref="TieMargin"/>, the one that a strong catalogue match or most similar cases support is taken instead.</item>
+/// <item>A strong catalogue match in another category, when no matter matched in the model's category, overrides an unsure
+/// model (below the threshold) — the catalogue names the matter — and holds a sure one back from automatic dispatch (two
+/// members disagree: a person decides).</item>
+/// <item>The department: a catalogue match within the chosen category picks it through its area rule; otherwise similar
+/// cases in that category that agree (two or more forming a majority, or one near-duplicate) pick theirs; otherwise the
+/// category's usual department.</item>
+/// <item>Automatic dispatch only when the confidence reaches the threshold, a department is known and nothing holds it back.
+/// The catalogue and the cases refine where a ticket goes; they never make the engine surer than the model is.</item>
+/// </list>
+/// </summary>
+public static class EnsembleRules
+{
+    /// <summary>The model's first two categories closer than this are a tie the other members may break.</summary>
+    public const double TieMargin = 0.10;
+
+    /// <summary>One similar case this close is a near-duplicate: its department alone is evidence enough.</summary>
+    public const double NearDuplicate = 0.8;
+
+    public static EnsembleDecision Combine(EnsembleInput input)
+    {
+        var categories = input.Categories;
+        CategoryInfo? Find(string label) => categories.FirstOrDefault(c => c.Name == label || c.Id == label);
+        var probability = new Dictionary<string, double>();
+        foreach (var score in input.Model.Ranked)
+        {
+            var key = Find(score.Label)?.Id ?? score.Label;
+            probability[key] = probability.GetValueOrDefault(key) + score.Probability;
+        }
+        double P(string id) => probability.GetValueOrDefault(id);
+        string NameOf(string id) => categories.FirstOrDefault(c => c.Id == id)?.Name ?? id;
+        var threshold = input.Model.Threshold;
+        var similar = input.Cases.Where(c => c.Similarity >= SimilarCaseFinder.SimilarThreshold).ToList();
+        var notes = new List<string>();
+        var holds = new List<string>();
+
+        var ranked = input.Model.Ranked.Select(s => Find(s.Label)?.Id ?? s.Label).Distinct().ToList();
+        var chosen = ranked[0];
+
+        // 1. A near tie in the model is broken by the other members.
+        if (ranked.Count > 1 && P(ranked[0]) - P(ranked[1]) < TieMargin)
+        {
+            int Support(string id, string other) =>
+                (input.Catalogue.Any(m => m.Strong && m.CategoryId == id) ? 1 : 0)
+                + (similar.Count(c => c.CategoryId == id) > similar.Count(c => c.CategoryId == other) ? 1 : 0);
+            if (Support(ranked[1], ranked[0]) > Support(ranked[0], ranked[1]))
+            {
+                chosen = ranked[1];
+                notes.Add(Invariant($"文本模型的前两名「{NameOf(ranked[0])}」（{P(ranked[0]):0.00}）与「{NameOf(ranked[1])}」（{P(ranked[1]):0.00}）接近，派单目录或相似案例支持后者"));
+            }
+        }
+
+        // 2. A strong catalogue match elsewhere: follows it when the model is unsure, holds a sure model back.
+        var strongElsewhere = input.Catalogue.Where(m => m.Strong && m.CategoryId != chosen).OrderByDescending(m => m.Score).FirstOrDefault();
+        if (strongElsewhere is not null && !input.Catalogue.Any(m => m.CategoryId == chosen))
+        {
+            if (P(chosen) < threshold)
+            {
+                notes.Add(Invariant($"文本模型把握不足（「{NameOf(chosen)}」{P(chosen):0.00}），按派单目录事项「{strongElsewhere.Name}」归入「{NameOf(strongElsewhere.CategoryId)}」"));
+                chosen = strongElsewhere.CategoryId;
+            }
+            else
+            {
+                holds.Add($"派单目录事项「{strongElsewhere.Name}」属于「{NameOf(strongElsewhere.CategoryId)}」，与文本模型的判断不一致");
+            }
+        }
+        var category = categories.FirstOrDefault(c => c.Id == chosen);
+        var confidence = P(chosen);
+
+        // 3. The department: catalogue rule, agreeing cases, or the category's usual department.
+        string? department = category?.DefaultDepartmentId;
+        var departmentName = category?.DefaultDepartmentName;
+        var source = "category";
+        var inCategory = input.Catalogue.Where(m => m.CategoryId == chosen && m.Unit is not null).OrderByDescending(m => m.Score).ToList();
+        var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch).ToList();
+        if (inCategory.Count > 0)
+        {
+            var best = inCategory[0];
+            department = best.Unit!.DepartmentId.Value;
+            departmentName = best.Unit.DepartmentName;
+            source = "catalogue";
+            var rival = inCategory.Skip(1).FirstOrDefault(m => m.Score == best.Score && m.Unit!.DepartmentId != best.Unit.DepartmentId);
+            if (rival is not null)
+            {
+                holds.Add($"派单目录事项「{best.Name}」与「{rival.Name}」同样匹配，承办单位不同");
+            }
+        }
+        else if (usable.Count > 0)
+        {
+            var groups = usable.GroupBy(c => c.DepartmentId!).Select(g => (Id: g.Key, Cases: g.ToList()))
+                .OrderByDescending(g => g.Cases.Count).ThenByDescending(g => g.Cases.Max(c => c.Similarity)).ToList();
+            var top = groups[0];
+            var nearDuplicate = usable.OrderByDescending(c => c.Similarity).First();
+            if (top.Cases.Count >= 2 && top.Cases.Count * 2 > usable.Count)
+            {
+                department = top.Id;
+                departmentName = top.Cases[0].DepartmentName;
+                source = "cases";
+            }
+            else if (nearDuplicate.Similarity >= NearDuplicate)
+            {
+                department = nearDuplicate.DepartmentId;
+                departmentName = nearDuplicate.DepartmentName;
+                source = "cases";
+            }
+        }
+
+        var would = confidence >= threshold && department is not null && holds.Count == 0;
+        var members = new List<MemberOpinion>
+        {
+            new("model", "文本模型", input.Model.Reason, ranked[0], categories.FirstOrDefault(c => c.Id == ranked[0])?.DefaultDepartmentId, Math.Round(P(ranked[0]), 4)),
+            CatalogueOpinion(input.Catalogue, NameOf),
+            CaseOpinion(similar, input.Cases.Count, NameOf),
+            new("triage", "紧急程度与类型", input.Triage.Explain() ?? "未发现紧急或诉求类型关键词。"),
+        };
+        var decision = new EnsembleDecision(category?.Name ?? chosen, category?.Id, department, departmentName, source, Math.Round(confidence, 4),
+            threshold, would, "", members, holds, notes);
+        return decision with { Reason = Explain(decision) };
+    }
+
+    /// <summary>
+    /// Adds what optional advisors (an LLM, see <see cref="IRoutingAdvisor"/>) said. They never change the destination or the
+    /// confidence; an advisor that names another category or department holds automatic dispatch back, so a person decides.
+    /// </summary>
+    public static EnsembleDecision WithAdvisors(EnsembleDecision decision, IReadOnlyList<(string Name, AdvisorOpinion Opinion)> advisors)
+    {
+        if (advisors.Count == 0)
+        {
+            return decision;
+        }
+        var members = decision.Members.ToList();
+        var holds = decision.Holds.ToList();
+        foreach (var (name, opinion) in advisors)
+        {
+            members.Add(new MemberOpinion(name, name, opinion.Said, opinion.CategoryId, opinion.DepartmentId, opinion.Confidence));
+            if ((opinion.CategoryId is { } c && c != decision.CategoryId) || (opinion.DepartmentId is { } d && d != decision.DepartmentId))
+            {
+                holds.Add($"「{name}」的意见与组合结论不一致");
+            }
+        }
+        var changed = decision with { Members = members, Holds = holds, WouldDispatch = decision.WouldDispatch && holds.Count == 0 };
+        return changed with { Reason = Explain(changed) };
+    }
+
+    private static MemberOpinion CatalogueOpinion(IReadOnlyList<CatalogueSays> matches, Func<string, string> nameOf)
+    {
+        if (matches.Count == 0)
+        {
+            return new MemberOpinion("catalogue", "派单目录", "没有匹配的事项。");
+        }
+        var best = matches[0];
+        var said = $"匹配事项「{best.Name}」（{string.Concat(best.Terms.Select(t => $"「{t}」"))}，{(best.Strong ? "强" : "弱")}匹配，属「{nameOf(best.CategoryId)}」）"
+            + (best.Unit is { } unit ? $"：{unit.How}" : "：其承办单位已停用")
+            + (matches.Count > 1 ? $"；另匹配{string.Join("、", matches.Skip(1).Take(3).Select(m => $"「{m.Name}」"))}" : "")
+            + "。";
+        return new MemberOpinion("catalogue", "派单目录", said, best.CategoryId, best.Unit?.DepartmentId.Value, best.Score);
+    }
+
+    private static MemberOpinion CaseOpinion(List<CaseSays> similar, int candidates, Func<string, string> nameOf)
+    {
+        if (similar.Count == 0)
+        {
+            return new MemberOpinion("cases", "相似案例", candidates == 0
+                ? "没有相近的已办结工单。"
+                : Invariant($"有 {candidates} 件相关的已办结工单，但相似度都低于 {SimilarCaseFinder.SimilarThreshold:0.00}，不作为依据。"));
+        }
+        var groups = similar.GroupBy(c => (c.CategoryId, c.DepartmentId, c.DepartmentName))
+            .OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(c => c.Similarity)).ToList();
+        var top = groups[0].Key;
+        var said = Invariant($"{similar.Count} 件相似的已办结工单（最高相似度 {similar.Max(c => c.Similarity):0.00}）：")
+            + string.Join("，", groups.Take(3).Select(g =>
+                $"{g.Count()} 件属「{(g.Key.CategoryId is { } c ? nameOf(c) : "未分类")}」、由「{g.Key.DepartmentName ?? g.Key.DepartmentId ?? "（直接办结）"}」办理"
+                + (g.Any(c => c.AreaMismatch) ? "（属地单位，与本工单属地不同或属地未知，不沿用）" : "")))
+            + "。";
+        return new MemberOpinion("cases", "相似案例", said, top.CategoryId, top.DepartmentId, Math.Round(similar.Max(c => c.Similarity), 3));
+    }
+
+    private static string Explain(EnsembleDecision d)
+    {
+        var where = d.DepartmentName ?? d.DepartmentId ?? "（无默认承办单位）";
+        var how = d.DepartmentSource switch
+        {
+            "catalogue" => "承办单位按派单目录属地规则确定",
+            "cases" => "承办单位沿用相似案例",
+            _ => "承办单位为该分类的常规承办单位",
+        };
+        var head = d.WouldDispatch
+            ? Invariant($"派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}，达到自动派单阈值 {d.Threshold:0.00}；{how}），可自动派单。")
+            : Invariant($"建议派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}；{how}）；")
+              + (d.Holds.Count > 0 ? string.Join("；", d.Holds) + "，" : d.Confidence < d.Threshold ? Invariant($"低于自动派单阈值 {d.Threshold:0.00}，") : "")
+              + "请人工确认。";
+        var body = string.Concat(d.Members.Select(m => $"{m.Label}：{m.Said}"));
+        return d.Notes.Count > 0 ? $"{head}{string.Join("；", d.Notes)}。{body}" : $"{head}{body}";
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using Hotline.Console.Tests.Infrastructure;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>
+/// The routing engine's members through the API: the catalogue's area rule sends a street matter to the street office, a closed
+/// ticket becomes a similar case for the next one (with the department a dispatcher chose), and nothing of that leaks into
+/// knowledge search. A small invented history trains the model; the threshold is lowered to what such a model can reach.
+/// </summary>
+public sealed class RoutingEnsembleTests : HostTest
+{
+    protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
+    {
+        ["Hotline:Routing:ConfidenceThreshold"] = "0.5",
+    };
+
+    private const string StallText = "每天晚上小区门口有流动摊贩占道经营，摆摊卖烧烤，堵住了出入口，请管一管。";
+
+    [Fact]
+    public async Task StreetMatter_IsDispatchedToTheStreetOfficeOfTheTicketsArea_ByTheCatalogueRule()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var agent = await Host.SignInAsync("agent");
+        var registered = await agent.PostOkAsync("/api/tickets", new { content = StallText, phone = "13812345678", areaId = "chengdong-donghu" });
+        var (fromText, _) = await SubmitAsync("西山街道幸福路：" + StallText);
+        var (nowhere, _) = await SubmitAsync(StallText);
+        await SmallHistory.DeliverAllAsync(Host);
+
+        var ticket = await agent.GetOkAsync($"/api/tickets/{registered.Str("id")}");
+        Assert.Equal("Dispatched", ticket.Str("state"));
+        Assert.Equal("donghu-office", ticket["leadDepartment"]!.Str("id"));
+        Assert.Equal("urban-construction", ticket.Str("categoryId"));
+        var decision = (await agent.GetOkAsync($"/api/tickets/{registered.Str("id")}/routing"))["decision"]!;
+        Assert.Equal("donghu-office", decision.Str("department"));
+        Assert.Equal("catalogue", decision["ensemble"]!.Str("departmentSource"));
+        var members = decision["ensemble"]!["members"]!.AsArray();
+        Assert.Equal(["model", "catalogue", "cases", "triage"], members.Select(m => m!.Str("Member")));
+        Assert.Contains("占道经营", members[1]!.Str("Said"));
+        var timeline = await TimelineAsync(agent, registered.Str("id"));
+        Assert.Equal("智能派单", timeline[^1].Str("actorName"));
+        Assert.Contains("东湖街道办事处", timeline[^1].Str("note"));
+
+        // The street named in the message locates it (and the area is recorded); with no area at all, the city department.
+        var located = await agent.GetOkAsync($"/api/tickets/{fromText}");
+        Assert.Equal("xishan-office", located["leadDepartment"]!.Str("id"));
+        Assert.Equal("chengxi-xishan", located.Str("areaId"));
+        Assert.Equal("city-urban-management", (await agent.GetOkAsync($"/api/tickets/{nowhere}"))["leadDepartment"]!.Str("id"));
+
+        // The same advice while typing, with the rule's sentence.
+        var advice = await agent.PostOkAsync("/api/routing/suggest", new { content = StallText, areaId = "chengxi-hepan" });
+        Assert.Equal("hepan-office", advice["suggestions"]![0]!.Str("departmentId"));
+        Assert.Equal("catalogue", advice.Str("departmentSource"));
+        Assert.Equal("chengxi-hepan", advice["area"]!.Str("areaId"));
+        Assert.Equal("占道经营", advice["catalogueMatches"]![0]!.Str("name"));
+        Assert.True(advice["wouldDispatch"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task SimilarCases_AreForTheCentresStaff()
+    {
+        var (id, _) = await SubmitAsync();
+        var housing = await Host.SignInAsync("housing");
+        await (await housing.GetAsync($"/api/tickets/{id}/similar")).ProblemAsync(HttpStatusCode.Forbidden);
+        var agent = await Host.SignInAsync("agent");
+        Assert.Empty((await agent.GetOkAsync($"/api/tickets/{id}/similar")).AsArray());
+        await (await agent.GetAsync($"/api/tickets/{id}/similar?size=0")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await agent.GetAsync($"/api/tickets/{Guid.NewGuid()}/similar")).ProblemAsync(HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>Similar cases through the API, with auto-dispatch off so that a dispatcher makes every routing choice.</summary>
+public sealed class SimilarCaseTests : HostTest
+{
+    protected override IReadOnlyDictionary<string, string>? Settings => new Dictionary<string, string>
+    {
+        ["Hotline:Routing:AutoDispatch"] = "false",
+    };
+
+    [Fact]
+    public async Task ClosedTicket_IsASimilarCaseForTheNextOne_WithTheDepartmentTheDispatcherChose_AndNoPersonalData()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var (first, _) = await SubmitAsync("文昌街道育才路口的路灯连续一周不亮，晚上行人看不清路，请尽快维修。我的电话13987654321，张三", name: "张三");
+        await SmallHistory.DeliverAllAsync(Host);
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        var classified = (await dispatcher.GetOkAsync($"/api/tickets/{first}/routing"))["decision"]!;
+        Assert.NotEqual("wenchang-office", classified.Str("department"));
+
+        // The dispatcher sends it to the street office instead of the category's usual department; it is handled and closed.
+        await dispatcher.PostOkAsync($"/api/tickets/{first}/dispatch", new { leadDepartmentId = "wenchang-office" });
+        var office = await CreateDepartmentHandlerAsync("wenchang", "wenchang-office");
+        await office.PostOkAsync($"/api/tickets/{first}/sign", new { });
+        await office.PostOkAsync($"/api/tickets/{first}/reply", new { reply = "已安排电工更换育才路口路灯，现已恢复照明。" });
+        var agent = await Host.SignInAsync("agent");
+        await agent.PostOkAsync($"/api/tickets/{first}/close", new { });
+        await SmallHistory.DeliverAllAsync(Host);
+
+        var (second, _) = await SubmitAsync("育才路口路灯不亮，晚上很黑，行人看不清路，希望尽快维修。", phone: "13900001111");
+        await SmallHistory.DeliverAllAsync(Host);
+        var similar = (await agent.GetOkAsync($"/api/tickets/{second}/similar")).AsArray();
+        var found = Assert.Single(similar, c => c!.Str("ticketId") == first)!;
+        Assert.Equal("wenchang-office", found.Str("departmentId"));
+        Assert.Equal("文昌街道办事处", found.Str("departmentName"));
+        Assert.Equal("已安排电工更换育才路口路灯，现已恢复照明。", found.Str("reply"));
+        Assert.True(found["similarity"]!.GetValue<double>() >= 0.3);
+        Assert.Contains(found["highlights"]!.AsObject().SelectMany(f => f.Value!.AsArray()), h => h!.GetValue<string>().Contains("<em>", StringComparison.Ordinal));
+        var shown = found.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        Assert.DoesNotContain("13987654321", shown);
+        Assert.DoesNotContain("张三", shown);
+        Assert.DoesNotContain((await agent.GetOkAsync($"/api/tickets/{first}/similar")).AsArray(), c => c!.Str("ticketId") == first);
+
+        // The similar-case member reports the dispatcher's department when the engine classifies the new ticket.
+        var decision = (await agent.GetOkAsync($"/api/tickets/{second}/routing"))["decision"]!;
+        var cases = decision["ensemble"]!["members"]!.AsArray().Single(m => m!.Str("Member") == "cases")!;
+        Assert.Contains("文昌街道办事处", cases.Str("Said"));
+        Assert.Contains(decision["ensemble"]!["similarCases"]!.AsArray(), c => c!.Str("TicketId") == first);
+        var advice = await agent.PostOkAsync("/api/routing/suggest", new { content = "育才路口路灯不亮，晚上看不清路" });
+        Assert.Contains(advice["similarCases"]!.AsArray(), c => c!.Str("ticketId") == first);
+
+        // Department users see no other department's cases; knowledge search shows no cases or catalogue entries.
+        var housing = await Host.SignInAsync("housing");
+        Assert.Empty((await housing.PostOkAsync("/api/routing/suggest", new { content = "育才路口路灯不亮" }))["similarCases"]!.AsArray());
+        Assert.Empty((await agent.GetOkAsync("/api/knowledge/search?q=育才路口路灯不亮")).AsArray());
+        Assert.Empty((await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=摆摊占道")).AsArray());
+        Assert.Empty((await agent.GetOkAsync("/api/knowledge/search?q=摆摊占道")).AsArray());
+    }
+}

@@ -1,0 +1,194 @@
+using Hotline.Routing.Catalogue;
+using Hotline.Routing.Classification;
+using Hotline.Routing.Engine;
+using Hotline.Routing.Tickets;
+
+namespace Hotline.Routing.Tests.Engine;
+
+public sealed class EnsembleRulesTests
+{
+    private static readonly CategoryInfo[] Categories =
+    [
+        new("urban", "城乡建设", "city-housing", "市住房和城乡建设局"),
+        new("environment", "环境保护", "city-environment", "市生态环境局"),
+        new("transport", "交通运输", "city-transport", "市交通运输局"),
+    ];
+
+    private static ModelSays Model(double urban, double environment, double threshold = 0.9)
+    {
+        var transport = Math.Max(0, 1 - urban - environment);
+        LabelScore[] ranked = [new("城乡建设", urban), new("环境保护", environment), new("交通运输", transport)];
+        return new ModelSays("v1", [.. ranked.OrderByDescending(s => s.Probability)], "文本模型的理由。", threshold);
+    }
+
+    private static CatalogueSays Matter(string name, string category, string department, int score = 4, bool strong = true) =>
+        new(Guid.NewGuid(), name, category, [name], score, strong,
+            new ResolvedUnit(new DepartmentId(department), department + "名称", $"由「{department}名称」承办", false));
+
+    private static CaseSays Case(string category, string department, double similarity = 0.6, bool areaMismatch = false) =>
+        new(Guid.NewGuid(), "案例", similarity, category, department, department + "名称", areaMismatch);
+
+    private static EnsembleDecision Combine(ModelSays model, CatalogueSays[]? catalogue = null, CaseSays[]? cases = null) =>
+        EnsembleRules.Combine(new EnsembleInput(model, catalogue ?? [], cases ?? [], Categories, new TriageResult(null, null, null, null)));
+
+    [Fact]
+    public void ModelAlone_ChoosesTheCategoryAndItsUsualDepartment()
+    {
+        var d = Combine(Model(0.95, 0.03));
+        Assert.Equal(("urban", "city-housing", "category"), (d.CategoryId, d.DepartmentId, d.DepartmentSource));
+        Assert.Equal(0.95, d.Confidence);
+        Assert.True(d.WouldDispatch);
+    }
+
+    [Fact]
+    public void CatalogueMatchInTheModelsCategory_PicksTheAreaUnit_AndKeepsTheModelsConfidence()
+    {
+        var d = Combine(Model(0.95, 0.03), [Matter("占道经营", "urban", "lake-office")]);
+        Assert.Equal(("urban", "lake-office", "catalogue"), (d.CategoryId, d.DepartmentId, d.DepartmentSource));
+        Assert.Equal(0.95, d.Confidence);
+        Assert.True(d.WouldDispatch);
+        Assert.StartsWith("派往「lake-office名称」", d.Reason);
+        Assert.Contains("派单目录：匹配事项「占道经营」", d.Reason);
+    }
+
+    [Fact]
+    public void BelowTheThreshold_NothingIsDispatched_WhateverTheCatalogueSays()
+    {
+        var d = Combine(Model(0.85, 0.1), [Matter("占道经营", "urban", "lake-office", score: 12)], [Case("urban", "lake-office"), Case("urban", "lake-office")]);
+        Assert.Equal("lake-office", d.DepartmentId);
+        Assert.False(d.WouldDispatch);
+        Assert.Contains("低于自动派单阈值 0.90", d.Reason);
+    }
+
+    [Fact]
+    public void StrongCatalogueMatchElsewhere_HoldsASureModelBack()
+    {
+        var d = Combine(Model(0.95, 0.03), [Matter("夜间施工噪音", "environment", "city-environment")]);
+        Assert.Equal("urban", d.CategoryId);
+        Assert.False(d.WouldDispatch);
+        Assert.Contains(d.Holds, h => h.Contains("夜间施工噪音", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WeakCatalogueMatchElsewhere_DoesNotHoldASureModelBack()
+    {
+        var d = Combine(Model(0.95, 0.03), [Matter("夜间施工噪音", "environment", "city-environment", score: 2, strong: false)]);
+        Assert.True(d.WouldDispatch);
+        Assert.Equal("city-housing", d.DepartmentId);
+    }
+
+    [Fact]
+    public void StrongCatalogueMatchElsewhere_OverridesAnUnsureModel_ButCannotDispatch()
+    {
+        var d = Combine(Model(0.6, 0.3), [Matter("夜间施工噪音", "environment", "city-environment")]);
+        Assert.Equal(("environment", "city-environment", "catalogue"), (d.CategoryId, d.DepartmentId, d.DepartmentSource));
+        Assert.Equal(0.3, d.Confidence);
+        Assert.False(d.WouldDispatch);
+        Assert.Contains("按派单目录事项「夜间施工噪音」", d.Reason);
+    }
+
+    [Fact]
+    public void NearTie_IsBrokenBySimilarCases()
+    {
+        var d = Combine(Model(0.48, 0.45), cases: [Case("environment", "city-environment"), Case("environment", "city-environment"), Case("urban", "city-housing")]);
+        Assert.Equal("environment", d.CategoryId);
+        Assert.Equal(0.45, d.Confidence);
+        Assert.Contains("相似案例支持后者", d.Reason);
+    }
+
+    [Fact]
+    public void ClearModelLead_IsNotOverturnedBySimilarCases()
+    {
+        var d = Combine(Model(0.7, 0.25), cases: [Case("environment", "city-environment"), Case("environment", "city-environment")]);
+        Assert.Equal("urban", d.CategoryId);
+    }
+
+    [Fact]
+    public void AgreeingSimilarCases_PickTheDepartmentWithinTheCategory()
+    {
+        var d = Combine(Model(0.95, 0.03), cases: [Case("urban", "city-um"), Case("urban", "city-um"), Case("urban", "city-housing")]);
+        Assert.Equal(("city-um", "cases"), (d.DepartmentId, d.DepartmentSource));
+        Assert.True(d.WouldDispatch);
+    }
+
+    [Fact]
+    public void OneOrdinarySimilarCase_IsEvidenceOnly_ButANearDuplicateDecides()
+    {
+        Assert.Equal("category", Combine(Model(0.95, 0.03), cases: [Case("urban", "city-um", similarity: 0.6)]).DepartmentSource);
+        Assert.Equal("city-um", Combine(Model(0.95, 0.03), cases: [Case("urban", "city-um", similarity: 0.85)]).DepartmentId);
+    }
+
+    [Fact]
+    public void CasesBelowTheSimilarityThreshold_OrHandledByAnotherAreasUnit_AreNotReused()
+    {
+        Assert.Equal("city-housing", Combine(Model(0.95, 0.03), cases: [Case("urban", "city-um", 0.2), Case("urban", "city-um", 0.2)]).DepartmentId);
+        var d = Combine(Model(0.95, 0.03), cases: [Case("urban", "hill-office", areaMismatch: true), Case("urban", "hill-office", areaMismatch: true)]);
+        Assert.Equal("city-housing", d.DepartmentId);
+        Assert.Contains("不沿用", d.Reason);
+    }
+
+    [Fact]
+    public void CatalogueRule_OutranksSimilarCases()
+    {
+        var d = Combine(Model(0.95, 0.03), [Matter("占道经营", "urban", "lake-office")], [Case("urban", "city-um"), Case("urban", "city-um")]);
+        Assert.Equal("lake-office", d.DepartmentId);
+    }
+
+    [Fact]
+    public void TwoEquallyMatchedMattersWithDifferentUnits_HoldDispatchBack()
+    {
+        var d = Combine(Model(0.95, 0.03), [Matter("小区物业服务", "urban", "lake-office"), Matter("违法建设", "urban", "east-gov")]);
+        Assert.False(d.WouldDispatch);
+        Assert.Contains(d.Holds, h => h.Contains("同样匹配", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryMemberIsRecorded()
+    {
+        var d = Combine(Model(0.95, 0.03));
+        Assert.Equal(["model", "catalogue", "cases", "triage"], d.Members.Select(m => m.Member));
+        Assert.Equal("没有匹配的事项。", d.Members[1].Said);
+    }
+
+    [Fact]
+    public void AnAdvisorThatDisagrees_HoldsDispatchBack_ButNeverMovesTheTicket()
+    {
+        var d = Combine(Model(0.95, 0.03));
+        var agreed = EnsembleRules.WithAdvisors(d, [("llm", new AdvisorOpinion("同意。", "urban", "city-housing"))]);
+        Assert.True(agreed.WouldDispatch);
+        var disagreed = EnsembleRules.WithAdvisors(d, [("llm", new AdvisorOpinion("应由交通部门办理。", "transport"))]);
+        Assert.False(disagreed.WouldDispatch);
+        Assert.Equal(("urban", "city-housing"), (disagreed.CategoryId, disagreed.DepartmentId));
+        Assert.Equal("llm", disagreed.Members[^1].Member);
+        Assert.Contains("应由交通部门办理", disagreed.Reason);
+    }
+}
+
+public sealed class TriageTests
+{
+    [Theory]
+    [InlineData("厨房里闻到煤气，好像燃气泄漏了", Urgency.Emergency, "燃气泄漏")]
+    [InlineData("小区从早上开始停水，没有通知", Urgency.Utilities, "停水")]
+    [InlineData("路灯不亮", null, null)]
+    public void Urgency_FollowsTheMostSevereWord(string text, Urgency? urgency, string? word)
+    {
+        var result = Triage.Assess(text);
+        Assert.Equal((urgency, word), (result.Urgency, result.UrgencyWord));
+    }
+
+    [Fact]
+    public void Type_IsReadFromTheCitizensVerb()
+    {
+        Assert.Equal(TicketType.Report, Triage.Assess("我要举报一家无证餐馆").Type);
+        Assert.Equal(TicketType.Consultation, Triage.Assess("请问公积金怎么提取").Type);
+        Assert.Null(Triage.Assess("门口道路破损").Type);
+    }
+
+    [Fact]
+    public void Urgency_IsOnlyEverRaised()
+    {
+        Assert.Equal(Urgency.Emergency, Triage.Raise(Urgency.Normal, Urgency.Emergency));
+        Assert.Equal(Urgency.Emergency, Triage.Raise(Urgency.Emergency, Urgency.Utilities));
+        Assert.Equal(Urgency.Utilities, Triage.Raise(Urgency.Utilities, null));
+    }
+}
