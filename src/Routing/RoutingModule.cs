@@ -49,6 +49,10 @@ public static class RoutingModule
         services.AddScoped<RoutingTrainer>();
         // The optional LLM member of the ensemble: registered only when Hotline:Llm names an endpoint and a model.
         services.AddLlmRouting(configuration);
+        if ((configuration.GetSection(LlmOptions.SectionName).Get<LlmOptions>() ?? new LlmOptions()).IsConfigured)
+        {
+            services.AddScoped<IRoutingAdvisor, LlmRoutingMember>(); // the LLM as a member of the engine (it needs the tables above)
+        }
         services.AddSingleton<IOutboxHandler, AutoRouter>();
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();

@@ -1,4 +1,3 @@
-using Hotline.Routing.Engine;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +39,6 @@ public static class LlmRouting
         });
         services.TryAddSingleton<LlmCircuitBreaker>();
         services.TryAddScoped<LlmRoutingAdvisor>();
-        services.AddScoped<IRoutingAdvisor, LlmRoutingMember>();
         return services;
     }
 
