@@ -1,6 +1,7 @@
 using Hotline.Feedback.Appeals;
 using Hotline.Feedback.Callbacks;
 using Hotline.Feedback.History;
+using Hotline.Feedback.Platform;
 using Hotline.Feedback.Ratings;
 using Hotline.Feedback.Rectification;
 using Hotline.Feedback.Storage;
@@ -18,8 +19,9 @@ namespace Hotline.Feedback;
 /// <summary>
 /// Feedback's public surface: ratings from every channel (<see cref="RatingService"/>), the citizen's rating link
 /// (<c>/api/citizen/ratings/{token}</c>), and for staff under <c>/api/feedback</c> the ratings (identity protected), callbacks (回访),
-/// rectification of bad reviews (差评整改) and appeals (申诉复核). The host calls <see cref="AddFeedback"/>,
-/// <see cref="MapFeedbackEndpoints"/> and <see cref="MigrateAsync"/> after Routing's migration.
+/// rectification of bad reviews (差评整改), appeals (申诉复核) and the audit of pushes to the 好差评 platform
+/// (<see cref="PlatformPusher"/>). The host calls <see cref="AddFeedback"/>, <see cref="MapFeedbackEndpoints"/> and
+/// <see cref="MigrateAsync"/> after Routing's migration.
 /// </summary>
 public static class FeedbackModule
 {
@@ -42,6 +44,12 @@ public static class FeedbackModule
         services.AddScoped<AppealViews>();
         services.AddScoped<CallbackDesk>();
         services.AddSingleton<IOutboxHandler, CallbackPlanner>();
+        services.AddOptions<PlatformOptions>().Bind(configuration.GetSection(PlatformOptions.SectionName)).ValidateDataAnnotations()
+            .Validate(o => !o.Validate().Any(), $"{PlatformOptions.SectionName} is invalid or only partly set (Endpoint needs Secret and RegionCode).")
+            .ValidateOnStart();
+        services.AddHttpClient(PlatformPusher.HttpClientName);
+        services.AddScoped<PlatformRecords>();
+        services.AddSingleton<IOutboxHandler, PlatformPusher>();
         services.AddSingleton<RectificationMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<RectificationMonitor>());
         return services;
@@ -64,7 +72,8 @@ public static class FeedbackModule
             .MapRatings()
             .MapRectifications()
             .MapAppeals()
-            .MapCallbacks();
+            .MapCallbacks()
+            .MapPlatformDeliveries();
         app.MapRatingPage();
         return app;
     }

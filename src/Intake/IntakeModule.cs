@@ -50,6 +50,7 @@ public static class IntakeModule
         services.AddScoped<CallDesk>();
         services.AddOptions<DuplicateOptions>().Bind(configuration.GetSection(DuplicateOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IOutboxHandler, CitizenNotifier>();
+        services.AddSingleton<IOutboxHandler, RectificationNotifier>();
         services.AddSingleton<IOutboxHandler, CitizenDirectory>();
         services.AddSingleton<IOutboxHandler, OutboundSmsSender>();
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection("Hotline:Smtp")).ValidateDataAnnotations().ValidateOnStart();

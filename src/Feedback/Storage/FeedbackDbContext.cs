@@ -1,6 +1,7 @@
 using Hotline.Feedback.Appeals;
 using Hotline.Feedback.Callbacks;
 using Hotline.Feedback.History;
+using Hotline.Feedback.Platform;
 using Hotline.Feedback.Ratings;
 using Hotline.Feedback.Rectification;
 using Hotline.Knowledge.Storage;
@@ -13,9 +14,10 @@ using NodaTime;
 namespace Hotline.Feedback.Storage;
 
 /// <summary>
-/// Feedback's tables: ratings, rectifications and their urges, appeals, callbacks, the append-only history and the signing key of
-/// rating links. Same database as Routing, its own migrations history (<see cref="HistoryTable"/>); a change that also touches a
-/// ticket or the outbox runs in Routing's transaction (<see cref="FeedbackTransaction"/>).
+/// Feedback's tables: ratings, rectifications and their urges, appeals, callbacks, the append-only history, the signing key of
+/// rating links and the audit of pushes to the 好差评 platform. Same database as Routing, its own migrations history
+/// (<see cref="HistoryTable"/>); a change that also touches a ticket or the outbox runs in Routing's transaction
+/// (<see cref="FeedbackTransaction"/>).
 /// </summary>
 public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> options) : DbContext(options)
 {
@@ -28,6 +30,7 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
     public DbSet<CallbackTask> Callbacks => Set<CallbackTask>();
     public DbSet<FeedbackHistoryEntry> History => Set<FeedbackHistoryEntry>();
     public DbSet<FeedbackKey> Keys => Set<FeedbackKey>();
+    public DbSet<PlatformDelivery> PlatformDeliveries => Set<PlatformDelivery>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -123,6 +126,20 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             k.HasKey(x => x.Name);
             k.Property(x => x.Name).HasMaxLength(64);
             k.Property(x => x.Value).HasMaxLength(200);
+        });
+        modelBuilder.Entity<PlatformDelivery>(d =>
+        {
+            d.ToTable("PlatformDeliveries");
+            d.HasKey(x => x.Id);
+            d.Property(x => x.RecordType).HasMaxLength(32);
+            d.Property(x => x.TrackingCode).HasMaxLength(16);
+            d.Property(x => x.Endpoint).HasMaxLength(500);
+            d.Property(x => x.Detail).HasMaxLength(500);
+            d.Property(x => x.PayloadSha256).HasMaxLength(64);
+            d.Property(x => x.Payload).HasMaxLength(8_000);
+            d.HasIndex(x => new { x.RecordId, x.Attempt }).IsUnique();
+            d.HasIndex(x => x.AttemptedAt);
+            d.HasIndex(x => x.TicketId);
         });
     }
 }

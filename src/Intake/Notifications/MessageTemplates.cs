@@ -21,6 +21,8 @@ public sealed class MessageTemplates(IntakeDbContext db)
         ["sms.receipt"] = "【12345】您反映的问题已受理，查询码 {trackingCode}。可凭查询码和本手机号查询办理进度。",
         ["sms.replied"] = "【12345】您的工单 {trackingCode} 已答复，详情请查看：{link}",
         ["sms.rating-invitation"] = "【12345】请对工单 {trackingCode} 的办理情况评价：回复 5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意，或打开 {link} 评价。",
+        ["sms.rectification-report"] = "【12345】您对工单 {trackingCode} 的评价已转承办单位整改，整改情况：{report}",
+        ["sms.follow-up-rating-invitation"] = "【12345】请对工单 {trackingCode} 的整改情况再评价一次：回复 5 非常满意、4 满意、3 基本满意、2 不满意、1 非常不满意，或打开 {link} 评价。",
     };
 
     public async Task<string> RenderAsync(string key, IReadOnlyDictionary<string, string> values, CancellationToken ct)

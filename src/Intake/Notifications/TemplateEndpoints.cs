@@ -19,7 +19,7 @@ public sealed record TemplateRequest(string? Text);
 /// <summary>Admins edit the Chinese texts sent to citizens; deleting a customisation restores the built-in text.</summary>
 public static class TemplateEndpoints
 {
-    private static readonly string[] Placeholders = ["{trackingCode}", "{link}"];
+    private static readonly string[] Placeholders = ["{trackingCode}", "{link}", "{report}"];
 
     public static RouteGroupBuilder MapTemplateAdmin(this RouteGroupBuilder admin)
     {

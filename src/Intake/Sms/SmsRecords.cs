@@ -48,6 +48,8 @@ public enum OutboundPurpose
     Receipt,           // 受理回执
     Replied,           // 已答复通知
     RatingInvitation,  // 评价邀请
+    RectificationReport,      // 差评整改反馈
+    FollowUpRatingInvitation, // 整改后再评价邀请
 }
 
 /// <summary>An outbound text: written in the transaction that decided to send it, sent from the outbox, updated by status callbacks.</summary>
