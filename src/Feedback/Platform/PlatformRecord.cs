@@ -71,7 +71,7 @@ public sealed class PlatformRecords(FeedbackDbContext feedback, RoutingDbContext
         PlatformExclusion? exclusion = null;
         var ticketId = new TicketId(change.TicketId);
         var ticket = await routing.Tickets.AsNoTracking().Where(t => t.Id == ticketId)
-            .Select(t => new { t.Type, t.CitizenName, t.LeadDepartmentId }).SingleAsync(ct);
+            .Select(t => new { t.Type, t.CitizenName }).SingleAsync(ct);
         DepartmentId? department;
         switch (type)
         {
