@@ -148,6 +148,14 @@ public sealed class ScriptedMonthTests : HostTest
         Assert.Equal((0, 1), F(september["city-environment"], "responseRate")); // H: its sign deadline passed unsigned
         Assert.Equal((7, 8), F(september["centre"], "responseRate"));           // the centre's line holds every department
 
+        // Callback figures of September: the three real-name bad reviews were owed a call — D reached and solved (satisfaction
+        // 3), E unreachable after three tries, F still waiting (its appeal does not cancel the call).
+        var calls = (await supervisor.GetOkAsync("/api/feedback/callbacks/figures?period=month&date=2026-09-15"))["all"]!;
+        Assert.Equal((3, 1, 1, 1, 1), (calls["queued"]!.GetValue<int>(), calls["reached"]!.GetValue<int>(), calls["notReached"]!.GetValue<int>(),
+            calls["pending"]!.GetValue<int>(), calls["solved"]!.GetValue<int>()));
+        Assert.Equal(3, calls["averageSatisfaction"]!.GetValue<double>());
+        await (await housing.GetAsync("/api/feedback/callbacks/figures")).ProblemAsync(System.Net.HttpStatusCode.Forbidden);
+
         // The public summary of September says the same, without a ticket or a citizen in it.
         var summary = await Host.Anonymous().GetOkAsync("/api/public/summary?period=month&date=2026-09-01");
         var line = summary["departments"]!.AsArray().Single(n => n!.Str("department") == "市住房和城乡建设局")!;

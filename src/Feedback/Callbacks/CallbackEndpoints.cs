@@ -21,6 +21,12 @@ public sealed record CallbackView(Guid Id, Guid TicketId, string TrackingCode, s
     string ReasonLabel, DateTimeOffset QueuedAt, string Status, string StatusLabel, int Attempts, DateTimeOffset? LastAttemptAt,
     bool? Reached, bool? Solved, int? Satisfaction, string? Notes, DateTimeOffset? CompletedAt, string? CompletedBy, bool Rehandled, int Version);
 
+/// <summary>Callback figures of one group of tasks; rates are over the tasks reached (completed) with a satisfaction given.</summary>
+public sealed record CallbackTally(string? Reason, int Queued, int Reached, int NotReached, int Pending, int Solved, double? AverageSatisfaction,
+    double? SatisfiedShare);
+
+public sealed record CallbackFigures(string From, string To, CallbackTally All, IReadOnlyList<CallbackTally> ByReason);
+
 /// <summary>
 /// The callback queue (回访) under <c>/api/feedback/callbacks</c>, for agents and supervisors. Routing's
 /// <c>POST /api/tickets/{id}/callback</c> stays the ticket's own transition; this records the task, and makes that transition too.
@@ -29,9 +35,46 @@ public static class CallbackEndpoints
 {
     public static RouteGroupBuilder MapCallbacks(this RouteGroupBuilder feedback)
     {
+        feedback.MapGet("/callbacks/figures", FiguresAsync).WithSummary("回访统计：联系上、多次未联系上、已解决、满意度（按周期）");
         feedback.MapGet("/callbacks", ListAsync).WithSummary("回访队列（投诉件、实名差评、抽样）");
         feedback.MapPost("/callbacks/{id:guid}/outcome", RecordAsync).WithSummary("记录回访结果；未解决可要求重办，可代为记录市民评价（注明回访电话）");
         return feedback;
+    }
+
+    /// <summary>
+    /// Callback figures for the tasks queued in a period (day, week, month, quarter, or from/to): how many were reached, how many
+    /// could not be reached after the allowed tries, how many are still waiting, how many citizens said the matter was solved,
+    /// and the satisfaction they gave — in all and by why the call was owed.
+    /// </summary>
+    private static async Task<Results<Ok<CallbackFigures>, ProblemHttpResult>> FiguresAsync(string? period, string? date, string? from, string? to,
+        ClaimsPrincipal user, FeedbackDbContext db, NodaTime.IClock clock, CancellationToken ct)
+    {
+        if (!StaffPrincipal.ToActor(user).IsAnyOf(StaffRole.Agent, StaffRole.Supervisor, StaffRole.Admin))
+        {
+            return new NotPermitted("回访统计只对话务员、督办人员和管理员开放。").ToProblem();
+        }
+        var (parsed, error) = Assessment.AssessmentPeriod.Parse(period, date, from, to,
+            clock.GetCurrentInstant().InZone(Assessment.AssessmentPeriod.Zone).Date);
+        if (error is not null)
+        {
+            return error.ToProblem();
+        }
+        var (start, end) = (parsed!.Start, parsed.End);
+        var tasks = await db.Callbacks.AsNoTracking().Where(c => c.QueuedAt >= start && c.QueuedAt < end)
+            .Select(c => new { c.Reason, c.Status, c.Solved, c.Satisfaction }).ToListAsync(ct);
+        CallbackTally Tally(string? reason, IEnumerable<(CallbackStatus Status, bool? Solved, int? Satisfaction)> rows)
+        {
+            var list = rows.ToList();
+            var rated = list.Where(r => r.Status == CallbackStatus.Completed && r.Satisfaction is not null).Select(r => r.Satisfaction!.Value).ToList();
+            return new CallbackTally(reason, list.Count, list.Count(r => r.Status == CallbackStatus.Completed),
+                list.Count(r => r.Status == CallbackStatus.Unreachable), list.Count(r => r.Status == CallbackStatus.Pending),
+                list.Count(r => r.Status == CallbackStatus.Completed && r.Solved == true),
+                rated.Count == 0 ? null : Math.Round(rated.Average(), 2),
+                rated.Count == 0 ? null : Math.Round((double)rated.Count(l => l >= 3) / rated.Count, 4));
+        }
+        return TypedResults.Ok(new CallbackFigures(parsed.First.ToString("yyyy-MM-dd", null), parsed.Last.ToString("yyyy-MM-dd", null),
+            Tally(null, tasks.Select(t => (t.Status, t.Solved, t.Satisfaction))),
+            [.. Enum.GetValues<CallbackReason>().Select(r => Tally(r.ToString(), tasks.Where(t => t.Reason == r).Select(t => (t.Status, t.Solved, t.Satisfaction))))]));
     }
 
     private static async Task<Results<Ok<CallbackView[]>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, FeedbackDbContext db,
