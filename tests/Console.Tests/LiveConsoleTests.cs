@@ -1,10 +1,13 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Feedback.Ratings;
 using Hotline.Host.Live;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Console.Tests;
 
@@ -122,6 +125,37 @@ public sealed class LiveConsoleTests : HostTest
         Assert.Empty((await housing.GetOkAsync($"/api/console/events?after={sequences[1]}"))["events"]!.AsArray());
         var agentEvents = (await agent.GetOkAsync($"/api/console/events?after={lastSeen}"))["events"]!.AsArray();
         Assert.Contains(agentEvents, e => e!["data"]!["ticketId"]!.GetValue<string>() == other);
+    }
+
+    [Fact]
+    public async Task BadReview_ReachesTheRatedDepartment_WithoutWhoRated()
+    {
+        var (id, agent, housingClient) = await RepliedTicketAsync();
+        await DeliverAsync();
+        await using var housing = await ConnectAsync(housingClient);
+        await using var environment = await ConnectAsync(await CreateDepartmentHandlerAsync("env-handler", "city-environment"));
+
+        using (var scope = Host.Services.CreateScope())
+        {
+            var ratings = scope.ServiceProvider.GetRequiredService<RatingService>();
+            var invitation = await ratings.InvitationAsync(new TicketId(Guid.Parse(id)), CancellationToken.None);
+            var token = await ratings.LinkTokenAsync(invitation.Value!, CancellationToken.None);
+            var rated = await Host.Anonymous().PostAsJsonAsync($"/api/citizen/ratings/{token}", new { level = 1, comment = "没有解决。" });
+            Assert.Equal(HttpStatusCode.Created, rated.StatusCode);
+        }
+        var (other, _) = await SubmitAsync("工地夜间施工噪音扰民。");
+        await agent.PostOkAsync($"/api/tickets/{other}/dispatch", new { leadDepartmentId = "city-environment" });
+        await DeliverAsync();
+
+        var rating = await housing.WaitForAsync(m => m.Target == "FeedbackChanged" && TicketOf(m) == id && Data(m).GetProperty("level").ValueKind == JsonValueKind.Number, Wait);
+        Assert.Equal(("Rating", 1), (Data(rating).GetProperty("subject").GetString(), Data(rating).GetProperty("level").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, Data(rating).GetProperty("actorName").ValueKind);
+        await housing.WaitForAsync(m => m.Target == "FeedbackChanged" && TicketOf(m) == id
+            && Data(m).GetProperty("kind").GetString() == "RectificationOpened" && Data(m).GetProperty("departmentId").GetString() == "city-housing", Wait);
+        Assert.DoesNotContain(housing.Received, m => m.Arguments[0].GetRawText().Contains("13812345678", StringComparison.Ordinal));
+
+        await environment.WaitForAsync(m => Is(m, "TicketChanged", other, "Dispatched"), Wait);
+        Assert.DoesNotContain(environment.Received, m => TicketOf(m) == id);
     }
 
     [Fact]
