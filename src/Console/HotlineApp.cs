@@ -4,6 +4,7 @@ using Hotline.Feedback;
 using Hotline.Feedback.Assessment;
 using Hotline.Feedback.Storage;
 using Hotline.Host.Http;
+using Hotline.Host.Live;
 using Hotline.Host.Staff;
 using Hotline.Host.Storage;
 using Hotline.Intake;
@@ -72,6 +73,8 @@ public static class HotlineApp
         // Modules add their policies (Intake: the citizen endpoints); a policy without its own answer still gets a 429.
         services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 
+        services.AddLiveConsole(configuration);
+
         AddStaffSignIn(services);
         services.AddAuthorization();
         services.AddHotlineProblemDetails();
@@ -106,6 +109,7 @@ public static class HotlineApp
         app.MapFeedbackEndpoints(Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapAssessmentEndpoints();
         app.MapPublicSummary(Intake.Web.CitizenIpRateLimitPolicy.Name);
+        app.MapLiveConsole();
         return app;
     }
 

@@ -223,6 +223,7 @@ public sealed class Ticket
         {
             ApprovedReturnCount++;
             var previousLead = LeadDepartmentId;
+            string[] previousCoHandlers = [.. CoHandlers.Select(c => c.DepartmentId.Value)];
             LeadDepartmentId = null;
             CoHandlers = [];
             SignDueAt = null;
@@ -232,7 +233,7 @@ public sealed class Ticket
             PendingExtensionReason = null;
             StateBeforeReturn = null;
             return Move(actor, now, TimelineEventKind.ReturnApproved, TicketState.PendingDispatch, note,
-                data: new { returnedBy = previousLead?.Value, approvedReturns = ApprovedReturnCount });
+                data: new { returnedBy = previousLead?.Value, coHandlers = previousCoHandlers, approvedReturns = ApprovedReturnCount });
         }
         var back = StateBeforeReturn ?? TicketState.Dispatched;
         StateBeforeReturn = null;

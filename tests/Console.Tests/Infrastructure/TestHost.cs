@@ -21,6 +21,7 @@ public sealed class TestHost : IAsyncDisposable
 
     private readonly Factory _factory;
     private readonly List<HttpClient> _clients = [];
+    private readonly Dictionary<HttpClient, CookieContainer> _cookies = [];
 
     private TestHost(Factory factory, Uri address)
     {
@@ -44,8 +45,10 @@ public sealed class TestHost : IAsyncDisposable
 
     public HttpClient Anonymous()
     {
-        var client = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true }) { BaseAddress = Address };
+        var cookies = new CookieContainer();
+        var client = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true }) { BaseAddress = Address };
         _clients.Add(client);
+        _cookies[client] = cookies;
         return client;
     }
 
@@ -57,6 +60,9 @@ public sealed class TestHost : IAsyncDisposable
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return client;
     }
+
+    /// <summary>The cookie jar of a client made here (its sign-in cookie), e.g. for a WebSocket of the same user.</summary>
+    public CookieContainer CookiesOf(HttpClient client) => _cookies[client];
 
     public T Get<T>() where T : notnull => _factory.Services.GetRequiredService<T>();
 
