@@ -93,10 +93,9 @@ public sealed class IntakeTests : HostTest
         Assert.Equal("市住房和城乡建设局", tracking.Str("handlingDepartment"));
         Assert.NotNull(tracking["replyDue"]);
         Assert.DoesNotContain("内部派单说明", tracking.ToJsonString());
-        // Exactly the public fields: no citizen data, no content, no staff, no internal notes (the rating link is null until the
-        // ticket is answered; TrackingRatingTests covers it).
+        // Exactly the public fields: no citizen data, no content, no staff, no internal notes.
         Assert.Equal(["trackingCode", "type", "state", "stateLabel", "title", "receivedAt", "replyDue", "handlingDepartment", "reply",
-            "repliedAt", "closedAt", "progress", "ratingLink"], tracking.AsObject().Select(p => p.Key));
+            "repliedAt", "closedAt", "progress"], tracking.AsObject().Select(p => p.Key));
         Assert.All(tracking["progress"]!.AsArray(), m => Assert.Equal(["at", "label", "text"], m!.AsObject().Select(p => p.Key)));
     }
 

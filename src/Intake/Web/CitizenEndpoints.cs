@@ -1,5 +1,4 @@
 using System.Globalization;
-using Hotline.Feedback.Ratings;
 using Hotline.Intake.Attachments;
 using Hotline.Intake.Citizens;
 using Hotline.Routing;
@@ -151,7 +150,7 @@ public static class CitizenEndpoints
     }
 
     private static async Task<Results<Ok<PublicTicketView>, ProblemHttpResult>> TrackAsync(
-        string trackingCode, string? phone, RoutingDbContext db, TicketViews views, RatingService ratings, CancellationToken ct)
+        string trackingCode, string? phone, RoutingDbContext db, TicketViews views, CancellationToken ct)
     {
         // One message for a wrong code and a wrong number, so the endpoint cannot be used to probe which codes exist.
         var notFound = new Hotline.Routing.NotFound("未找到该工单，请核对查询码和提交时填写的手机号码。");
@@ -168,13 +167,7 @@ public static class CitizenEndpoints
             return notFound.ToProblem();
         }
         var timeline = await db.Timeline.AsNoTracking().Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Sequence).ToListAsync(ct);
-        var view = await views.ForCitizenAsync(ticket, timeline, ct);
-        // The web and app channel's rating invitation: the same signed link the SMS carries, for a ticket open to rating.
-        if ((await ratings.InvitationAsync(ticket.Id, ct)).Value is { } invitation)
-        {
-            view = view with { RatingLink = RatingPage.PathPrefix + await ratings.LinkTokenAsync(invitation, ct) };
-        }
-        return TypedResults.Ok(view);
+        return TypedResults.Ok(await views.ForCitizenAsync(ticket, timeline, ct));
     }
 
     internal static string DefaultTitle(string content)

@@ -59,7 +59,6 @@ public static class TrackingPage
                   if (!res.ok) { out.innerHTML = '<p class="error">' + text(body.detail || '查询失败，请稍后再试。') + '</p>'; return; }
                   out.innerHTML = '<h2>' + text(body.stateLabel) + '</h2><p>' + text(body.title) + '</p>'
                     + (body.reply ? '<div class="reply"><strong>答复：</strong>' + text(body.reply) + '</div>' : '')
-                    + (body.ratingLink ? '<p><a href="' + text(body.ratingLink) + '">评价本次服务</a></p>' : '')
                     + '<ol>' + body.progress.map(m => '<li>' + text(new Date(m.at).toLocaleString('zh-CN')) + ' ' + text(m.label) + '</li>').join('') + '</ol>';
                 });
               </script>

@@ -84,14 +84,7 @@ public sealed record PublicTicketView(
     string? Reply,
     DateTimeOffset? RepliedAt,
     DateTimeOffset? ClosedAt,
-    IReadOnlyList<PublicMilestone> Progress)
-{
-    /// <summary>
-    /// Where the citizen can rate the ticket (<c>/rate/{token}</c>), while it is open to rating; shown only to someone who gave
-    /// the tracking code and the ticket's own phone number, which is the same proof as rating by text from that number.
-    /// </summary>
-    public string? RatingLink { get; init; }
-}
+    IReadOnlyList<PublicMilestone> Progress);
 
 public sealed record PublicMilestone(DateTimeOffset At, string Label, string? Text);
 
