@@ -159,7 +159,8 @@ public sealed class AssessmentTests : HostTest
     public async Task BadQueries_AreRefusedInChinese()
     {
         var supervisor = await Host.SignInAsync("supervisor");
-        foreach (var query in new[] { "period=year", "date=2026-02-30", "from=2026-11-10&to=2026-11-01", "from=2020-01-01&to=2026-01-01", "from=2026-11-01" })
+        foreach (var query in new[] { "period=year", "date=2026-02-30", "from=2026-11-10&to=2026-11-01", "from=2020-01-01&to=2026-01-01", "from=2026-11-01",
+            "period=day&date=9999-12-31", "period=quarter&date=0001-01-01", "from=9999-12-31&to=9999-12-31" })
         {
             var problem = await (await supervisor.GetAsync($"/api/assessment?{query}")).ProblemAsync(HttpStatusCode.BadRequest);
             Assert.True(Api.IsChinese(problem["errors"]!.AsObject().First().Value![0]!.GetValue<string>()), query);
@@ -168,5 +169,14 @@ public sealed class AssessmentTests : HostTest
         await (await supervisor.GetAsync("/api/assessment/tickets?department=city-housing&metric=responseRate&outcome=maybe")).ProblemAsync(HttpStatusCode.BadRequest);
         await (await supervisor.GetAsync("/api/assessment/tickets?department=nowhere&metric=responseRate")).ProblemAsync(HttpStatusCode.NotFound);
         await (await supervisor.GetAsync("/api/assessment/export?format=xlsx")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await supervisor.GetAsync("/api/feedback/callbacks/figures?period=day&date=9999-12-31")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        // The anonymous public summary computes only finished months and quarters of the last three years.
+        var anonymous = Host.Anonymous();
+        foreach (var query in new[] { "date=9999-12-15", "date=2010-01-01", "period=week", "date=2099-01-01" })
+        {
+            var status = query == "date=2099-01-01" ? HttpStatusCode.UnprocessableEntity : HttpStatusCode.BadRequest;
+            await (await anonymous.GetAsync($"/api/public/summary?{query}")).ProblemAsync(status);
+        }
     }
 }

@@ -57,7 +57,7 @@ public sealed record AssessmentPeriod(PeriodKind Kind, LocalDate First, LocalDat
         {
             if (Date(from) is not { } first || Date(to) is not { } last)
             {
-                return (null, ValidationFailed.One("from", "自定义时段请同时填写 from 和 to，格式为 yyyy-MM-dd。"));
+                return (null, ValidationFailed.One("from", $"自定义时段请同时填写 from 和 to，格式为 yyyy-MM-dd，年份在 {MinYear} 到 {MaxYear} 之间。"));
             }
             if (last < first || Period.Between(first, last, PeriodUnits.Days).Days + 1 > MaxCustomDays)
             {
@@ -79,13 +79,19 @@ public sealed record AssessmentPeriod(PeriodKind Kind, LocalDate First, LocalDat
         {
             if (Date(date) is not { } given)
             {
-                return (null, ValidationFailed.One("date", "日期格式应为 yyyy-MM-dd。"));
+                return (null, ValidationFailed.One("date", $"日期格式应为 yyyy-MM-dd，年份在 {MinYear} 到 {MaxYear} 之间。"));
             }
             day = given;
         }
         return (Containing(kind, day), null);
     }
 
+    /// <summary>A date of the years a hotline can have data for; anything else (year 9999, year 1) is refused, not computed.</summary>
     private static LocalDate? Date(string? text) =>
-        text is { Length: > 0 } && LocalDatePattern.Iso.Parse(text.Trim()) is { Success: true } parsed ? parsed.Value : null;
+        text is { Length: > 0 } && LocalDatePattern.Iso.Parse(text.Trim()) is { Success: true } parsed && parsed.Value.Year is >= MinYear and <= MaxYear
+            ? parsed.Value
+            : null;
+
+    public const int MinYear = 2000;
+    public const int MaxYear = 2100;
 }

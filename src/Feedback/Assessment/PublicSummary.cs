@@ -26,6 +26,9 @@ public static class PublicSummary
 {
     private static readonly Duration KeepFor = Duration.FromMinutes(10);
 
+    /// <summary>How far back the public summary goes, so anonymous readers cannot make the host compute arbitrary periods.</summary>
+    public const int MaxYearsBack = 3;
+
     public static IEndpointRouteBuilder MapPublicSummary(this IEndpointRouteBuilder app, string? rateLimitPolicy)
     {
         var route = app.MapGet("/api/public/summary", SummaryAsync).WithTags("信息公开").AllowAnonymous()
@@ -52,7 +55,11 @@ public static class PublicSummary
         {
             return error.ToProblem();
         }
-        if (parsed!.Last >= today)
+        if (parsed!.First < today.PlusYears(-MaxYearsBack))
+        {
+            return ValidationFailed.One("date", $"公开统计可查询最近 {MaxYearsBack} 年。").ToProblem();
+        }
+        if (parsed.Last >= today)
         {
             return new RuleViolated($"{parsed.First:yyyy-MM-dd} 至 {parsed.Last:yyyy-MM-dd} 尚未结束，结束后公开。").ToProblem();
         }
@@ -75,6 +82,10 @@ public static class PublicSummary
             .ToList();
         var view = new PublicSummaryView(parsed.First.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), parsed.Last.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
             lines, "满意率 = （非常满意 + 满意 + 基本满意）÷ 全部评价；经申诉复核成立的差评不计入。区、街道的数字含其下属单位。");
+        foreach (var stale in cache.Views.Where(v => now - v.Value.At >= KeepFor).Select(v => v.Key).ToList())
+        {
+            cache.Views.TryRemove(stale, out _); // at most one entry per month and quarter of the last years stays
+        }
         cache.Views[key] = (now, view);
         return TypedResults.Ok(view);
     }
