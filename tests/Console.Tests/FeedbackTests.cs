@@ -244,9 +244,11 @@ public sealed class FeedbackTests : HostTest
     public async Task RaterIdentity_IsHiddenFromDepartments_AndOpenedOnlyBySupervisorsWithAReason_Logged()
     {
         var (id, _, housing) = await RepliedTicketAsync();
-        var receipt = await PostCreatedAsync(Host.Anonymous(), $"/api/citizen/ratings/{await TokenAsync(id)}", new { level = 2 });
+        var receipt = await PostCreatedAsync(Host.Anonymous(), $"/api/citizen/ratings/{await TokenAsync(id)}",
+            new { level = 2, comment = "还没修好，请打13812345678找我。" });
         var ratingId = receipt.Str("ratingId");
         var list = (await housing.GetOkAsync("/api/feedback/ratings")).AsArray();
+        Assert.Contains("还没修好", list[0]!.Str("comment"));     // the department reads the comment, with the number masked
         var text = list.ToJsonString();
         Assert.Contains(ratingId, text);
         Assert.DoesNotContain("5678", text);
@@ -264,6 +266,14 @@ public sealed class FeedbackTests : HostTest
         var access = await WithRoutingAsync(db => db.PersonalDataAccess.SingleAsync());
         Assert.Equal("查看评价人身份：核查疑似恶意差评", access.Purpose);
         Assert.Equal("supervisor", access.StaffRole);
+
+        // Who opened the identity, and why, stays with the supervisors; the department's history has no number either.
+        var kinds = (await supervisor.GetOkAsync($"/api/feedback/tickets/{id}/history")).AsArray().Select(h => h!.Str("kind")).ToList();
+        Assert.Contains("RaterIdentityOpened", kinds);
+        var forDepartment = await housing.GetOkAsync($"/api/feedback/tickets/{id}/history");
+        Assert.DoesNotContain(forDepartment.AsArray(), h => h!.Str("kind") == "RaterIdentityOpened");
+        Assert.DoesNotContain("12345678", forDepartment.ToJsonString());
+        Assert.Contains("13812345678", (await supervisor.GetOkAsync($"/api/feedback/ratings/{ratingId}")).Str("comment"));
     }
 
     private async Task<string> TokenAsync(string ticketId)

@@ -37,6 +37,12 @@ public sealed class RoutingEnsembleTests : HostTest
         var members = decision["ensemble"]!["members"]!.AsArray();
         Assert.Equal(["model", "catalogue", "cases", "triage"], members.Select(m => m!.Str("Member")));
         Assert.Contains("占道经营", members[1]!.Str("Said"));
+        // The department it went to reads the decision, not what each member said (similar cases cite other departments' tickets).
+        var donghu = await CreateDepartmentHandlerAsync("donghu", "donghu-office");
+        var theirs = (await donghu.GetOkAsync($"/api/tickets/{registered.Str("id")}/routing"))["decision"]!;
+        Assert.Equal("donghu-office", theirs.Str("department"));
+        Assert.Null(theirs["ensemble"]);
+        Assert.DoesNotContain((await TimelineAsync(donghu, registered.Str("id"))), e => e.Str("kind") == "Classified" && (e["data"]?.ToString() ?? "").Contains("ensemble", StringComparison.Ordinal));
         var timeline = await TimelineAsync(agent, registered.Str("id"));
         Assert.Equal("智能派单", timeline[^1].Str("actorName"));
         Assert.Contains("东湖街道办事处", timeline[^1].Str("note"));

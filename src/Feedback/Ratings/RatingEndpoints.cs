@@ -4,6 +4,7 @@ using Hotline.Feedback.History;
 using Hotline.Feedback.Rectification;
 using Hotline.Feedback.Storage;
 using Hotline.Routing;
+using Hotline.Routing.Llm;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -77,7 +78,7 @@ public static class RatingEndpoints
             query = query.Where(r => r.BadReview == onlyBad);
         }
         var rows = await query.OrderByDescending(r => r.RatedAt).Take(500).ToListAsync(ct);
-        return TypedResults.Ok(await views.ManyAsync(rows, ct));
+        return TypedResults.Ok(await views.ManyAsync(rows, actor, ct));
     }
 
     private static async Task<Results<Ok<RatingView>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, FeedbackDbContext db,
@@ -89,7 +90,7 @@ public static class RatingEndpoints
         {
             return new Routing.NotFound("评价不存在，或不属于您的单位。").ToProblem();
         }
-        return TypedResults.Ok((await views.ManyAsync([rating], ct))[0]);
+        return TypedResults.Ok((await views.ManyAsync([rating], actor, ct))[0]);
     }
 
     private static async Task<Results<Ok<RaterIdentity>, ProblemHttpResult>> OpenIdentityAsync(Guid id, RaterIdentityRequest request,
@@ -147,22 +148,36 @@ public static class RatingEndpoints
             var own = actor.Department?.Value;
             entries = [.. entries.Where(h => h.DepartmentId == own)];
         }
-        return TypedResults.Ok(entries.Select(RatingViews.History).ToArray());
+        if (!actor.Is(StaffRole.Supervisor))
+        {
+            // Who opened a rater's identity, and why, is the supervisors' own record (as on the live console).
+            entries = [.. entries.Where(h => h.Kind != FeedbackEventKind.RaterIdentityOpened)];
+        }
+        var views = entries.Select(RatingViews.History);
+        return TypedResults.Ok(actor.Is(StaffRole.Department)
+            ? [.. views.Select(v => v with { Note = v.Note is null ? null : PromptRedaction.Mask(v.Note) })]
+            : views.ToArray());
     }
 }
 
 /// <summary>Builds rating views with their rectification and appeal ids.</summary>
 public sealed class RatingViews(FeedbackDbContext db, RectificationDeadlines deadlines)
 {
-    public async Task<RatingView[]> ManyAsync(IReadOnlyList<Rating> ratings, CancellationToken ct)
+    /// <summary>
+    /// Rating views for <paramref name="reader"/>. A department reads the comment with phone, ID and card numbers and e-mail
+    /// addresses masked, and not who recorded a rating on a callback or the call it cites: nothing that points to the rater.
+    /// </summary>
+    public async Task<RatingView[]> ManyAsync(IReadOnlyList<Rating> ratings, Actor reader, CancellationToken ct)
     {
+        var department = reader.Is(StaffRole.Department);
         var ids = ratings.Select(r => r.Id).ToList();
         var rectifications = await db.Rectifications.AsNoTracking().Where(r => ids.Contains(r.RatingId))
             .ToDictionaryAsync(r => r.RatingId, r => r.Id, ct);
         var appeals = await db.Appeals.AsNoTracking().Where(a => ids.Contains(a.RatingId)).ToDictionaryAsync(a => a.RatingId, a => a.Id, ct);
         return [.. ratings.Select(r => new RatingView(r.Id, r.TicketId.Value, r.TrackingCode, r.Round, (int)r.Level, RatingLevels.Label(r.Level),
-            r.BadReview, r.Overall, r.Efficiency, r.Attitude, r.Result, r.Comment, r.Channel.ToString(), RatingLabels.Of(r.Channel), r.RealName,
-            r.DepartmentId?.Value, r.TicketType.ToString(), deadlines.Local(r.RatedAt), r.RecordedBy, r.Evidence, r.ExcludedFromAssessment,
+            r.BadReview, r.Overall, r.Efficiency, r.Attitude, r.Result, department && r.Comment is not null ? PromptRedaction.Mask(r.Comment) : r.Comment,
+            r.Channel.ToString(), RatingLabels.Of(r.Channel), r.RealName, r.DepartmentId?.Value, r.TicketType.ToString(), deadlines.Local(r.RatedAt),
+            department ? null : r.RecordedBy, department ? null : r.Evidence, r.ExcludedFromAssessment,
             rectifications.TryGetValue(r.Id, out var rect) ? rect : null, appeals.TryGetValue(r.Id, out var appeal) ? appeal : null))];
     }
 

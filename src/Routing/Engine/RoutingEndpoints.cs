@@ -65,7 +65,8 @@ public static class RoutingEndpoints
     private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> DecisionAsync(
         Guid id, ClaimsPrincipal user, TicketWorkflow workflow, RoutingDbContext db, CancellationToken ct)
     {
-        if (await workflow.LoadVisibleAsync(new TicketId(id), StaffPrincipal.ToActor(user), ct) is null)
+        var reader = StaffPrincipal.ToActor(user);
+        if (await workflow.LoadVisibleAsync(new TicketId(id), reader, ct) is null)
         {
             return new NotFound("工单不存在，或您无权查看。").ToProblem();
         }
@@ -76,7 +77,7 @@ public static class RoutingEndpoints
         {
             return new NotFound("该工单没有智能分类记录。").ToProblem();
         }
-        using var data = JsonDocument.Parse(decision.Data);
+        using var data = JsonDocument.Parse(TicketViews.DecisionFor(reader, decision.Data)!);
         var merged = JsonSerializer.SerializeToElement(new Dictionary<string, object?>
         {
             ["reason"] = decision.Note,

@@ -141,8 +141,28 @@ public sealed class TicketViews(RoutingDbContext db, IClock clock, DeadlinePolic
     public TimelineEntryView ForStaff(TimelineEntry e, Actor reader)
     {
         var foreign = reader.Is(StaffRole.Department) && e.ActorDepartmentId is { } author && author != reader.Department?.Value;
+        var data = foreign ? null : e.Kind == TimelineEventKind.Classified ? DecisionFor(reader, e.Data) : e.Data;
         return new(e.Sequence, Local(e.At), e.Kind.ToString(), e.ActorName, e.ActorRole,
-            e.FromState?.ToString(), e.ToState?.ToString(), foreign ? null : e.Note, e.PublicText, foreign ? null : e.Data);
+            e.FromState?.ToString(), e.ToState?.ToString(), foreign ? null : e.Note, e.PublicText, data);
+    }
+
+    /// <summary>
+    /// The routing decision recorded on a ticket, as <paramref name="reader"/> may read it: a department sees what was decided
+    /// and how sure the engine was, not what each member said — the members cite other departments' tickets (similar cases)
+    /// and an LLM's reasoning about them, which only the centre's staff see.
+    /// </summary>
+    public static string? DecisionFor(Actor reader, string? data)
+    {
+        if (data is null || !reader.Is(StaffRole.Department))
+        {
+            return data;
+        }
+        var node = System.Text.Json.Nodes.JsonNode.Parse(data);
+        if (node is System.Text.Json.Nodes.JsonObject decision)
+        {
+            decision.Remove("ensemble");
+        }
+        return node?.ToJsonString();
     }
 
     public DateTimeOffset Local(Instant instant) => instant.InZone(deadlines.Zone).ToDateTimeOffset();
