@@ -2,10 +2,10 @@ using Hotline.Feedback.History;
 using Hotline.Feedback.Storage;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -17,33 +17,14 @@ namespace Hotline.Feedback.Rectification;
 /// the urge row is unique per (rectification, step), so a second pass or a second host writes nothing. Also closes
 /// rectifications whose follow-up rating window passed without a rating.
 /// </summary>
-public sealed partial class RectificationMonitor(
-    IServiceScopeFactory scopes, IClock clock, IOptions<FeedbackOptions> options, ILogger<RectificationMonitor> logger) : BackgroundService
+public sealed class RectificationMonitor(
+    IServiceScopeFactory scopes, IClock clock, IOptions<FeedbackOptions> options, ILogger<RectificationMonitor> logger) : PeriodicCheck(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.OverdueEnabled)
-        {
-            return;
-        }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.OverdueCheckSeconds));
-        do
-        {
-            try
-            {
-                await CheckOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogCheckFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false) is true);
-    }
+    protected override bool Enabled => options.Value.OverdueEnabled;
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.OverdueCheckSeconds);
+
+    protected override Task RunPassAsync(CancellationToken ct) => CheckOnceAsync(ct);
 
     /// <summary>One pass; returns how many steps were urged and how many rectifications closed. Safe to run twice, or on two hosts.</summary>
     public async Task<(int Urged, int Closed)> CheckOnceAsync(CancellationToken ct)
@@ -146,6 +127,4 @@ public sealed partial class RectificationMonitor(
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rectification overdue check failed; retrying at the next interval")]
-    private static partial void LogCheckFailed(ILogger logger, Exception ex);
 }

@@ -3,7 +3,6 @@ using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
@@ -22,33 +21,14 @@ public sealed class OverdueOptions
 /// Finds tickets whose sign or reply deadline has passed and records it once on each ticket's timeline (which in turn reaches
 /// supervisors and the department through the outbox).
 /// </summary>
-public sealed partial class OverdueMonitor(
-    IServiceScopeFactory scopes, IClock clock, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger) : BackgroundService
+public sealed class OverdueMonitor(
+    IServiceScopeFactory scopes, IClock clock, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger) : PeriodicCheck(logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds));
-        do
-        {
-            try
-            {
-                await CheckOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogCheckFailed(logger, ex);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false) is true);
-    }
+    protected override bool Enabled => options.Value.Enabled;
+
+    protected override TimeSpan Interval => TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds);
+
+    protected override Task RunPassAsync(CancellationToken ct) => CheckOnceAsync(ct);
 
     /// <summary>One pass over all open tickets with a missed, unmarked deadline. Returns the number of marks written.</summary>
     public async Task<int> CheckOnceAsync(CancellationToken ct)
@@ -71,6 +51,4 @@ public sealed partial class OverdueMonitor(
         return marks;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Overdue check failed; retrying at the next interval")]
-    private static partial void LogCheckFailed(ILogger logger, Exception ex);
 }
