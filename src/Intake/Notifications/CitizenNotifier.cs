@@ -46,10 +46,6 @@ public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<Twilio
         using var scope = scopes.CreateScope();
         var routing = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
         var intake = scope.ServiceProvider.GetRequiredService<IntakeDbContext>();
-        if (await intake.OutboundSms.AnyAsync(m => m.CauseId == change.EntryId && m.Purpose == purpose, ct))
-        {
-            return;
-        }
         var ticketId = new TicketId(change.TicketId);
         var phone = await routing.Tickets.AsNoTracking().Where(t => t.Id == ticketId).Select(t => t.CitizenPhone).SingleAsync(ct);
         if (!Citizen.CanReceiveSms(phone))
@@ -69,24 +65,11 @@ public sealed class CitizenNotifier(IServiceScopeFactory scopes, IOptions<Twilio
             {
                 return;
             }
-            var token = await ratings.LinkTokenAsync(invitation.Value!, ct);
-            link = $"{(twilio.Value.PublicBaseUrl ?? "").TrimEnd('/')}{RatingPage.PathPrefix}{token}";
+            link = await CitizenTexts.RatingLinkAsync(ratings, invitation.Value!, twilio.Value.PublicBaseUrl, ct);
         }
         var body = await scope.ServiceProvider.GetRequiredService<MessageTemplates>().RenderAsync(template,
             new Dictionary<string, string> { ["trackingCode"] = change.TrackingCode, ["link"] = link }, ct);
-        var now = clock.GetCurrentInstant();
-        var sms = new OutboundSms
-        {
-            Purpose = purpose,
-            CauseId = change.EntryId,
-            TicketId = change.TicketId,
-            To = phone,
-            Body = body,
-            CreatedAt = now,
-            Status = OutboundStatus.Queued,
-            UpdatedAt = now,
-        };
-        await SharedTransaction.QueueAsync(routing, intake, sms, SendSms.Topic, m => new SendSms(m.Id), now, ct);
+        await CitizenTexts.QueueOnceAsync(routing, intake, change.EntryId, change.TicketId, phone, purpose, body, clock.GetCurrentInstant(), ct);
         scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
     }
 }

@@ -64,29 +64,13 @@ public sealed class RectificationNotifier(IServiceScopeFactory scopes, IOptions<
         var invitation = await ratings.InvitationAsync(ticketId, ct);
         if (invitation.Value is { Round: 2 } followUp)
         {
-            var link = $"{(twilio.Value.PublicBaseUrl ?? "").TrimEnd('/')}{RatingPage.PathPrefix}{await ratings.LinkTokenAsync(followUp, ct)}";
+            var link = await CitizenTexts.RatingLinkAsync(ratings, followUp, twilio.Value.PublicBaseUrl, ct);
             texts.Add((OutboundPurpose.FollowUpRatingInvitation, await templates.RenderAsync("sms.follow-up-rating-invitation",
                 new Dictionary<string, string> { ["trackingCode"] = change.TrackingCode, ["link"] = link }, ct)));
         }
         foreach (var (purpose, body) in texts)
         {
-            if (await intake.OutboundSms.AnyAsync(m => m.CauseId == change.EntryId && m.Purpose == purpose, ct))
-            {
-                continue;
-            }
-            var now = clock.GetCurrentInstant();
-            var sms = new OutboundSms
-            {
-                Purpose = purpose,
-                CauseId = change.EntryId,
-                TicketId = change.TicketId,
-                To = phone,
-                Body = body,
-                CreatedAt = now,
-                Status = OutboundStatus.Queued,
-                UpdatedAt = now,
-            };
-            await SharedTransaction.QueueAsync(routing, intake, sms, SendSms.Topic, m => new SendSms(m.Id), now, ct);
+            await CitizenTexts.QueueOnceAsync(routing, intake, change.EntryId, change.TicketId, phone, purpose, body, clock.GetCurrentInstant(), ct);
         }
         scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
     }
