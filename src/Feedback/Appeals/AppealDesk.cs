@@ -17,14 +17,11 @@ namespace Hotline.Feedback.Appeals;
 /// </summary>
 public sealed class AppealDesk(RoutingDbContext routing, FeedbackDbContext feedback, FeedbackJournal journal, IClock clock, OutboxSignal signal)
 {
-    public static bool CanSee(Actor actor, DepartmentId? department) =>
-        !actor.Is(StaffRole.Department) || (actor.Department is { } dept && department == dept);
-
     public async Task<Result<Appeal>> FileAsync(Guid ratingId, Actor actor, AppealGround ground, string statement, IReadOnlyList<string> evidence,
         CancellationToken ct)
     {
         var rating = await feedback.Ratings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == ratingId, ct);
-        if (rating is null || !CanSee(actor, rating.DepartmentId))
+        if (rating is null || !FeedbackAccess.CanSee(actor, rating.DepartmentId))
         {
             return new NotFound("评价不存在，或不属于您的单位。");
         }

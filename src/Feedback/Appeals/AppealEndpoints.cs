@@ -84,7 +84,7 @@ public static class AppealEndpoints
         AppealViews views, CancellationToken ct)
     {
         var appeal = await db.Appeals.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
-        if (appeal is null || !AppealDesk.CanSee(StaffPrincipal.ToActor(user), appeal.DepartmentId))
+        if (appeal is null || !FeedbackAccess.CanSee(StaffPrincipal.ToActor(user), appeal.DepartmentId))
         {
             return new Routing.NotFound("申诉不存在，或不属于您的单位。").ToProblem();
         }

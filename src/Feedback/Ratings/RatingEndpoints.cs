@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using Hotline.Feedback.Appeals;
 using Hotline.Feedback.History;
 using Hotline.Feedback.Rectification;
 using Hotline.Feedback.Storage;
@@ -86,7 +85,7 @@ public static class RatingEndpoints
     {
         var actor = StaffPrincipal.ToActor(user);
         var rating = await db.Ratings.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-        if (rating is null || !AppealDesk.CanSee(actor, rating.DepartmentId))
+        if (rating is null || !FeedbackAccess.CanSee(actor, rating.DepartmentId))
         {
             return new Routing.NotFound("评价不存在，或不属于您的单位。").ToProblem();
         }

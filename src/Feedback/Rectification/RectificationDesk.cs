@@ -29,14 +29,10 @@ public sealed class RectificationDesk(
     RoutingDbContext routing, FeedbackDbContext feedback, FeedbackJournal journal, RectificationDeadlines deadlines, IClock clock,
     OutboxSignal signal)
 {
-    /// <summary>Departments see their own department's records; the centre's staff see all.</summary>
-    public static bool CanSee(Actor actor, RectificationRecord record) =>
-        !actor.Is(StaffRole.Department) || (actor.Department is { } dept && record.DepartmentId == dept);
-
     public async Task<RectificationRecord?> LoadVisibleAsync(Guid id, Actor actor, CancellationToken ct)
     {
         var record = await feedback.Rectifications.SingleOrDefaultAsync(r => r.Id == id, ct);
-        return record is not null && CanSee(actor, record) ? record : null;
+        return record is not null && FeedbackAccess.CanSee(actor, record.DepartmentId) ? record : null;
     }
 
     public async Task<Result<RectificationRecord>> ApplyAsync(Guid id, Actor actor, int? expectedVersion, RectificationStep step, CancellationToken ct)
