@@ -24,5 +24,9 @@ public interface IRoutingAdvisor
     /// <summary>A short stable name, recorded as the member's name (e.g. <c>llm</c>).</summary>
     string Name { get; }
 
-    Task<AdvisorOpinion?> AdviseAsync(RoutingQuestion question, EnsembleDecision draft, CancellationToken ct);
+    /// <param name="question">The ticket's text and place.</param>
+    /// <param name="draft">What the built-in members decided.</param>
+    /// <param name="similarCases">The past cases the engine found for it (searched once, shared with the advisors).</param>
+    /// <param name="ct">Cancellation.</param>
+    Task<AdvisorOpinion?> AdviseAsync(RoutingQuestion question, EnsembleDecision draft, IReadOnlyList<Cases.SimilarCase> similarCases, CancellationToken ct);
 }

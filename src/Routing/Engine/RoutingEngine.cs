@@ -145,7 +145,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         // Advisors (an LLM) are slow and may cost money: asked for new tickets only, never as an agent types.
         if (askAdvisors)
         {
-            decision = EnsembleRules.WithAdvisors(decision, await AskAdvisorsAsync(question, decision, ct));
+            decision = EnsembleRules.WithAdvisors(decision, await AskAdvisorsAsync(question, decision, similar, ct));
         }
 
         var suggestions = new List<RouteSuggestion>
@@ -178,14 +178,15 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         };
     }
 
-    private async Task<List<(string Name, AdvisorOpinion Opinion)>> AskAdvisorsAsync(RoutingQuestion question, EnsembleDecision draft, CancellationToken ct)
+    private async Task<List<(string Name, AdvisorOpinion Opinion)>> AskAdvisorsAsync(RoutingQuestion question, EnsembleDecision draft,
+        IReadOnlyList<SimilarCase> similar, CancellationToken ct)
     {
         var opinions = new List<(string, AdvisorOpinion)>();
         foreach (var advisor in advisors)
         {
             try
             {
-                if (await advisor.AdviseAsync(question, draft, ct) is { } opinion)
+                if (await advisor.AdviseAsync(question, draft, similar, ct) is { } opinion)
                 {
                     opinions.Add((advisor.Name, opinion));
                 }

@@ -1,4 +1,3 @@
-using Hotline.Routing.Cases;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Storage;
@@ -14,23 +13,23 @@ namespace Hotline.Routing.Llm;
 /// names another department than the offline members, automatic dispatch is held back for a dispatcher
 /// (<see cref="EnsembleRules.WithAdvisors"/>). It is asked only for new tickets, never while an agent types.
 /// </summary>
-internal sealed partial class LlmRoutingMember(LlmRoutingAdvisor llm, RoutingDbContext db, SimilarCaseFinder cases, ILogger<LlmRoutingMember> logger)
+internal sealed partial class LlmRoutingMember(LlmRoutingAdvisor llm, RoutingDbContext db, ILogger<LlmRoutingMember> logger)
     : IRoutingAdvisor
 {
     private const int CasesShown = 5;
 
     public string Name => "llm";
 
-    public async Task<AdvisorOpinion?> AdviseAsync(RoutingQuestion question, EnsembleDecision draft, CancellationToken ct)
+    public async Task<AdvisorOpinion?> AdviseAsync(RoutingQuestion question, EnsembleDecision draft, IReadOnlyList<Cases.SimilarCase> similarCases,
+        CancellationToken ct)
     {
         var departments = await db.Departments.AsNoTracking().Where(d => d.Active && d.Kind != DepartmentKind.Centre).ToListAsync(ct);
         var categories = await db.Categories.AsNoTracking().ToListAsync(ct);
         var area = question.AreaId is { } areaId ? await db.Areas.AsNoTracking().Where(a => a.Id == areaId).Select(a => a.Name).FirstOrDefaultAsync(ct) : null;
-        var similar = await cases.FindAsync(question.Title, question.Content, exclude: null, CasesShown, ct);
         var consultation = await llm.ConsultAsync(new LlmRoutingQuestion(question.Title, question.Content, Type: null, area,
             [.. departments.OrderBy(d => d.Id.Value, StringComparer.Ordinal).Select(CandidateDepartment.From)],
             [.. categories.OrderBy(c => c.Id, StringComparer.Ordinal).Select(CandidateCategory.From)],
-            [.. similar.Select(c => new SimilarCase(c.Title, c.Category, c.DepartmentName, c.Reply, c.Similarity))]), ct);
+            [.. similarCases.Take(CasesShown).Select(c => new SimilarCase(c.Title, c.Category, c.DepartmentName, c.Reply, c.Similarity))]), ct);
         if (consultation.Verdict is not { } verdict)
         {
             LogNoVerdict(logger, consultation.Outcome.ToString(), consultation.Detail);
