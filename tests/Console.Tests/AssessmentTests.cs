@@ -68,6 +68,9 @@ public sealed class AssessmentTests : HostTest
         await housing.PostOkAsync($"{rectification}/classify", new { kind = "立行立改", note = "诉求合理。" });
         await housing.PostOkAsync($"{rectification}/record", new { action = "已更换全部楼道灯。", evidence = new[] { "派工单 1105-02" } });
         await housing.PostOkAsync($"{rectification}/report-back", new { text = "楼道灯已全部更换。" });
+        // Until the owed callback is made, the real-name callback rate has nothing to judge (not a miss).
+        var pending = Lines(await (await Host.SignInAsync("supervisor")).GetOkAsync("/api/assessment?period=month&date=2026-11-10"))["city-housing"];
+        Assert.Equal((0, 0), Figure(pending, "realNameCallbackRate"));
         var owed = (await agent.GetOkAsync("/api/feedback/callbacks")).AsArray().Single(t => t!.Str("reason") == "RealNameBadReview")!;
         await agent.PostOkAsync($"/api/feedback/callbacks/{owed.Str("id")}/outcome", new { reached = true, solved = true, satisfaction = 3, notes = "已致歉" });
 

@@ -143,8 +143,8 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
     /// <summary>
     /// The 好差评 figures, from Feedback's records: first-round ratings given in the period, counted on the department rated
     /// (a review an upheld appeal excluded counts only as an upheld appeal); rectifications due in the period, once reported
-    /// back or past due; real-name bad reviews given in the period and whether the citizen was reached on the
-    /// callback they are owed.
+    /// back or past due; real-name bad reviews given in the period whose owed callback was made, and whether it reached the
+    /// citizen.
     /// </summary>
     private async Task AddRatingFiguresAsync(Dictionary<DepartmentId, DepartmentFigures> own, Instant start, Instant end, Instant now, CancellationToken ct)
     {
@@ -154,11 +154,14 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
             .Select(r => new { r.TicketId, r.DepartmentId, r.Level, r.RealName, r.ExcludedFromAssessment, r.RatedAt }).ToListAsync(ct);
         var realNameBad = ratings.Where(r => r.RealName && RatingLevels.IsBadReview(r.Level) && !r.ExcludedFromAssessment).ToDictionary(r => r.TicketId, r => r.RatedAt);
         var ids = realNameBad.Keys.ToList();
-        // The callback a bad review is owed comes after it: a complaint's earlier callback does not count.
-        var reached = (await feedback.Callbacks.AsNoTracking()
-            .Where(c => ids.Contains(c.TicketId) && c.Status == CallbackStatus.Completed && c.Reached == true && c.CompletedAt != null)
-            .Select(c => new { c.TicketId, c.CompletedAt }).ToListAsync(ct))
-            .Where(c => c.CompletedAt >= realNameBad[c.TicketId]).Select(c => c.TicketId).ToHashSet();
+        // The callback a bad review is owed comes after it: a complaint's earlier callback does not count. Like every figure, it
+        // is judged once it can be: when the citizen was reached, or the call was given up as unreachable — not while pending.
+        var calls = (await feedback.Callbacks.AsNoTracking()
+            .Where(c => ids.Contains(c.TicketId) && c.Status != CallbackStatus.Pending && c.CompletedAt != null)
+            .Select(c => new { c.TicketId, c.CompletedAt, Reached = c.Status == CallbackStatus.Completed && c.Reached == true }).ToListAsync(ct))
+            .Where(c => c.CompletedAt >= realNameBad[c.TicketId]).ToList();
+        var called = calls.Select(c => c.TicketId).ToHashSet();
+        var reached = calls.Where(c => c.Reached).Select(c => c.TicketId).ToHashSet();
         foreach (var r in ratings)
         {
             if (Of(r.DepartmentId) is not { } f)
@@ -175,7 +178,7 @@ public sealed class AssessmentCalculator(RoutingDbContext routing, FeedbackDbCon
             if (RatingLevels.IsBadReview(r.Level))
             {
                 f[Metric.BadReviews].Met.Add(r.TicketId);
-                if (r.RealName)
+                if (r.RealName && called.Contains(r.TicketId))
                 {
                     f[Metric.RealNameCallbackRate].Add(r.TicketId, reached.Contains(r.TicketId));
                 }
