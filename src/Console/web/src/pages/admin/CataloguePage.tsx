@@ -148,7 +148,9 @@ export default function CataloguePage() {
       key: 'version',
       render: (_, e) => (
         <Typography.Text type="secondary">
-          第 {e.version} 版 · {e.updatedBy} · {formatTime(e.updatedAt)}
+          第 {e.version} 版 · {e.updatedBy}
+          {/* Seeded entries were never stamped (the epoch): a date there would only mislead. */}
+          {new Date(e.updatedAt).getFullYear() > 2000 && ` · ${formatTime(e.updatedAt)}`}
         </Typography.Text>
       ),
     },

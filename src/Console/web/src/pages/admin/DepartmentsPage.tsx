@@ -59,21 +59,32 @@ export default function DepartmentsPage() {
     {
       title: '单位名称',
       dataIndex: 'name',
+      width: 300,
+      // One block, so a long name wraps inside its indent instead of under the tree's expand button.
       render: (name: string, d) => (
-        <Space size={4} wrap>
-          <span>{name}</span>
-          {!d.active && <Tag>已停用</Tag>}
-        </Space>
+        <span style={{ display: 'inline-block', verticalAlign: 'top', maxWidth: 'calc(100% - 48px)' }}>
+          {name}
+          {!d.active && <Tag style={{ marginInlineStart: 6 }}>已停用</Tag>}
+          <br />
+          <Typography.Text type="secondary" style={{ fontSize: '0.85em' }}>
+            {d.id}
+          </Typography.Text>
+        </span>
       ),
     },
-    { title: '编码', dataIndex: 'id', render: (id: string) => <Typography.Text code>{id}</Typography.Text> },
-    { title: '类型', dataIndex: 'kind', render: (kind: string) => <Tag color={kindColor[kind]}>{labelOf(departmentKindLabels, kind)}</Tag> },
-    { title: '所属区域', dataIndex: 'areaId', render: (id: string | null) => (id ? (areaNames.get(id) ?? id) : '—') },
-    { title: '电子邮箱', dataIndex: 'email', render: (email: string | null) => email ?? <Typography.Text type="secondary">未填写</Typography.Text> },
+    { title: '类型', dataIndex: 'kind', width: 120, render: (kind: string) => <Tag color={kindColor[kind]}>{labelOf(departmentKindLabels, kind)}</Tag> },
+    { title: '所属区域', dataIndex: 'areaId', width: 100, render: (id: string | null) => (id ? (areaNames.get(id) ?? id) : '—') },
+    {
+      title: '电子邮箱',
+      dataIndex: 'email',
+      ellipsis: true,
+      render: (email: string | null) => email ?? <Typography.Text type="secondary">未填写</Typography.Text>,
+    },
     {
       title: '操作',
       key: 'actions',
-      width: 90,
+      width: 80,
+      fixed: 'right',
       render: (_, d) => (
         <Button size="small" onClick={() => setEditing(d)} aria-label={`编辑 ${d.name}`}>
           编辑
@@ -141,7 +152,7 @@ export default function DepartmentsPage() {
                   }),
               }}
               locale={{ emptyText: <Empty description={text ? '没有符合条件的单位' : '暂无承办单位，请先新增热线中心'} /> }}
-              scroll={{ x: 760 }}
+              scroll={{ x: 820 }}
             />
           </Card>
         </Col>

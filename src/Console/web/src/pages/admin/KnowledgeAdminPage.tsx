@@ -151,6 +151,7 @@ export default function KnowledgeAdminPage() {
     {
       title: '标题',
       dataIndex: 'title',
+      width: 220,
       render: (title: string, a) => (
         <Space orientation="vertical" size={0}>
           <Typography.Text strong>{title}</Typography.Text>
@@ -183,6 +184,7 @@ export default function KnowledgeAdminPage() {
     {
       title: '操作',
       key: 'actions',
+      width: 230,
       render: (_, a) => (
         <Space size={4} wrap>
           {canEdit(a) && (

@@ -39,6 +39,10 @@ export default function TemplatesPage() {
   const { message } = App.useApp();
   const templates = useLoad(() => api.get<MessageTemplate[]>('/api/admin/templates'), []);
   const [editing, setEditing] = useState<MessageTemplate | null>(null);
+  // In the order a citizen meets them (receipt, reply, rating, rectification), unknown keys last.
+  const order = Object.keys(purposes);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  const ordered = [...(templates.data ?? [])].sort((a, b) => rank(a.key) - rank(b.key));
 
   const reset = async (t: MessageTemplate) => {
     try {
@@ -122,7 +126,7 @@ export default function TemplatesPage() {
           size="middle"
           loading={templates.loading}
           columns={columns}
-          dataSource={templates.data ?? []}
+          dataSource={ordered}
           pagination={false}
           locale={{ emptyText: <Empty description="暂无短信模板" /> }}
           scroll={{ x: 800 }}
