@@ -1,6 +1,4 @@
 using Hotline.Routing.Calendar;
-using NodaTime;
-using NodaTime.Text;
 
 namespace Hotline.Routing.Tests;
 

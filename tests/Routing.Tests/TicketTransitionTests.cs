@@ -1,5 +1,4 @@
 using Hotline.Routing.Tickets;
-using NodaTime;
 
 namespace Hotline.Routing.Tests;
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Hotline.Feedback.Assessment;
-using Hotline.Routing.Tickets;
-using NodaTime;
 
 namespace Hotline.Feedback.Tests.Assessment;
 

@@ -1,5 +1,4 @@
 using Hotline.Intake.Duplicates;
-using NodaTime;
 using static Hotline.Intake.Tests.Duplicates.SampleTickets;
 
 namespace Hotline.Intake.Tests.Duplicates;

@@ -1,5 +1,4 @@
 using Hotline.Intake.Duplicates;
-using NodaTime;
 
 namespace Hotline.Intake.Tests.Duplicates;
 

@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Hotline.Intake.Twilio;
 using Microsoft.AspNetCore.Http;
-using NodaTime;
 
 namespace Hotline.Intake.Tests.Twilio;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Hotline.Knowledge;
 using Hotline.Routing.Classification;
 
 namespace Hotline.Routing.Tests.Classification;
