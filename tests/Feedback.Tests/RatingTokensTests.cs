@@ -1,4 +1,8 @@
 using Hotline.Feedback.Ratings;
+using Hotline.Routing.Tickets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Hotline.Feedback.Tests;
 

@@ -1,5 +1,9 @@
 using Hotline.Feedback.Callbacks;
 using Hotline.Feedback.Rectification;
+using Hotline.Routing;
+using Hotline.Routing.Calendar;
+using Hotline.Routing.Tickets;
+using NodaTime;
 
 namespace Hotline.Feedback.Tests;
 

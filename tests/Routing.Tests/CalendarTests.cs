@@ -1,4 +1,6 @@
 using Hotline.Routing.Calendar;
+using NodaTime;
+using NodaTime.Text;
 
 namespace Hotline.Routing.Tests;
 

@@ -1,4 +1,5 @@
 using Hotline.Routing.Tickets;
+using NodaTime;
 
 namespace Hotline.Routing.Tests;
 

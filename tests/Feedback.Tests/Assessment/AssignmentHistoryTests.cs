@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Hotline.Feedback.Assessment;
+using Hotline.Routing.Tickets;
+using NodaTime;
 
 namespace Hotline.Feedback.Tests.Assessment;
 

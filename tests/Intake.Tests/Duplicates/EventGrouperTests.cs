@@ -1,4 +1,5 @@
 using Hotline.Intake.Duplicates;
+using NodaTime;
 using static Hotline.Intake.Tests.Duplicates.SampleTickets;
 
 namespace Hotline.Intake.Tests.Duplicates;

@@ -1,4 +1,5 @@
 using Hotline.Intake.Duplicates;
+using NodaTime;
 
 namespace Hotline.Intake.Tests.Duplicates;
 

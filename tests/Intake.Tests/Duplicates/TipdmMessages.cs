@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using NodaTime;
+using NodaTime.Text;
 
 namespace Hotline.Intake.Tests.Duplicates;
 

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Hotline.Intake.Twilio;
 using Microsoft.AspNetCore.Http;
+using NodaTime;
 
 namespace Hotline.Intake.Tests.Twilio;
 

@@ -2,9 +2,12 @@ using Hotline.Knowledge.Articles;
 using Hotline.Knowledge.Search;
 using Hotline.Knowledge.Storage;
 using Hotline.Knowledge.Tests.Search.Elasticsearch;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Hotline.Knowledge.Tests.Articles;
 

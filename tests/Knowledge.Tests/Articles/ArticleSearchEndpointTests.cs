@@ -6,6 +6,7 @@ using Hotline.Knowledge.Search;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NodaTime;
 
 namespace Hotline.Knowledge.Tests.Articles;
 

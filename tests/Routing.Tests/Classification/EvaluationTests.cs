@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hotline.Knowledge;
 using Hotline.Routing.Classification;
 
 namespace Hotline.Routing.Tests.Classification;

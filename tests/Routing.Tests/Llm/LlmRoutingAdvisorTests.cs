@@ -1,10 +1,12 @@
 using System.Text.Json;
 using Hotline.Routing.Llm;
 using Hotline.Routing.Tickets;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Hotline.Routing.Tests.Llm;
 

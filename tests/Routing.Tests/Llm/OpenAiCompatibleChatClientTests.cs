@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Hotline.Routing.Llm;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.AI;
 
 namespace Hotline.Routing.Tests.Llm;
 

@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Hotline.Routing.Tests.Llm;
 
 /// <summary>A clock the test moves by hand (NodaTime.Testing is not in this registry).</summary>
