@@ -124,6 +124,7 @@ public sealed class AuthorizationMatrixTests : HostTest
         // Administration.
         new("GET", "/api/admin/staff", _ => "/api/admin/staff", [Admin]),
         new("POST", "/api/admin/staff", _ => "/api/admin/staff", [Admin], new { userName = "matrix-user", displayName = "测试", role = "agent", password = TestHost.DemoPassword }),
+        new("POST", "/api/admin/staff/{id}/unlock", _ => "/api/admin/staff/no-such-account/unlock", [Admin], new { }),
         new("POST", "/api/admin/departments", _ => "/api/admin/departments", [Admin], new { id = "matrix-dept", name = "测试局", kind = "Department" }),
         new("PUT", "/api/admin/departments/{id}", _ => "/api/admin/departments/city-housing", [Admin], new { name = "市住房和城乡建设局" }),
         new("GET", "/api/admin/calendar", _ => "/api/admin/calendar", [Admin]),
