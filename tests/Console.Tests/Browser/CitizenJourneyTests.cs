@@ -47,6 +47,10 @@ public sealed class CitizenJourneyTests(BrowserFixture browsers) : BrowserTest(b
         await page.GetByRole(AriaRole.Radio, new() { Name = "投诉", Exact = true }).CheckAsync();
         await page.GetByLabel("联系电话").FillAsync(Phone);
         await page.GetByLabel("姓名（选填）").FillAsync("张三");
+        // A photo goes with it (multipart/form-data); the host judges it by its bytes.
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, (byte)'I', (byte)'H', (byte)'D', (byte)'R'];
+        await page.Locator("#citizen-files").SetInputFilesAsync(new FilePayload { Name = "路灯.png", MimeType = "image/png", Buffer = png });
+        await Expect(page.GetByRole(AriaRole.List, new() { Name = "已选择的文件" })).ToContainTextAsync("路灯.png");
 
         // The first answer is lost on the way back (the ticket was made); the page says so, and the retry carries the same
         // Idempotency-Key, so the host answers with the same ticket instead of making a second one.
@@ -84,6 +88,7 @@ public sealed class CitizenJourneyTests(BrowserFixture browsers) : BrowserTest(b
         Assert.Equal(lostCode, ticket.TrackingCode);
         Assert.Equal(TicketType.Complaint, ticket.Type);
         Assert.Equal("张三", ticket.CitizenName);
+        Assert.Equal("路灯.png", Assert.Single(ticket.Attachments).FileName);
 
         // Tracking: a wrong number is refused in Chinese, the right one shows the ticket.
         await page.GetByRole(AriaRole.Link, new() { Name = "查询办理进度" }).ClickAsync();
