@@ -44,6 +44,28 @@ public sealed class AuditTests : HostTest
     }
 
     [Fact]
+    public async Task Verify_PagesThroughChainsByKey_CheckingEachOnce()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await SubmitAsync(content: $"第 {i} 件：路灯不亮。");
+        }
+        await BusyTicketAsync();
+        await BusyTicketAsync();
+
+        using var scope = Host.Services.CreateScope();
+        var services = scope.ServiceProvider;
+        var report = await new AuditVerifier(services.GetRequiredService<RoutingDbContext>(), services.GetRequiredService<FeedbackDbContext>(),
+            services.GetRequiredService<DatabaseSettings>(), chainsPerPage: 2).VerifyAsync(CancellationToken.None);
+
+        Assert.Null(report.Broken);
+        var timeline = report.Tables.Single(t => t.Table == "TicketTimeline");
+        Assert.Equal(7, timeline.Chains);
+        Assert.Equal(await CountAsync(db => db.Timeline.CountAsync()), timeline.Entries);
+        Assert.Equal(2, report.Tables.Single(t => t.Table == "FeedbackHistory").Chains);
+    }
+
+    [Fact]
     public async Task EditedTimelineRow_IsReportedAtExactlyThatEntry()
     {
         var (id, trackingCode) = await BusyTicketAsync();

@@ -21,10 +21,9 @@ public sealed record AuditReport(IReadOnlyList<ChainWalker> Tables, BrokenLink? 
 /// the first broken link. Reads one consistent snapshot (a deferred read transaction on SQLite's write-ahead log, REPEATABLE READ
 /// on PostgreSQL), so a host writing meanwhile neither blocks it nor shows up as a half-written chain.
 /// </summary>
-public sealed class AuditVerifier(RoutingDbContext routing, FeedbackDbContext feedback, DatabaseSettings settings)
+public sealed class AuditVerifier(RoutingDbContext routing, FeedbackDbContext feedback, DatabaseSettings settings,
+    int chainsPerPage = 500)
 {
-    private const int ChainsPerPage = 500;
-
     public async Task<AuditReport> VerifyAsync(CancellationToken ct)
     {
         await routing.Database.OpenConnectionAsync(ct);
@@ -70,14 +69,22 @@ public sealed class AuditVerifier(RoutingDbContext routing, FeedbackDbContext fe
 
     private async Task<BrokenLink?> WalkTimelinesAsync(ChainWalker walker, CancellationToken ct)
     {
-        for (var page = 0; ; page++)
+        // Pages by key (WHERE "Id" > last), not by offset, so a large table is read once. SQLite keeps EF's Guids as upper-case
+        // text, PostgreSQL as uuid: the parameter takes each one's form, and each orders the way it compares.
+        TicketId? last = null;
+        while (true)
         {
-            var tickets = await routing.Tickets.AsNoTracking().OrderBy(t => t.Id).Skip(page * ChainsPerPage).Take(ChainsPerPage)
+            var page = last is { } after
+                ? routing.Tickets.FromSqlRaw("""SELECT * FROM "Tickets" WHERE "Id" > {0} ORDER BY "Id" LIMIT {1}""",
+                    settings.Provider == DatabaseProvider.Sqlite ? after.Value.ToString().ToUpperInvariant() : after.Value, chainsPerPage)
+                : routing.Tickets.FromSqlRaw("""SELECT * FROM "Tickets" ORDER BY "Id" LIMIT {0}""", chainsPerPage);
+            var tickets = await page.AsNoTracking().OrderBy(t => t.Id)
                 .Select(t => new { t.Id, t.TimelineLength, t.TimelineHash }).ToListAsync(ct);
             if (tickets.Count == 0)
             {
                 break;
             }
+            last = tickets[^1].Id;
             var ids = tickets.Select(t => t.Id).ToList();
             var entries = (await routing.Timeline.AsNoTracking().Where(e => ids.Contains(e.TicketId)).ToListAsync(ct))
                 .ToLookup(e => e.TicketId);
@@ -116,14 +123,17 @@ public sealed class AuditVerifier(RoutingDbContext routing, FeedbackDbContext fe
 
     private async Task<BrokenLink?> WalkHistoryAsync(ChainWalker walker, CancellationToken ct)
     {
-        for (var page = 0; ; page++)
+        var last = "";
+        while (true)
         {
-            var heads = await routing.AuditChainHeads.AsNoTracking().Where(h => h.Log == AuditLogs.FeedbackHistory)
-                .OrderBy(h => h.ChainKey).Skip(page * ChainsPerPage).Take(ChainsPerPage).ToListAsync(ct);
+            var heads = await routing.AuditChainHeads.AsNoTracking()
+                .Where(h => h.Log == AuditLogs.FeedbackHistory && string.Compare(h.ChainKey, last) > 0)
+                .OrderBy(h => h.ChainKey).Take(chainsPerPage).ToListAsync(ct);
             if (heads.Count == 0)
             {
                 break;
             }
+            last = heads[^1].ChainKey;
             var ids = heads.Select(h => Guid.TryParse(h.ChainKey, out var id) ? new TicketId(id) : default).ToList();
             var entries = (await feedback.History.AsNoTracking().Where(h => ids.Contains(h.TicketId)).ToListAsync(ct))
                 .ToLookup(h => h.ChainKey);
