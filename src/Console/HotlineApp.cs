@@ -117,6 +117,7 @@ public static class HotlineApp
         app.MapAssessmentEndpoints();
         app.MapPublicSummary(Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapLiveConsole();
+        app.UseWebConsole(); // last: its fallback answers only paths no endpoint claimed
         return app;
     }
 

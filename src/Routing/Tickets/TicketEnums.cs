@@ -151,6 +151,36 @@ public static class TicketLabels
         NotAcceptedReason.Other => "其他不予受理情形",
     };
 
+    public static string Of(TimelineEventKind kind) => kind switch
+    {
+        TimelineEventKind.Registered => "登记受理",
+        TimelineEventKind.DirectlyAnswered => "直接答复",
+        TimelineEventKind.Dispatched => "派单",
+        TimelineEventKind.Signed => "签收",
+        TimelineEventKind.ReturnRequested => "申请退单",
+        TimelineEventKind.ReturnApproved => "退单通过",
+        TimelineEventKind.ReturnRejected => "退单驳回",
+        TimelineEventKind.ExtensionRequested => "申请延期",
+        TimelineEventKind.ExtensionApproved => "延期批准",
+        TimelineEventKind.ExtensionRejected => "延期驳回",
+        TimelineEventKind.Urged => "督办催办",
+        TimelineEventKind.CoHandlerOpinion => "协办意见",
+        TimelineEventKind.Replied => "答复",
+        TimelineEventKind.CallbackAttempted => "回访未接通",
+        TimelineEventKind.CalledBack => "回访",
+        TimelineEventKind.Closed => "办结",
+        TimelineEventKind.Rehandled => "重办",
+        TimelineEventKind.MergedInto => "并入他单",
+        TimelineEventKind.MergedFrom => "合并来单",
+        TimelineEventKind.NotAccepted => "不予受理",
+        TimelineEventKind.Transferred => "转紧急服务",
+        TimelineEventKind.SignOverdue => "签收超时",
+        TimelineEventKind.ReplyOverdue => "办理超时",
+        TimelineEventKind.FollowUp => "市民追加诉求",
+        TimelineEventKind.RatingReceived => "收到评价",
+        TimelineEventKind.Classified => "智能分拨",
+    };
+
     /// <summary>Parses a type given either as its code (complaint) or its Chinese name (投诉).</summary>
     public static bool TryParseType(string? text, out TicketType type)
     {

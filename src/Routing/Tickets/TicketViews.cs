@@ -63,6 +63,7 @@ public sealed record TimelineEntryView(
     int Sequence,
     DateTimeOffset At,
     string Kind,
+    string KindLabel,
     string ActorName,
     string? ActorRole,
     string? FromState,
@@ -142,7 +143,7 @@ public sealed class TicketViews(RoutingDbContext db, IClock clock, DeadlinePolic
     {
         var foreign = reader.Is(StaffRole.Department) && e.ActorDepartmentId is { } author && author != reader.Department?.Value;
         var data = foreign ? null : e.Kind == TimelineEventKind.Classified ? DecisionFor(reader, e.Data) : e.Data;
-        return new(e.Sequence, Local(e.At), e.Kind.ToString(), e.ActorName, e.ActorRole,
+        return new(e.Sequence, Local(e.At), e.Kind.ToString(), TicketLabels.Of(e.Kind), e.ActorName, e.ActorRole,
             e.FromState?.ToString(), e.ToState?.ToString(), foreign ? null : e.Note, e.PublicText, data);
     }
 
