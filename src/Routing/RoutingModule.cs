@@ -11,6 +11,7 @@ using Hotline.Routing.Llm;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
+using Hotline.Routing.Telemetry;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,6 +39,8 @@ public static class RoutingModule
         services.AddOptions<OverdueOptions>().Bind(configuration.GetSection("Hotline:Overdue")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CalendarProvider>();
         services.AddSingleton<OutboxSignal>();
+        services.AddMetrics();
+        services.AddSingleton<HotlineMetrics>(); // the "Hotline" meter: intakes, dispatches, overdue, ratings, outbox backlog
         services.AddScoped<DeadlinePolicy>();
         services.AddScoped<TicketViews>();
         services.AddScoped<TicketWorkflow>();

@@ -20,7 +20,7 @@ namespace Hotline.Host.Cli;
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["calendar", "routing", "knowledge"];
+    private static readonly string[] Verbs = ["calendar", "routing", "knowledge", "audit", "backup"];
 
     /// <summary>Exit code for a date in a year with no published notice.</summary>
     public const int NoCalendarData = 2;
@@ -30,6 +30,8 @@ public static class CommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Hotline 12345 政务服务便民热线平台") { CalendarCommand(), RoutingCommand(), KnowledgeCommand() };
+        root.Add(AuditCommand.Create());
+        root.Add(BackupCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

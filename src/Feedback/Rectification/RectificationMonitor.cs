@@ -3,6 +3,7 @@ using Hotline.Feedback.Storage;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
+using Hotline.Routing.Telemetry;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -93,6 +94,7 @@ public sealed class RectificationMonitor(
             // Another pass or host urged this step first: the unique (rectification, step) index keeps it to once.
             return false;
         }
+        scope.ServiceProvider.GetRequiredService<HotlineMetrics>().Overdue("rectification");
         scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
         return true;
     }

@@ -1,4 +1,5 @@
 using Hotline.Knowledge.Storage;
+using Hotline.Routing.Audit;
 using Hotline.Routing.Catalogue;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
@@ -31,6 +32,16 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
     public DbSet<TrainingExample> TrainingExamples => Set<TrainingExample>();
     public DbSet<RoutingModel> RoutingModels => Set<RoutingModel>();
     public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    /// <summary>Saves; new personal-data access entries are numbered and hash-chained in the same transaction (<see cref="AuditChain"/>).</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditChain.SaveAsync<PersonalDataAccess>(this, AuditLogs.PersonalDataAccess,
+            ct => base.SaveChangesAsync(acceptAllChangesOnSuccess, ct), cancellationToken);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => AuditChain.HasNewEntries<PersonalDataAccess>(this)
+        ? throw new InvalidOperationException("Personal-data access entries are chained in SaveChangesAsync only.")
+        : base.SaveChanges(acceptAllChangesOnSuccess);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -65,6 +76,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             ticket.Property(t => t.Attachments)
                 .HasConversion(new AttachmentListConverter(), new AttachmentListComparer());
             ticket.Property(t => t.Version).IsConcurrencyToken();
+            ticket.Property(t => t.TimelineHash).HasMaxLength(HashChain.HexLength);
             ticket.HasIndex(t => new { t.State, t.LeadDepartmentId });
             ticket.HasIndex(t => t.ReceivedAt);
             ticket.HasMany(t => t.CoHandlers).WithOne().HasForeignKey(c => c.TicketId);
@@ -86,6 +98,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             entry.Property(e => e.ActorDepartmentId).HasMaxLength(64);
             entry.Property(e => e.Note).HasMaxLength(10_000);
             entry.Property(e => e.PublicText).HasMaxLength(10_000);
+            entry.Property(e => e.Hash).HasMaxLength(HashChain.HexLength);
         });
         modelBuilder.Entity<Department>(dept =>
         {
@@ -169,6 +182,17 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             access.Property(a => a.StaffRole).HasMaxLength(32);
             access.Property(a => a.Purpose).HasMaxLength(500);
             access.HasIndex(a => a.TicketId);
+            access.Ignore(a => a.ChainKey);
+            access.HasIndex(a => a.Sequence).IsUnique();
+            access.Property(a => a.Hash).HasMaxLength(HashChain.HexLength);
+        });
+        modelBuilder.Entity<AuditChainHead>(head =>
+        {
+            head.ToTable("AuditChainHeads");
+            head.HasKey(h => new { h.Log, h.ChainKey });
+            head.Property(h => h.Log).HasMaxLength(64);
+            head.Property(h => h.ChainKey).HasMaxLength(64);
+            head.Property(h => h.Hash).HasMaxLength(HashChain.HexLength);
         });
     }
 }
