@@ -144,7 +144,13 @@ export function IntakeForm({
               showIcon
               style={{ marginBottom: 12 }}
               title={`正在为来电 ${prefill.caller} 登记`}
-              description={prefill.phone ? undefined : '号码取自来电记录，无需填写；市民提供其他联系电话时可在下方填写。'}
+              description={
+                prefill.phone
+                  ? undefined
+                  : prefill.caller === '未显示号码'
+                    ? '来电未显示号码，请向市民询问联系电话。'
+                    : '号码取自来电记录，无需填写；市民提供其他联系电话时可在下方填写。'
+              }
               action={
                 <Button size="small" onClick={onClearPrefill}>
                   取消关联
@@ -159,7 +165,8 @@ export function IntakeForm({
                 <Form.Item
                   label="联系电话"
                   name="phone"
-                  rules={[{ required: !prefill || !!prefill.phone, whitespace: true, message: '请填写来电号码或联系电话' }]}
+                  // A ringing call's number is on the host; a withheld one has none, so the agent asks for one.
+                  rules={[{ required: !prefill || !!prefill.phone || prefill.caller === '未显示号码', whitespace: true, message: '请填写来电号码或联系电话' }]}
                 >
                   <Input placeholder={prefill && !prefill.phone ? `来电 ${prefill.caller}` : '例如 13812345678'} autoComplete="off" />
                 </Form.Item>
