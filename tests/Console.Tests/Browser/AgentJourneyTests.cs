@@ -38,6 +38,9 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await page.GetByRole(AriaRole.Button, new() { Name = "登记工单" }).ClickAsync();
         var registered = page.GetByTestId("registered-ticket");
         await Expect(registered).ToContainTextAsync("待派单");
+        // Once the engine has recorded its decision the card shows that instead of the form's advice; dispatching before it
+        // commits would be refused as a concurrent change (the page would say so and reload).
+        await Expect(registered).ToContainTextAsync("登记时的分类决定");
         await registered.GetByRole(AriaRole.Button, new() { Name = "派往建议单位「东湖街道办事处」" }).ClickAsync();
         await Expect(registered).ToContainTextAsync("已派往「东湖街道办事处」");
 

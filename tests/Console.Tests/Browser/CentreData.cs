@@ -49,6 +49,23 @@ internal static class CentreData
         return (created.Str("id"), created.Str("trackingCode"));
     }
 
+    /// <summary>
+    /// Waits (bounded) until the routing engine has recorded its decision on a ticket. A change made through the API while the
+    /// engine is committing its decision is refused as a concurrent change (409), as it would be for a person.
+    /// </summary>
+    public static async Task WaitUntilClassifiedAsync(HttpClient staff, string ticketId)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            if ((await staff.GetAsync($"/api/tickets/{ticketId}/routing")).IsSuccessStatusCode)
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail($"ticket {ticketId} was not classified within 10 seconds");
+    }
+
     /// <summary>Posts a Twilio voice webhook signed as Twilio signs it, like tests/Console.Tests/VoiceTests.cs.</summary>
     public static async Task VoiceWebhookAsync(TestHost host, string path, string callSid, string from, string callStatus = "ringing")
     {

@@ -22,6 +22,7 @@ public sealed class DispatcherJourneyTests(BrowserFixture fixture) : BrowserTest
         var housing = await Host.SignInAsync("housing");
         foreach (var id in new[] { approved, rejected })
         {
+            await CentreData.WaitUntilClassifiedAsync(agent, id);
             await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
         }
         await housing.PostOkAsync($"/api/tickets/{approved}/return", new { reason = "电梯维保属市场监管部门职责" });
