@@ -74,7 +74,7 @@ public static class FeedbackModule
             .MapAppeals()
             .MapCallbacks()
             .MapPlatformDeliveries();
-        app.MapRatingPage();
+        app.MapRatingPage(citizenRateLimitPolicy);
         return app;
     }
 

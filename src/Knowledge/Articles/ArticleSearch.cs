@@ -21,6 +21,9 @@ public sealed record ArticleHit(Guid Id, string Title, string? Category, string?
     public bool InForce { get; init; }
 }
 
+/// <summary>An article as a citizen reads it: no owner, keywords, review date or editor.</summary>
+public sealed record CitizenArticleView(Guid Id, string Title, string Body, string? Category, DateTimeOffset UpdatedAt);
+
 /// <summary>What a rebuild of the search index did, for the admin who asked.</summary>
 public sealed record SearchRebuildView(string Provider, string? PreviousIndex, string? Index, string? Analyzer, int Articles,
     int ResentAfterSwap, bool PreviousIndexDeleted);
@@ -65,7 +68,24 @@ public static class ArticleSearch
     public static RouteGroupBuilder MapCitizenSearch(this RouteGroupBuilder citizen)
     {
         citizen.MapGet("/knowledge/search", CitizenSearchAsync).WithSummary("市民自助查询（仅已发布且在有效期内的知识）");
+        citizen.MapGet("/knowledge/articles/{id:guid}", CitizenArticleAsync).WithSummary("市民阅读一条知识全文（仅已发布且在有效期内）");
         return citizen;
+    }
+
+    /// <summary>
+    /// The whole text of a hit the citizen opened from the search: the search answers fragments only. Drafts, expired articles and
+    /// those outside their validity today are "not found", the same answer as an unknown id.
+    /// </summary>
+    private static async Task<Results<Ok<CitizenArticleView>, ProblemHttpResult>> CitizenArticleAsync(Guid id, KnowledgeDbContext db,
+        IClock clock, CancellationToken ct)
+    {
+        var article = await db.Articles.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
+        if (article is null || !article.IsInForce(Today(clock)))
+        {
+            return TypedResults.Problem(title: "未找到", detail: "这条知识不存在或已失效。", statusCode: StatusCodes.Status404NotFound);
+        }
+        return TypedResults.Ok(new CitizenArticleView(article.Id, article.Title, article.Body, article.Category,
+            article.UpdatedAt.ToDateTimeOffset()));
     }
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> StaffSearchAsync(

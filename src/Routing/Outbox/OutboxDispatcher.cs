@@ -112,7 +112,8 @@ public sealed partial class OutboxDispatcher(
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 LogHandlerFailed(logger, ex, handler.Name, message.Id, message.Attempts + 1);
-                error = $"{handler.Name}: {ex.Message}";
+                // The innermost message says what went wrong (EF wraps the database's own error in a generic one).
+                error = $"{handler.Name}: {ex.GetBaseException().Message}";
             }
         }
         var now = clock.GetCurrentInstant();
