@@ -18,6 +18,7 @@ public static class LiveConsole
         services.AddSingleton<IOutboxHandler, TicketFanOut>();
         services.AddSingleton<IOutboxHandler, FeedbackFanOut>();
         services.AddSingleton<IOutboxHandler, CallFanOut>();
+        services.AddSingleton<IOutboxHandler, MissedCallFanOut>();
         return services;
     }
 
