@@ -57,6 +57,7 @@ public static class RoutingModule
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddHostedService<ScheduledRetraining>();
+        services.AddSingleton<BackgroundClaims>();
         services.AddSingleton<OverdueMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
         return services;

@@ -90,7 +90,8 @@ public sealed partial class OutboxDispatcher(
     {
         var until = now.Plus(Duration.FromSeconds(_options.ClaimSeconds));
         var claimed = await db.Outbox
-            .Where(m => m.Id == id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            // Due again in the condition itself: another host may have tried it since our list was read, failed, and set a backoff.
+            .Where(m => m.Id == id && m.DeliveredAt == null && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, until).SetProperty(m => m.ClaimedBy, _hostId), ct);
         return claimed == 1;
     }

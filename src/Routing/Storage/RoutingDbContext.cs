@@ -3,6 +3,7 @@ using Hotline.Routing.Catalogue;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -31,6 +32,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
     public DbSet<TrainingExample> TrainingExamples => Set<TrainingExample>();
     public DbSet<RoutingModel> RoutingModels => Set<RoutingModel>();
     public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
+    public DbSet<BackgroundLease> BackgroundLeases => Set<BackgroundLease>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -125,6 +127,13 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             message.Property(m => m.Topic).HasMaxLength(100);
             message.Property(m => m.ClaimedBy).HasMaxLength(100);
             message.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
+        });
+        modelBuilder.Entity<BackgroundLease>(lease =>
+        {
+            lease.ToTable("BackgroundLeases");
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(100);
+            lease.Property(l => l.Holder).HasMaxLength(200);
         });
         modelBuilder.Entity<OutboxDelivery>(delivery =>
         {
