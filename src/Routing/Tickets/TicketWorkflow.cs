@@ -19,10 +19,14 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
 
     public Instant Now => clock.GetCurrentInstant();
 
-    /// <summary>Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.</summary>
-    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.
+    /// <paramref name="keyLookedUp"/>: the caller has just asked <see cref="FindByIntakeKeyAsync"/> itself, so the lookup is not
+    /// repeated (a retry racing in between still gets the first ticket, from the unique index below).
+    /// </summary>
+    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct, bool keyLookedUp = false)
     {
-        if (draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
+        if (!keyLookedUp && draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
         {
             return earlier;
         }
