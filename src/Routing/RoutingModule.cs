@@ -41,6 +41,7 @@ public static class RoutingModule
         services.AddScoped<DeadlinePolicy>();
         services.AddScoped<TicketViews>();
         services.AddScoped<TicketWorkflow>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddOptions<RoutingOptions>().Bind(configuration.GetSection("Hotline:Routing")).ValidateDataAnnotations().ValidateOnStart();

@@ -13,7 +13,7 @@ namespace Hotline.Routing.Tickets;
 /// their outbox messages together. A stale write (someone else changed the ticket first) is refused with the current state.
 /// </summary>
 public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSignal outboxSignal, TicketViews views,
-    ILogger<TicketWorkflow> logger)
+    GroupCommit groupCommit, ILogger<TicketWorkflow> logger)
 {
     private const string TrackingAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
@@ -33,11 +33,27 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
         for (var attempt = 0; ; attempt++)
         {
             var ticket = Ticket.Register(draft, NewTrackingCode(), actor, clock.GetCurrentInstant());
-            db.Tickets.Add(ticket);
-            Stage(ticket);
             try
             {
-                await db.SaveChangesAsync(ct);
+                if (GroupCommit.Applies(db))
+                {
+                    // The rows are made once and staged on whichever context commits them (the group's, or their own).
+                    var entries = ticket.NewTimelineEntries.ToList();
+                    var messages = entries.Select(e => OutboxWriter.Create(TicketEvent.Topic, TicketEvent.From(ticket, e), e.At)).ToList();
+                    ticket.ClearNewTimelineEntries();
+                    await groupCommit.CommitAsync(target =>
+                    {
+                        target.Tickets.Add(ticket);
+                        target.Timeline.AddRange(entries);
+                        target.Outbox.AddRange(messages);
+                    }, ct);
+                }
+                else
+                {
+                    db.Tickets.Add(ticket);
+                    Stage(ticket);
+                    await db.SaveChangesAsync(ct);
+                }
                 outboxSignal.Notify();
                 return new Registration(ticket.Id, ticket.TrackingCode, Created: true);
             }
