@@ -44,6 +44,7 @@ public static class RoutingModule
         services.AddScoped<DeadlinePolicy>();
         services.AddScoped<TicketViews>();
         services.AddScoped<TicketWorkflow>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddOptions<RoutingOptions>().Bind(configuration.GetSection("Hotline:Routing")).ValidateDataAnnotations().ValidateOnStart();
@@ -60,6 +61,7 @@ public static class RoutingModule
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddHostedService<ScheduledRetraining>();
+        services.AddSingleton<BackgroundClaims>();
         services.AddSingleton<OverdueMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
         return services;

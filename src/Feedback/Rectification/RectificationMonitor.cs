@@ -19,7 +19,8 @@ namespace Hotline.Feedback.Rectification;
 /// rectifications whose follow-up rating window passed without a rating.
 /// </summary>
 public sealed class RectificationMonitor(
-    IServiceScopeFactory scopes, IClock clock, IOptions<FeedbackOptions> options, ILogger<RectificationMonitor> logger) : PeriodicCheck(logger)
+    IServiceScopeFactory scopes, IClock clock, IOptions<FeedbackOptions> options, ILogger<RectificationMonitor> logger,
+    BackgroundClaims claims) : PeriodicCheck(logger, claims)
 {
     protected override bool Enabled => options.Value.OverdueEnabled;
 

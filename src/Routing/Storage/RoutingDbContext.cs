@@ -4,6 +4,7 @@ using Hotline.Routing.Catalogue;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -33,6 +34,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
     public DbSet<RoutingModel> RoutingModels => Set<RoutingModel>();
     public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<BackgroundLease> BackgroundLeases => Set<BackgroundLease>();
 
     /// <summary>Saves; new personal-data access entries are numbered and hash-chained in the same transaction (<see cref="AuditChain"/>).</summary>
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
@@ -138,6 +140,13 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             message.Property(m => m.Topic).HasMaxLength(100);
             message.Property(m => m.ClaimedBy).HasMaxLength(100);
             message.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
+        });
+        modelBuilder.Entity<BackgroundLease>(lease =>
+        {
+            lease.ToTable("BackgroundLeases");
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(100);
+            lease.Property(l => l.Holder).HasMaxLength(200);
         });
         modelBuilder.Entity<OutboxDelivery>(delivery =>
         {

@@ -14,7 +14,7 @@ namespace Hotline.Routing.Tickets;
 /// their outbox messages together. A stale write (someone else changed the ticket first) is refused with the current state.
 /// </summary>
 public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSignal outboxSignal, TicketViews views,
-    HotlineMetrics metrics, ILogger<TicketWorkflow> logger)
+    HotlineMetrics metrics, GroupCommit groupCommit, ILogger<TicketWorkflow> logger)
 {
     // Entries staged for the next save, counted in the metrics once it commits.
     private readonly List<(Channel, TimelineEntry)> _staged = [];
@@ -23,21 +23,43 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
 
     public Instant Now => clock.GetCurrentInstant();
 
-    /// <summary>Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.</summary>
-    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.
+    /// <paramref name="keyLookedUp"/>: the caller has just asked <see cref="FindByIntakeKeyAsync"/> itself, so the lookup is not
+    /// repeated (a retry racing in between still gets the first ticket, from the unique index below).
+    /// </summary>
+    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct, bool keyLookedUp = false)
     {
-        if (draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
+        if (!keyLookedUp && draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
         {
             return earlier;
         }
         for (var attempt = 0; ; attempt++)
         {
             var ticket = Ticket.Register(draft, NewTrackingCode(), actor, clock.GetCurrentInstant());
-            db.Tickets.Add(ticket);
-            Stage(ticket);
             try
             {
-                await db.SaveChangesAsync(ct);
+                if (GroupCommit.Applies(db))
+                {
+                    // The rows are made once and staged on whichever context commits them (the group's, or their own). The
+                    // timeline entries are already sealed into the ticket's hash chain by the ticket itself.
+                    var entries = ticket.NewTimelineEntries.ToList();
+                    var messages = entries.Select(e => OutboxWriter.Create(TicketEvent.Topic, TicketEvent.From(ticket, e), e.At)).ToList();
+                    ticket.ClearNewTimelineEntries();
+                    await groupCommit.CommitAsync(target =>
+                    {
+                        target.Tickets.Add(ticket);
+                        target.Timeline.AddRange(entries);
+                        target.Outbox.AddRange(messages);
+                    }, ct);
+                    _staged.AddRange(entries.Select(e => (ticket.Channel, e)));
+                }
+                else
+                {
+                    db.Tickets.Add(ticket);
+                    Stage(ticket);
+                    await db.SaveChangesAsync(ct);
+                }
                 Committed();
                 outboxSignal.Notify();
                 return new Registration(ticket.Id, ticket.TrackingCode, Created: true);
