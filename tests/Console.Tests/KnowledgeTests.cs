@@ -88,6 +88,12 @@ public sealed class KnowledgeTests : HostTest
         var fragments = forAgents[0]!["highlights"]!.AsObject().SelectMany(f => f.Value!.AsArray()).Select(v => v!.GetValue<string>()).ToList();
         Assert.Contains(fragments, f => f.Contains("<em>", StringComparison.Ordinal) && f.Contains("居住", StringComparison.Ordinal));
         Assert.Contains(forAgents, h => h!.Str("id") == draft && h!.Str("status") == "draft");
+        // Agents see lapsed articles too, marked as such by the host's today (2026-11-23), with their validity.
+        var old = forAgents.Single(h => h!.Str("id") == lapsed)!;
+        Assert.Equal("2025-12-31", old.Str("validUntil"));
+        Assert.Null(old["validFrom"]);
+        Assert.False(old["inForce"]!.GetValue<bool>());
+        Assert.True(forAgents[0]!["inForce"]!.GetValue<bool>());
 
         var forCitizens = (await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证怎么办理")).AsArray();
         Assert.Equal(published, Assert.Single(forCitizens)!.Str("id")); // not the draft, not the lapsed one
@@ -96,5 +102,38 @@ public sealed class KnowledgeTests : HostTest
         Assert.Empty((await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证")).AsArray());
         Assert.Empty((await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=")).AsArray());
         await (await Host.Anonymous().GetAsync("/api/citizen/knowledge/search?q=x&size=500")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task CitizenArticle_IsReadableWhole_OnlyWhilePublishedAndInForce()
+    {
+        var admin = await Host.SignInAsync("admin");
+        async Task<string> CreateAsync(string title, string body, string? validUntil = null)
+        {
+            var created = await admin.PostAsJsonAsync("/api/knowledge/articles",
+                new { title, body, validUntil, ownerDepartmentId = "city-hrss", keywords = "内部关键词" });
+            return System.Text.Json.Nodes.JsonNode.Parse(await created.Content.ReadAsStringAsync())!.Str("id");
+        }
+        var body = "携带身份证和租房合同到街道便民服务中心办理居住证，5 个工作日内领证。\n逾期未签注的需重新申领。";
+        var published = await CreateAsync("居住证办理指南", body);
+        var draft = await CreateAsync("居住证签注说明", "居住证每年签注一次。");
+        var lapsed = await CreateAsync("旧版居住证政策", "旧版居住证政策已于2025年底废止。", validUntil: "2025-12-31");
+        await admin.PostOkAsync($"/api/knowledge/articles/{published}/status", new { status = "Published", version = 1 });
+        await admin.PostOkAsync($"/api/knowledge/articles/{lapsed}/status", new { status = "Published", version = 1 });
+
+        var citizen = Host.Anonymous();
+        var article = await citizen.GetOkAsync($"/api/citizen/knowledge/articles/{published}");
+        Assert.Equal("居住证办理指南", article.Str("title"));
+        Assert.Equal(body, article.Str("body"));
+        Assert.Null(article["ownerDepartmentId"]);   // a citizen reads the answer, not who keeps it or its internal keywords
+        Assert.DoesNotContain("内部关键词", article.ToJsonString());
+
+        foreach (var hidden in new[] { draft, lapsed, Guid.NewGuid().ToString() })
+        {
+            var problem = await (await citizen.GetAsync($"/api/citizen/knowledge/articles/{hidden}")).ProblemAsync(HttpStatusCode.NotFound);
+            Assert.True(Api.IsChinese(problem.Str("detail")));
+        }
+        await admin.PostOkAsync($"/api/knowledge/articles/{published}/status", new { status = "Expired", version = 2 });
+        await (await citizen.GetAsync($"/api/citizen/knowledge/articles/{published}")).ProblemAsync(HttpStatusCode.NotFound);
     }
 }

@@ -38,7 +38,7 @@ public static class WebConsole
                     : "no-cache";
             },
         });
-        app.MapFallback(async context =>
+        async Task ServeIndex(HttpContext context)
         {
             if (IsServerPath(context.Request.Path) || !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
             {
@@ -48,7 +48,11 @@ public static class WebConsole
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";
             await context.Response.SendFileAsync(files.GetFileInfo("index.html"));
-        }).ExcludeFromDescription();
+        }
+        app.MapFallback(ServeIndex).ExcludeFromDescription();
+        // The default fallback leaves paths that look like file names to the static files (a missing bundle stays a 404); a
+        // rating link's token has a dot in it (payload.signature), so every path under /citizen is the app's.
+        app.MapFallback("/citizen/{**path}", ServeIndex).ExcludeFromDescription();
         return app;
     }
 

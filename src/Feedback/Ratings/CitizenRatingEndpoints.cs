@@ -51,7 +51,7 @@ public static class CitizenRatingEndpoints
         return result.Error is { } error ? error.ToProblem() : TypedResults.Created((string?)null, result.Value!);
     }
 
-    private static HotlineError? Refuse(RatingInvitation? invitation, bool expired)
+    internal static HotlineError? Refuse(RatingInvitation? invitation, bool expired)
     {
         if (invitation is null)
         {

@@ -152,22 +152,30 @@ public static class CitizenEndpoints
     private static async Task<Results<Ok<PublicTicketView>, ProblemHttpResult>> TrackAsync(
         string trackingCode, string? phone, RoutingDbContext db, TicketViews views, CancellationToken ct)
     {
+        var found = await FindForCitizenAsync(trackingCode, phone, db, views, ct);
+        return found.Error is { } error ? error.ToProblem() : TypedResults.Ok(found.Value!);
+    }
+
+    /// <summary>A ticket as its citizen may see it, by tracking code and the phone number it was submitted with (API and plain page).</summary>
+    internal static async Task<Result<PublicTicketView>> FindForCitizenAsync(string trackingCode, string? phone, RoutingDbContext db,
+        TicketViews views, CancellationToken ct)
+    {
         // One message for a wrong code and a wrong number, so the endpoint cannot be used to probe which codes exist.
         var notFound = new Hotline.Routing.NotFound("未找到该工单，请核对查询码和提交时填写的手机号码。");
         if (!PhoneNumber.TryNormalize(phone, out var normalized) || trackingCode.Length > 16)
         {
             return phone is null
-                ? ValidationFailed.One("phone", "请提供提交诉求时填写的手机号码。").ToProblem()
-                : notFound.ToProblem();
+                ? ValidationFailed.One("phone", "请提供提交诉求时填写的手机号码。")
+                : notFound;
         }
         var code = trackingCode.Trim().ToUpperInvariant();
         var ticket = await db.Tickets.AsNoTracking().SingleOrDefaultAsync(t => t.TrackingCode == code && t.CitizenPhone == normalized, ct);
         if (ticket is null)
         {
-            return notFound.ToProblem();
+            return notFound;
         }
         var timeline = await db.Timeline.AsNoTracking().Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Sequence).ToListAsync(ct);
-        return TypedResults.Ok(await views.ForCitizenAsync(ticket, timeline, ct));
+        return await views.ForCitizenAsync(ticket, timeline, ct);
     }
 
     internal static string DefaultTitle(string content)
