@@ -108,9 +108,10 @@ export function RectificationDrawer({
             <Descriptions.Item label="期限">
               <Space wrap>
                 <Countdown label="核实" deadline={stepDeadline(record.verifyDue, record.verifiedAt, record.stage === 'Verify', record.overdue)} />
+                {/* The rectification deadline runs from the bad review until the report back, through verification too. */}
                 <Countdown
                   label="整改反馈"
-                  deadline={stepDeadline(record.rectifyDue, record.reportedBackAt, departmentStages.includes(record.stage) && record.stage !== 'Verify', record.overdue)}
+                  deadline={stepDeadline(record.rectifyDue, record.reportedBackAt, departmentStages.includes(record.stage), record.overdue && record.stage !== 'Verify')}
                 />
                 <Countdown label="督办审核" deadline={stepDeadline(record.reviewDue, record.acceptedAt, record.stage === 'Review', record.overdue)} />
               </Space>
