@@ -88,6 +88,8 @@ extra_passed=$((extra_passed + $(vitest_count numPassedTests)))
 extra_failed=$((extra_failed + $(vitest_count numFailedTests)))
 [ -f "$results/vitest.json" ] || extra_failed=$((extra_failed + 1))   # the suite did not even start
 
+[ -f "$results/fuzz-summary.txt" ] && cat "$results/fuzz-summary.txt"   # how many malformed inputs the fuzz run tried
+
 # --- totals ---------------------------------------------------------------------------------------------------------------
 sum() { grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o "[0-9]*" | awk '{s+=$1} END {print s+0}'; }
 passed=$(( $(sum passed) + extra_passed ))

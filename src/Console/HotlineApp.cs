@@ -5,6 +5,7 @@ using Hotline.Feedback.Assessment;
 using Hotline.Feedback.Storage;
 using Hotline.Host.Http;
 using Hotline.Host.Live;
+using Hotline.Host.Operations;
 using Hotline.Host.Staff;
 using Hotline.Host.Storage;
 using Hotline.Intake;
@@ -18,6 +19,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
 using NodaTime;
 
 namespace Hotline.Host;
@@ -46,6 +48,9 @@ public static class HotlineApp
         });
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Console logs carry their scopes (the request's CorrelationId); `Logging:Console:FormatterName=json` gives one JSON object per line.
+        services.Configure<SimpleConsoleFormatterOptions>(o => o.IncludeScopes = true);
+        services.Configure<JsonConsoleFormatterOptions>(o => o.IncludeScopes = true);
 
         // Settings are read from the final configuration when first needed, so test hosts and command-line overrides apply.
         services.AddSingleton(sp => DatabaseSettings.From(sp.GetRequiredService<IConfiguration>()));
@@ -74,6 +79,7 @@ public static class HotlineApp
         services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
 
         services.AddLiveConsole(configuration);
+        services.AddHotlineTelemetry(configuration); // OTLP export of the metrics, when Hotline:Telemetry:OtlpEndpoint is set
 
         AddStaffSignIn(services);
         services.AddAuthorization();
@@ -88,12 +94,13 @@ public static class HotlineApp
         });
 
         var app = builder.Build();
+        app.UseSecurityHeaders(); // first: every response, errors included
+        app.UseCorrelationId();
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
-        app.Use(SecurityHeaders);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -150,14 +157,5 @@ public static class HotlineApp
         http.Response.StatusCode = status;
         var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http });
-    }
-
-    private static Task SecurityHeaders(HttpContext context, RequestDelegate next)
-    {
-        var headers = context.Response.Headers;
-        headers.XContentTypeOptions = "nosniff";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        return next(context);
     }
 }

@@ -5,6 +5,7 @@ using Hotline.Feedback.Platform;
 using Hotline.Feedback.Ratings;
 using Hotline.Feedback.Rectification;
 using Hotline.Feedback.Storage;
+using Hotline.Routing.Audit;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
@@ -79,5 +80,14 @@ public static class FeedbackModule
     }
 
     /// <summary>Creates or upgrades Feedback's tables (after Routing's: the history trigger shares Routing's refusal function).</summary>
-    public static Task MigrateAsync(FeedbackDbContext db, CancellationToken ct) => db.Database.MigrateAsync(ct);
+    public static async Task MigrateAsync(FeedbackDbContext db, CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        // History rows written before hash chains existed are hashed once, per ticket (see Routing's AuditSeal).
+        await AuditSeal.SealLogAsync(db, AuditLogs.FeedbackHistory, (key, after, take) =>
+        {
+            var ticket = new TicketId(Guid.Parse(key));
+            return db.History.Where(h => h.TicketId == ticket && h.Sequence > after).OrderBy(h => h.Sequence).Take(take).ToListAsync(ct);
+        }, ct);
+    }
 }

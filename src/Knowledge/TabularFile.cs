@@ -113,6 +113,11 @@ public static class TabularFile
         {
             throw new DataFileException($"第 {number} 行不是合法的 JSON：{e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // GetString refuses text that is not valid UTF-16 once unescaped (a lone "\ud800"): a bad line, not a server error.
+            throw new DataFileException($"第 {number} 行含有无法识别的字符（如不成对的 \\u 转义）。", e);
+        }
     }
 
     private static async IAsyncEnumerable<TabularRow> ReadCsvAsync(Stream stream, [EnumeratorCancellation] CancellationToken ct)

@@ -11,6 +11,7 @@ using Hotline.Routing.Llm;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
+using Hotline.Routing.Telemetry;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -38,9 +39,12 @@ public static class RoutingModule
         services.AddOptions<OverdueOptions>().Bind(configuration.GetSection("Hotline:Overdue")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CalendarProvider>();
         services.AddSingleton<OutboxSignal>();
+        services.AddMetrics();
+        services.AddSingleton<HotlineMetrics>(); // the "Hotline" meter: intakes, dispatches, overdue, ratings, outbox backlog
         services.AddScoped<DeadlinePolicy>();
         services.AddScoped<TicketViews>();
         services.AddScoped<TicketWorkflow>();
+        services.AddSingleton<GroupCommit>();
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddOptions<RoutingOptions>().Bind(configuration.GetSection("Hotline:Routing")).ValidateDataAnnotations().ValidateOnStart();
@@ -57,6 +61,7 @@ public static class RoutingModule
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddHostedService<ScheduledRetraining>();
+        services.AddSingleton<BackgroundClaims>();
         services.AddSingleton<OverdueMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<OverdueMonitor>());
         return services;

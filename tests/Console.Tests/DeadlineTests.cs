@@ -134,6 +134,7 @@ public sealed class DeadlineTests : HostTest
         Host.Clock.Set(TestClock.Shanghai(2026, 11, 22, 9));
         var admin = await Host.SignInAsync("admin");
         var status = await admin.GetOkAsync("/api/admin/calendar/status");
+        Assert.Equal(2026, status["year"]!.GetValue<int>());
         Assert.True(status["currentYear"]!.GetValue<bool>());
         Assert.False(status["nextYear"]!.GetValue<bool>());
         Assert.Contains("2027", status.Str("warning"));

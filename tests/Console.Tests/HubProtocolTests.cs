@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using Hotline.Console.Tests.Infrastructure;
+using Hotline.Host.Live;
 
 namespace Hotline.Console.Tests;
 

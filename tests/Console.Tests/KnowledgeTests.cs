@@ -88,6 +88,12 @@ public sealed class KnowledgeTests : HostTest
         var fragments = forAgents[0]!["highlights"]!.AsObject().SelectMany(f => f.Value!.AsArray()).Select(v => v!.GetValue<string>()).ToList();
         Assert.Contains(fragments, f => f.Contains("<em>", StringComparison.Ordinal) && f.Contains("居住", StringComparison.Ordinal));
         Assert.Contains(forAgents, h => h!.Str("id") == draft && h!.Str("status") == "draft");
+        // Agents see lapsed articles too, marked as such by the host's today (2026-11-23), with their validity.
+        var old = forAgents.Single(h => h!.Str("id") == lapsed)!;
+        Assert.Equal("2025-12-31", old.Str("validUntil"));
+        Assert.Null(old["validFrom"]);
+        Assert.False(old["inForce"]!.GetValue<bool>());
+        Assert.True(forAgents[0]!["inForce"]!.GetValue<bool>());
 
         var forCitizens = (await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证怎么办理")).AsArray();
         Assert.Equal(published, Assert.Single(forCitizens)!.Str("id")); // not the draft, not the lapsed one

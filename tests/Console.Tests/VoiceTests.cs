@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Xml.Linq;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Intake.Voice;
@@ -223,5 +225,70 @@ public sealed class VoiceTests : TwilioHostTest
         await TwiMLAsync(VoiceWebhooks.RecordedPath, VoiceFields(sid, extra: [("RecordingUrl", "https://api.twilio.com/rec/RE1"), ("RecordingDuration", "12")]));
         var ticket = await WithDbAsync((routing, _) => routing.Tickets.SingleAsync(t => t.IntakeKey == "call:" + sid));
         Assert.Contains("楼道灯坏了", ticket.Content);
+    }
+
+    [Fact]
+    public async Task AgentRegistersTheRingingCall_WithTheCallersNumber_OnceForTheCall_AndItIsNotMissed()
+    {
+        const string sid = "CA00000000000000000000000000000060";
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields(sid, "+8613912345678"));
+        var agent = await Host.SignInAsync("agent");
+
+        // The screen pop shows the number masked; the form sends the call, and the host takes the number from it.
+        var created = await agent.PostOkAsync("/api/tickets", new { content = "小区门口路灯不亮", callSid = sid });
+        var id = created.Str("id");
+        Assert.Equal("139****5678", created["citizen"]!.Str("phone"));
+        Assert.Equal("+8613912345678", await WithDbAsync((routing, _) => routing.Tickets.Where(t => t.Id == new TicketId(Guid.Parse(id)))
+            .Select(t => t.CitizenPhone).SingleAsync()));
+        Assert.Equal(sid, (await agent.GetOkAsync($"/api/tickets/{id}/calls"))[0]!.Str("callSid"));
+
+        // The same call registered again (a double click, a second agent) is the same ticket.
+        var again = await agent.PostOkAsync("/api/tickets", new { content = "小区门口路灯不亮", callSid = sid });
+        Assert.Equal(id, again.Str("id"));
+        Assert.Equal(1, await WithDbAsync((routing, _) => routing.Tickets.CountAsync()));
+
+        // The call ends: it has a ticket, so it is not on the callback list and nobody is told it was missed.
+        await PostWebhookAsync(VoiceWebhooks.StatusPath, VoiceFields(sid, "+8613912345678", ("CallStatus", "completed")));
+        Assert.Empty((await agent.GetOkAsync("/api/calls/missed")).AsArray());
+        Assert.Equal(0, await WithDbAsync((routing, _) => routing.Outbox.CountAsync(m => m.Topic == MissedCallChanged.Topic)));
+
+        var unknown = await (await agent.PostAsJsonAsync("/api/tickets", new { content = "路灯", callSid = "CA0000000000000000000000000000dead" }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.NotNull(unknown["errors"]!["callSid"]);
+    }
+
+    [Fact]
+    public async Task MissedCall_AndItsCallback_ReachAgentsLive_WithTheNumberMasked_AndNoDepartment()
+    {
+        const string sid = "CA00000000000000000000000000000061";
+        var agent = await Host.SignInAsync("agent");
+        var housing = await Host.SignInAsync("housing");
+        var start = (await agent.GetOkAsync("/api/console/events"))["latest"]!.GetValue<long>();
+        await TwiMLAsync(VoiceWebhooks.IncomingPath, VoiceFields(sid, "+8613900002222"));
+        await PostWebhookAsync(VoiceWebhooks.StatusPath, VoiceFields(sid, "+8613900002222", ("CallStatus", "no-answer")));
+
+        JsonNode[] missed = [];
+        await WaitUntilAsync(async () =>
+        {
+            missed = MissedCallEvents(await agent.GetOkAsync($"/api/console/events?after={start}"));
+            return missed.Length > 0;
+        });
+        var data = Assert.Single(missed)["data"]!;
+        Assert.Equal(sid, data.Str("callSid"));
+        Assert.Equal("139****2222", data.Str("maskedPhone"));
+        Assert.Equal("Missed", data.Str("change"));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsync($"/api/calls/{sid}/called-back", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await agent.PostAsync($"/api/calls/{sid}/called-back", null)).StatusCode);
+        await WaitUntilAsync(async () => MissedCallEvents(await agent.GetOkAsync($"/api/console/events?after={start}")).Length == 2);
+        var calledBack = MissedCallEvents(await agent.GetOkAsync($"/api/console/events?after={start}"))[1]["data"]!;
+        Assert.Equal("CalledBack", calledBack.Str("change"));
+        Assert.False(string.IsNullOrEmpty(calledBack.Str("actorName")));
+        // Marking twice tells nobody twice; a department never hears of calls.
+        Assert.Equal(2, await WithDbAsync((routing, _) => routing.Outbox.CountAsync(m => m.Topic == MissedCallChanged.Topic)));
+        Assert.Empty(MissedCallEvents(await housing.GetOkAsync($"/api/console/events?after={start}")));
+
+        static JsonNode[] MissedCallEvents(JsonNode page) =>
+            [.. page["events"]!.AsArray().Where(e => e!.Str("method") == "MissedCallChanged").Select(e => e!)];
     }
 }

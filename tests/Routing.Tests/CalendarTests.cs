@@ -152,5 +152,6 @@ public sealed class CalendarTests
         Assert.Contains("2027", Calendar.CoverageOn(D("2026-10-01")).Warning);
         Assert.Contains("2027", Calendar.CoverageOn(D("2027-03-01")).Warning);
         Assert.False(Calendar.CoverageOn(D("2027-03-01")).CurrentYear);
+        Assert.Equal(2027, Calendar.CoverageOn(D("2027-03-01")).Year);
     }
 }

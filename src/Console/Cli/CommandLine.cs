@@ -15,12 +15,13 @@ using NodaTime.Text;
 namespace Hotline.Host.Cli;
 
 /// <summary>
-/// Command-line verbs for operators: <c>hotline calendar …</c> and <c>hotline routing …</c>. They read the same settings and database as the server, so a
+/// Command-line verbs for operators: <c>hotline calendar …</c>, <c>hotline routing …</c>, <c>hotline knowledge …</c> and
+/// <c>hotline bench intake</c>. They read the same settings and database as the server, so a
 /// holiday notice an admin recorded is honoured here too.
 /// </summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["calendar", "routing", "knowledge"];
+    private static readonly string[] Verbs = ["calendar", "routing", "knowledge", "audit", "backup", "bench"];
 
     /// <summary>Exit code for a date in a year with no published notice.</summary>
     public const int NoCalendarData = 2;
@@ -30,6 +31,9 @@ public static class CommandLine
     public static async Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("Hotline 12345 政务服务便民热线平台") { CalendarCommand(), RoutingCommand(), KnowledgeCommand() };
+        root.Add(AuditCommand.Create());
+        root.Add(BackupCommand.Create());
+        root.Add(BenchCommand.Create());
         return await root.Parse(args).InvokeAsync();
     }
 

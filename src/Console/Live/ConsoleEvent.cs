@@ -39,6 +39,9 @@ public sealed record Audience(IReadOnlyCollection<string> Roles, IReadOnlyCollec
 {
     public static string Delimit(IEnumerable<string> names) => $"|{string.Join('|', names)}|";
 
+    /// <summary>The names of a <see cref="Delimit"/>ed list.</summary>
+    public static string[] Split(string delimited) => delimited.Split('|', StringSplitOptions.RemoveEmptyEntries);
+
     public IEnumerable<string> Groups() =>
     [
         .. Roles.Select(ConsoleGroups.Role),

@@ -14,6 +14,9 @@ public interface IConsoleClient
     /// <summary>A call is ringing: the screen pop with the caller's earlier tickets (agents only).</summary>
     Task CallRinging(LiveEvent<RingingCall> call);
 
+    /// <summary>The missed-call list changed: a call ended without a ticket, or an agent called one back (agents, supervisors).</summary>
+    Task MissedCallChanged(LiveEvent<MissedCallChange> call);
+
     /// <summary>A 好差评 change: a rating, a bad review, a rectification step, an overdue step, an appeal, a callback.</summary>
     Task FeedbackChanged(LiveEvent<FeedbackChange> change);
 }
@@ -37,6 +40,9 @@ public sealed record TicketChange(
 
 /// <summary>The screen pop: the caller's number masked (the full number is revealed, and logged, through the ticket API).</summary>
 public sealed record RingingCall(string CallSid, string MaskedPhone, IReadOnlyList<RingingCallHistoryItem> History);
+
+/// <summary>A call joined (<c>Missed</c>) or left (<c>CalledBack</c>, with who did) the callback list; the number masked.</summary>
+public sealed record MissedCallChange(string CallSid, string MaskedPhone, string Change, string? ActorName);
 
 public sealed record RingingCallHistoryItem(Guid TicketId, string TrackingCode, string Title, string State, string StateLabel, DateTimeOffset ReceivedAt);
 

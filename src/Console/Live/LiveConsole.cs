@@ -15,9 +15,12 @@ public static class LiveConsole
         services.AddSignalR();
         services.AddOptions<LiveConsoleOptions>().Bind(configuration.GetSection("Hotline:Console")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<LivePublisher>();
+        services.AddSingleton<PushedEvents>();
+        services.AddHostedService<ClusterFanOut>();
         services.AddSingleton<IOutboxHandler, TicketFanOut>();
         services.AddSingleton<IOutboxHandler, FeedbackFanOut>();
         services.AddSingleton<IOutboxHandler, CallFanOut>();
+        services.AddSingleton<IOutboxHandler, MissedCallFanOut>();
         return services;
     }
 

@@ -142,3 +142,18 @@ public sealed class CallFanOut(LivePublisher publisher) : IOutboxHandler
             new Audience([StaffRoles.Agent], [], null), (client, live) => client.CallRinging(live), ct);
     }
 }
+
+/// <summary>The missed-call list (topic <c>call.missed</c>) to the roles that work it: agents and supervisors.</summary>
+public sealed class MissedCallFanOut(LivePublisher publisher) : IOutboxHandler
+{
+    public string Name => "console-missed-calls";
+    public string Topic => MissedCallChanged.Topic;
+
+    public async Task HandleAsync(OutboxMessage message, CancellationToken ct)
+    {
+        var e = OutboxWriter.Read<MissedCallChanged>(message);
+        await publisher.PublishAsync(message.Id, nameof(IConsoleClient.MissedCallChanged), e.At,
+            new MissedCallChange(e.CallSid, e.MaskedPhone, e.Change, e.ActorName),
+            new Audience([StaffRoles.Agent, StaffRoles.Supervisor], [], null), (client, live) => client.MissedCallChanged(live), ct);
+    }
+}

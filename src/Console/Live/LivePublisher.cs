@@ -4,17 +4,24 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
+using Hotline.Routing.Supervision;
 
 namespace Hotline.Host.Live;
 
 /// <summary>
 /// Stores an event for catch-up, then pushes it to its audience's groups. Called from outbox handlers, so every event is
 /// published at least once and in commit order; the outbox message's id is the event's unique source, so a redelivered message
-/// is pushed again under the sequence it already has, never as a new event.
+/// keeps the sequence it already has, and is pushed again only if this host has not pushed it (it failed before the push, or
+/// the host restarted). On PostgreSQL the row is inserted under a transaction-scoped advisory lock, so sequences commit in
+/// order even with several hosts delivering (catch-up's "latest" never passes an event still to commit), and other hosts are
+/// notified in the same transaction (<see cref="ClusterFanOut"/>).
 /// </summary>
 public sealed class LivePublisher(IServiceScopeFactory scopes, IHubContext<ConsoleHub, IConsoleClient> hub, IClock clock,
-    IOptions<LiveConsoleOptions> options)
+    IOptions<LiveConsoleOptions> options, PushedEvents pushed, BackgroundClaims host)
 {
+    /// <summary>The advisory lock key that orders console-event inserts across hosts (any constant unique to this use).</summary>
+    private const long SequenceLock = 0x486f746c696e65; // "Hotline"
+
     /// <summary>The JSON the hub protocol writes (camelCase), so a caught-up event reads exactly like a pushed one.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -46,8 +53,21 @@ public sealed class LivePublisher(IServiceScopeFactory scopes, IHubContext<Conso
                 Departments = Audience.Delimit(audience.Departments),
                 TicketId = audience.TicketId,
             };
-            db.ConsoleEvents.Add(row);
-            await db.SaveChangesAsync(ct);
+            if (db.Database.IsNpgsql())
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SequenceLock})", ct);
+                db.ConsoleEvents.Add(row);
+                await db.SaveChangesAsync(ct);
+                var notice = ClusterFanOut.Notice(row.Sequence, host.HostId);
+                await db.Database.ExecuteSqlAsync($"SELECT pg_notify({ClusterFanOut.Channel}, {notice})", ct);
+                await transaction.CommitAsync(ct);
+            }
+            else
+            {
+                db.ConsoleEvents.Add(row);
+                await db.SaveChangesAsync(ct);
+            }
             sequence = row.Sequence;
             if (row.Sequence % PruneEvery == 0)
             {
@@ -56,6 +76,9 @@ public sealed class LivePublisher(IServiceScopeFactory scopes, IHubContext<Conso
                 await db.ConsoleEvents.Where(e => e.CreatedAt < cutoff && e.Sequence < row.Sequence).ExecuteDeleteAsync(ct);
             }
         }
-        await send(hub.Clients.Groups(groups), new LiveEvent<T>(sequence.Value, at, data));
+        if (pushed.TryMark(sequence.Value))
+        {
+            await send(hub.Clients.Groups(groups), new LiveEvent<T>(sequence.Value, at, data));
+        }
     }
 }

@@ -38,8 +38,17 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
                 configuration["Hotline:Demo:Password"]);
             PrintAccounts(created);
         }
-        await Routing.RoutingModule.ReconcileSearchIndexAsync(routing, scope.ServiceProvider.GetRequiredService<Knowledge.Search.ISearchIndex>(),
-            cancellationToken);
+        try
+        {
+            await Routing.RoutingModule.ReconcileSearchIndexAsync(routing,
+                scope.ServiceProvider.GetRequiredService<Knowledge.Search.ISearchIndex>(), cancellationToken);
+        }
+        catch (Knowledge.Search.SearchIndexUnavailableException e)
+        {
+            // An Elasticsearch outage must not keep the host down (/healthz reports it); the check runs again at the next start.
+            logger.LogWarning("Search index unavailable at start-up: catalogue entries and past cases were not checked against it. {Reason}",
+                e.Message);
+        }
         var calendar = await scope.ServiceProvider.GetRequiredService<Routing.Calendar.CalendarProvider>().GetAsync(cancellationToken);
         var today = scope.ServiceProvider.GetRequiredService<Routing.Deadlines.DeadlinePolicy>()
             .LocalDateOf(scope.ServiceProvider.GetRequiredService<IClock>().GetCurrentInstant());

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hotline.Routing.Audit;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -43,9 +44,10 @@ public enum FeedbackEventKind
 /// <summary>
 /// One line of Feedback's history: who did what to which rating, rectification, appeal or callback, when. Append-only in the
 /// database (triggers refuse UPDATE and DELETE), written in the transaction of the change it records, and published through the
-/// outbox as a <see cref="FeedbackEvent"/>.
+/// outbox as a <see cref="FeedbackEvent"/>. Hash-chained per ticket (<see cref="HashChain"/>): Feedback's writers for one ticket
+/// (a rating, its callback, the rectification steps) serialise on that ticket's chain head, writers for other tickets never wait.
 /// </summary>
-public sealed class FeedbackHistoryEntry
+public sealed class FeedbackHistoryEntry : IChainedEntry
 {
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public Instant At { get; init; }
@@ -64,6 +66,40 @@ public sealed class FeedbackHistoryEntry
 
     public string? Note { get; init; }
     public string? Data { get; init; }
+
+    /// <summary>1, 2, 3… within the ticket; assigned when the entry is saved (unique with the ticket in the database).</summary>
+    public long Sequence { get; private set; }
+
+    /// <summary><see cref="HashChain.Link"/> over <see cref="ChainFields"/> and the previous entry of the same ticket.</summary>
+    public string? Hash { get; private set; }
+
+    public string ChainKey => HashChain.Text(TicketId.Value);
+
+    /// <summary>Every column except <see cref="Hash"/>, in the order they are hashed. A new column must be added here.</summary>
+    public IReadOnlyList<ChainField> ChainFields() =>
+    [
+        new("Id", HashChain.Text(Id)),
+        new("TicketId", HashChain.Text(TicketId.Value)),
+        new("Sequence", HashChain.Text(Sequence)),
+        new("At", HashChain.Text(At)),
+        new("Subject", HashChain.Text(Subject)),
+        new("SubjectId", HashChain.Text(SubjectId)),
+        new("Kind", HashChain.Text(Kind)),
+        new("ActorId", ActorId),
+        new("ActorName", ActorName),
+        new("ActorKind", HashChain.Text(ActorKind)),
+        new("ActorRole", ActorRole),
+        new("ActorDepartmentId", ActorDepartmentId),
+        new("DepartmentId", DepartmentId),
+        new("Note", Note),
+        new("Data", Data),
+    ];
+
+    public string Seal(long sequence, string? previous)
+    {
+        Sequence = sequence;
+        return Hash = HashChain.Link(previous, ChainFields());
+    }
 }
 
 /// <summary>

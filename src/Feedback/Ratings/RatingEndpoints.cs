@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Hotline.Feedback.Assessment;
 using Hotline.Feedback.History;
 using Hotline.Feedback.Rectification;
 using Hotline.Feedback.Storage;
@@ -40,7 +41,7 @@ public static class RatingEndpoints
 
     public static RouteGroupBuilder MapRatings(this RouteGroupBuilder feedback)
     {
-        feedback.MapGet("/ratings", ListAsync).WithSummary("评价列表（承办单位只看到本单位的评价，均不含评价人身份）");
+        feedback.MapGet("/ratings", ListAsync).WithSummary("评价列表（按工单、单位、差评、等级、轮次、时段筛选；承办单位只看到本单位的评价，均不含评价人身份）");
         feedback.MapGet("/ratings/{id:guid}", GetAsync).WithSummary("一条评价");
         feedback.MapPost("/ratings/{id:guid}/rater", OpenIdentityAsync).WithSummary("督办人员查看评价人身份（须说明理由，记录日志）");
         feedback.MapPost("/ratings", Refused).WithSummary("工作人员不能创建评价（403）");
@@ -52,10 +53,38 @@ public static class RatingEndpoints
 
     private static ProblemHttpResult Refused() => new NotPermitted(StaffMayNotRate).ToProblem();
 
+    /// <summary>
+    /// The period filter takes the assessment's own query (<c>period</c>/<c>date</c> or <c>from</c>/<c>to</c>, Beijing dates), so a
+    /// dashboard's drill-down from a rating figure lists exactly the ratings that figure counted.
+    /// </summary>
     private static async Task<Results<Ok<RatingView[]>, ProblemHttpResult>> ListAsync(ClaimsPrincipal user, FeedbackDbContext db,
-        RatingViews views, Guid? ticketId, string? department, bool? bad, CancellationToken ct)
+        RatingViews views, IClock clock, Guid? ticketId, string? department, bool? bad, int? level, int? round, string? period, string? date,
+        string? from, string? to, CancellationToken ct)
     {
         var actor = StaffPrincipal.ToActor(user);
+        var input = new Input();
+        if (level is not null and not (>= 1 and <= 5))
+        {
+            input.Add("level", "评价等级应为 1 到 5（5 非常满意 … 1 非常不满意）。");
+        }
+        if (round is not null and not (1 or 2))
+        {
+            input.Add("round", "评价轮次应为 1（对办理的评价）或 2（整改后的再评价）。");
+        }
+        AssessmentPeriod? within = null;
+        if (new[] { period, date, from, to }.Any(p => p is { Length: > 0 }))
+        {
+            var (parsed, error) = AssessmentPeriod.Parse(period, date, from, to, clock.GetCurrentInstant().InZone(AssessmentPeriod.Zone).Date);
+            if (error is not null)
+            {
+                return error.ToProblem();
+            }
+            within = parsed;
+        }
+        if (!input.Ok)
+        {
+            return input.Failure.ToProblem();
+        }
         var query = db.Ratings.AsNoTracking();
         if (actor.Is(StaffRole.Department))
         {
@@ -75,6 +104,20 @@ public static class RatingEndpoints
         if (bad is { } onlyBad)
         {
             query = query.Where(r => r.BadReview == onlyBad);
+        }
+        if (level is { } l)
+        {
+            var wanted = (RatingLevel)l;
+            query = query.Where(r => r.Level == wanted);
+        }
+        if (round is { } n)
+        {
+            query = query.Where(r => r.Round == n);
+        }
+        if (within is not null)
+        {
+            var (start, end) = (within.Start, within.End);
+            query = query.Where(r => r.RatedAt >= start && r.RatedAt < end);
         }
         var rows = await query.OrderByDescending(r => r.RatedAt).Take(500).ToListAsync(ct);
         return TypedResults.Ok(await views.ManyAsync(rows, actor, ct));

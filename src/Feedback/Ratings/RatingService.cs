@@ -6,6 +6,7 @@ using Hotline.Routing;
 using Hotline.Routing.Calendar;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Telemetry;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -47,7 +48,8 @@ public sealed record LevelOption(int Level, string Label);
 /// </summary>
 public sealed class RatingService(
     RoutingDbContext routing, FeedbackDbContext feedback, TicketWorkflow workflow, FeedbackJournal journal,
-    RectificationDeadlines deadlines, RatingTokens tokens, IOptions<FeedbackOptions> options, IClock clock, OutboxSignal signal)
+    RectificationDeadlines deadlines, RatingTokens tokens, IOptions<FeedbackOptions> options, IClock clock, OutboxSignal signal,
+    HotlineMetrics metrics)
 {
     public static readonly IReadOnlyList<string> DimensionNames = ["overall", "efficiency", "attitude", "result"];
 
@@ -149,6 +151,7 @@ public sealed class RatingService(
         if (result.Error is null)
         {
             signal.Notify();
+            metrics.Rating(rater.Channel.ToString().ToLowerInvariant(), (int)level);
         }
         return result;
     }

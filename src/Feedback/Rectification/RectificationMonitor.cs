@@ -3,6 +3,7 @@ using Hotline.Feedback.Storage;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
+using Hotline.Routing.Telemetry;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,7 +19,8 @@ namespace Hotline.Feedback.Rectification;
 /// rectifications whose follow-up rating window passed without a rating.
 /// </summary>
 public sealed class RectificationMonitor(
-    IServiceScopeFactory scopes, IClock clock, IOptions<FeedbackOptions> options, ILogger<RectificationMonitor> logger) : PeriodicCheck(logger)
+    IServiceScopeFactory scopes, IClock clock, IOptions<FeedbackOptions> options, ILogger<RectificationMonitor> logger,
+    BackgroundClaims claims) : PeriodicCheck(logger, claims)
 {
     protected override bool Enabled => options.Value.OverdueEnabled;
 
@@ -93,6 +95,7 @@ public sealed class RectificationMonitor(
             // Another pass or host urged this step first: the unique (rectification, step) index keeps it to once.
             return false;
         }
+        scope.ServiceProvider.GetRequiredService<HotlineMetrics>().Overdue("rectification");
         scope.ServiceProvider.GetRequiredService<OutboxSignal>().Notify();
         return true;
     }

@@ -5,6 +5,7 @@ using Hotline.Feedback.Platform;
 using Hotline.Feedback.Ratings;
 using Hotline.Feedback.Rectification;
 using Hotline.Knowledge.Storage;
+using Hotline.Routing.Audit;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +32,15 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
     public DbSet<FeedbackHistoryEntry> History => Set<FeedbackHistoryEntry>();
     public DbSet<FeedbackKey> Keys => Set<FeedbackKey>();
     public DbSet<PlatformDelivery> PlatformDeliveries => Set<PlatformDelivery>();
+
+    /// <summary>Saves; new history entries are numbered and hash-chained per ticket in the same transaction (<see cref="AuditChain"/>).</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditChain.SaveAsync<FeedbackHistoryEntry>(this, AuditLogs.FeedbackHistory,
+            ct => base.SaveChangesAsync(acceptAllChangesOnSuccess, ct), cancellationToken);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => AuditChain.HasNewEntries<FeedbackHistoryEntry>(this)
+        ? throw new InvalidOperationException("Feedback history entries are chained in SaveChangesAsync only.")
+        : base.SaveChanges(acceptAllChangesOnSuccess);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -119,6 +129,9 @@ public sealed class FeedbackDbContext(DbContextOptions<FeedbackDbContext> option
             h.Property(x => x.DepartmentId).HasMaxLength(64);
             h.Property(x => x.Note).HasMaxLength(4_000);
             h.Property(x => x.Data).HasMaxLength(4_000);
+            h.Ignore(x => x.ChainKey);
+            h.HasIndex(x => new { x.TicketId, x.Sequence }).IsUnique();
+            h.Property(x => x.Hash).HasMaxLength(HashChain.HexLength);
         });
         modelBuilder.Entity<FeedbackKey>(k =>
         {

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Hotline.Intake.Storage;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -165,16 +166,18 @@ public sealed class EmailSender(IServiceScopeFactory scopes, IOptions<SmtpOption
 
 /// <summary>Reminds departments of reply deadlines coming up within <see cref="SmtpOptions.ReminderHoursBefore"/>, once per deadline.</summary>
 public sealed partial class DeadlineReminder(IServiceScopeFactory scopes, IOptions<SmtpOptions> smtp, IClock clock,
-    ILogger<DeadlineReminder> logger) : BackgroundService
+    BackgroundClaims claims, ILogger<DeadlineReminder> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(smtp.Value.ReminderCheckSeconds));
+        var interval = TimeSpan.FromSeconds(smtp.Value.ReminderCheckSeconds);
+        using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                await RemindOnceAsync(stoppingToken);
+                // Claimed, so that several hosts do not all scan for due tickets (the e-mails are keyed and would be queued once anyway).
+                await claims.RunIfClaimedAsync(nameof(DeadlineReminder), interval, RemindOnceAsync, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

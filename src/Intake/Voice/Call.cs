@@ -40,3 +40,15 @@ public sealed record CallRinging(string CallSid, string Phone, string MaskedPhon
 }
 
 public sealed record CallerHistoryItem(Guid TicketId, string TrackingCode, string Title, string State, string StateLabel, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// The missed-call list changed (outbox topic <see cref="Topic"/>): a call ended without a ticket (<c>Missed</c>) or an agent
+/// called it back (<c>CalledBack</c>), so every agent's list follows without a reload. The number is masked: the list itself
+/// (<c>GET /api/calls/missed</c>) is where agents read it.
+/// </summary>
+public sealed record MissedCallChanged(string CallSid, string MaskedPhone, string Change, string? ActorName, DateTimeOffset At)
+{
+    public const string Topic = "call.missed";
+    public const string Missed = nameof(CallOutcome.Missed);
+    public const string CalledBack = nameof(CalledBack);
+}

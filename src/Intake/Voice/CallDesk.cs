@@ -35,7 +35,7 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
             intake.Calls.Add(new Call { CallSid = callSid, From = phone, To = Truncate(to, 32), StartedAt = now, Outcome = CallOutcome.InProgress });
             await intake.SaveChangesAsync(ct);
             OutboxWriter.Enqueue(routing, CallRinging.Topic, new CallRinging(callSid, phone,
-                phone.Length > 0 ? PersonalDataMask.Phone(phone) : "未显示号码", views.Local(now),
+                MaskedCaller(phone), views.Local(now),
                 [.. history.Select(t => new CallerHistoryItem(t.Id.Value, t.TrackingCode, t.Title, t.State.ToString(), TicketLabels.Of(t.State),
                     views.Local(t.ReceivedAt)))]), now);
             await routing.SaveChangesAsync(ct);
@@ -142,9 +142,26 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
                 call.Outcome = ticket is null ? CallOutcome.Missed : CallOutcome.TicketCreated;
                 call.TicketId ??= ticket;
             }
-            await intake.SaveChangesAsync(ct);
+            if (call.Outcome != CallOutcome.Missed)
+            {
+                await intake.SaveChangesAsync(ct);
+                return;
+            }
+            // The call goes on the callback list and every agent's list says so, in one transaction.
+            await SharedTransaction.RunAsync(routing, intake, async () =>
+            {
+                await intake.SaveChangesAsync(ct);
+                OutboxWriter.Enqueue(routing, MissedCallChanged.Topic, new MissedCallChanged(callSid, MaskedCaller(call.From),
+                    MissedCallChanged.Missed, null, views.Local(call.EndedAt.Value)), call.EndedAt.Value);
+                await routing.SaveChangesAsync(ct);
+                return 0;
+            }, ct);
+            signal.Notify();
         }
     }
+
+    /// <summary>A caller's number as agents' screens show it before anyone calls back.</summary>
+    internal static string MaskedCaller(string phone) => phone.Length > 0 ? PersonalDataMask.Phone(phone) : "未显示号码";
 
     /// <summary>A keypad rating at the end of a callback call; the number on the call must be the ticket's citizen.</summary>
     public async Task<bool> RateAsync(string trackingCode, string from, string to, int level, CancellationToken ct)

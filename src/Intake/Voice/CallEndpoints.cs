@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Hotline.Intake.Storage;
 using Hotline.Routing;
+using Hotline.Routing.Outbox;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -46,7 +47,8 @@ public static class CallEndpoints
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> CalledBackAsync(
-        string callSid, ClaimsPrincipal user, IntakeDbContext intake, IClock clock, CancellationToken ct)
+        string callSid, ClaimsPrincipal user, IntakeDbContext intake, Routing.Storage.RoutingDbContext routing, TicketViews views,
+        OutboxSignal signal, IClock clock, CancellationToken ct)
     {
         var actor = StaffPrincipal.ToActor(user);
         if (!actor.IsAnyOf(StaffRole.Agent, StaffRole.Supervisor))
@@ -58,9 +60,22 @@ public static class CallEndpoints
         {
             return new Routing.NotFound("来电记录不存在。").ToProblem();
         }
-        call.CalledBackAt ??= clock.GetCurrentInstant();
-        call.CalledBackBy ??= actor.Name;
-        await intake.SaveChangesAsync(ct);
+        if (call.CalledBackAt is not null)
+        {
+            return TypedResults.NoContent(); // marked already (a double click, a colleague): nothing changes, nobody is told again
+        }
+        var now = clock.GetCurrentInstant();
+        call.CalledBackAt = now;
+        call.CalledBackBy = actor.Name;
+        await SharedTransaction.RunAsync(routing, intake, async () =>
+        {
+            await intake.SaveChangesAsync(ct);
+            OutboxWriter.Enqueue(routing, MissedCallChanged.Topic, new MissedCallChanged(call.CallSid, CallDesk.MaskedCaller(call.From),
+                MissedCallChanged.CalledBack, actor.Name, views.Local(now)), now);
+            await routing.SaveChangesAsync(ct);
+            return 0;
+        }, ct);
+        signal.Notify();
         return TypedResults.NoContent();
     }
 

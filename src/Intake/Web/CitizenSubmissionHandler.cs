@@ -91,7 +91,8 @@ internal sealed class CitizenSubmissionHandler(TicketWorkflow workflow, Attachme
             Attachments = attachments,
             Coordinates = coordinates,
         };
-        var result = await workflow.RegisterAsync(draft, Actor.Citizen(channel == Channel.App ? "市民（App）" : "市民（网站）"), ct);
+        var result = await workflow.RegisterAsync(draft, Actor.Citizen(channel == Channel.App ? "市民（App）" : "市民（网站）"), ct,
+            keyLookedUp: intakeKey is not null);
         if (result.Error is { } error)
         {
             return error;

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Hotline.Intake.Citizens;
+using Hotline.Intake.Storage;
+using Hotline.Intake.Voice;
 using Hotline.Routing;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -7,6 +9,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Intake.Web;
 
@@ -21,9 +24,15 @@ public sealed record AgentIntakeRequest(
     bool? Anonymous,
     string? CategoryId,
     string? AreaId,
-    string? Channel);
+    string? Channel,
+    string? CallSid = null);
 
-/// <summary>An agent registers a contact taken on the phone (or typed in from another channel).</summary>
+/// <summary>
+/// An agent registers a contact taken on the phone (or typed in from another channel). With <c>callSid</c> (the screen pop of a
+/// ringing call, or a missed call being called back) the ticket belongs to that call: the number is the call's when none is
+/// typed (agents see it masked), the intake key is the one the IVR uses (<c>call:{CallSid}</c>), so a call never becomes two
+/// tickets, and the call record points at the ticket (it leaves the missed-call list and lists under the ticket's calls).
+/// </summary>
 public static class StaffIntakeEndpoints
 {
     public static RouteGroupBuilder MapAgentIntake(this RouteGroupBuilder tickets)
@@ -34,7 +43,7 @@ public static class StaffIntakeEndpoints
 
     private static async Task<Results<Created<TicketView>, ProblemHttpResult>> RegisterAsync(
         AgentIntakeRequest request, ClaimsPrincipal user, TicketWorkflow workflow, TicketViews views, RoutingDbContext db,
-        CancellationToken ct)
+        IntakeDbContext intake, CancellationToken ct)
     {
         var actor = StaffPrincipal.ToActor(user);
         if (!actor.IsAnyOf(StaffRole.Agent, StaffRole.Dispatcher, StaffRole.Supervisor))
@@ -46,9 +55,19 @@ public static class StaffIntakeEndpoints
         var name = input.Optional(request.Name, "name", "姓名", 50);
         var title = input.Optional(request.Title, "title", "标题", 200);
         var address = input.Optional(request.Address, "address", "地址", 500);
-        if (!PhoneNumber.TryNormalize(request.Phone, out var phone))
+        Call? call = null;
+        if (request.CallSid is { Length: > 0 } callSid)
         {
-            input.Add("phone", string.IsNullOrWhiteSpace(request.Phone) ? "请填写来电号码或联系电话。" : PhoneNumber.Invalid);
+            call = await intake.Calls.SingleOrDefaultAsync(c => c.CallSid == callSid, ct);
+            if (call is null)
+            {
+                input.Add("callSid", "来电记录不存在。");
+            }
+        }
+        var typedPhone = string.IsNullOrWhiteSpace(request.Phone) && call is { From.Length: > 0 } ? call.From : request.Phone;
+        if (!PhoneNumber.TryNormalize(typedPhone, out var phone))
+        {
+            input.Add("phone", string.IsNullOrWhiteSpace(typedPhone) ? "请填写来电号码或联系电话。" : PhoneNumber.Invalid);
         }
         var type = TicketType.Consultation;
         if (request.Type is { Length: > 0 } && !TicketLabels.TryParseType(request.Type, out type))
@@ -73,11 +92,21 @@ public static class StaffIntakeEndpoints
         var draft = new NewTicket(channel, phone, content, title ?? CitizenEndpoints.DefaultTitle(content), type, urgency, name,
             request.Anonymous ?? false, address,
             request.CategoryId is { Length: > 0 } ? request.CategoryId : null,
-            request.AreaId is { Length: > 0 } ? request.AreaId : null);
+            request.AreaId is { Length: > 0 } ? request.AreaId : null, IntakeKey: call is null ? null : $"call:{call.CallSid}");
         var result = await workflow.RegisterAsync(draft, actor, ct);
         if (result.Error is { } error)
         {
             return error.ToProblem();
+        }
+        if (call is { TicketId: null })
+        {
+            // A second write: if it is lost, the call's end finds the ticket by its intake key (CallDesk.EndedAsync).
+            call.TicketId = result.Value!.Id.Value;
+            if (call.Outcome == CallOutcome.InProgress)
+            {
+                call.Outcome = CallOutcome.TicketCreated;
+            }
+            await intake.SaveChangesAsync(ct);
         }
         var ticket = await workflow.LoadVisibleAsync(result.Value!.Id, actor, ct);
         return TypedResults.Created($"/api/tickets/{result.Value.Id}", await views.ForStaffAsync(ticket!, actor, ct));

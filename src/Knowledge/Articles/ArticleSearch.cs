@@ -10,7 +10,16 @@ using NodaTime;
 namespace Hotline.Knowledge.Articles;
 
 public sealed record ArticleHit(Guid Id, string Title, string? Category, string? OwnerDepartmentId, string Status, double Score,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights);
+    IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights)
+{
+    /// <summary>The article's validity (yyyy-MM-dd, either end open), so an agent can tell a lapsed answer from one in force.</summary>
+    public string? ValidFrom { get; init; }
+
+    public string? ValidUntil { get; init; }
+
+    /// <summary>Today (in the hotline's zone) lies within the validity; says nothing of the status.</summary>
+    public bool InForce { get; init; }
+}
 
 /// <summary>An article as a citizen reads it: no owner, keywords, review date or editor.</summary>
 public sealed record CitizenArticleView(Guid Id, string Title, string Body, string? Category, DateTimeOffset UpdatedAt);
@@ -86,17 +95,17 @@ public static class ArticleSearch
     }
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> StaffSearchAsync(
-        string? q, int? size, ISearchIndex index, CancellationToken ct) =>
-        await SearchAsync(q, size, index, Staff, today: null, ct);
+        string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
+        await SearchAsync(q, size, index, Staff, Today(clock), inForceOnly: false, ct);
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> CitizenSearchAsync(
         string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await SearchAsync(q, size, index, Citizens, Today(clock), ct);
+        await SearchAsync(q, size, index, Citizens, Today(clock), inForceOnly: true, ct);
 
     private static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> SearchAsync(string? q, int? size, ISearchIndex index,
-        SearchFilter filter, LocalDate? today, CancellationToken ct)
+        SearchFilter filter, LocalDate today, bool inForceOnly, CancellationToken ct)
     {
         var take = size ?? 10;
         if (take is < 1 or > 50 || (q?.Length ?? 0) > 2_000)
@@ -117,9 +126,14 @@ public static class ArticleSearch
         {
             return Unavailable();
         }
-        var shown = hits.Where(h => today is not { } day || InForce(h, day)).Take(take)
+        var shown = hits.Where(h => !inForceOnly || InForce(h, today)).Take(take)
             .Select(h => new ArticleHit(Guid.Parse(h.Id), h.Title, h.Category, h.Department, h.Metadata.GetValueOrDefault("status", ""),
-                Math.Round(h.Score, 4), h.Highlights))
+                Math.Round(h.Score, 4), h.Highlights)
+            {
+                ValidFrom = h.Metadata.GetValueOrDefault("validFrom"),
+                ValidUntil = h.Metadata.GetValueOrDefault("validUntil"),
+                InForce = InForce(h, today),
+            })
             .ToArray();
         return TypedResults.Ok(shown);
     }

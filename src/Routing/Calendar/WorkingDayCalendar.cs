@@ -133,8 +133,12 @@ public sealed class WorkingDayCalendar
         {
             warning = $"{today.Year + 1} 年的节假日安排尚未录入：跨年的时限将无法计算，通知发布后请及时录入。";
         }
-        return new CalendarCoverage([.. Years.Order()], current, next, warning);
+        return new CalendarCoverage(today.Year, [.. Years.Order()], current, next, warning);
     }
 }
 
-public sealed record CalendarCoverage(IReadOnlyList<int> Years, bool CurrentYear, bool NextYear, string? Warning);
+/// <summary>
+/// Which years the calendar covers, judged on a day of <paramref name="Year"/> in the hotline's zone (the console warns from it: a
+/// browser's clock may disagree with the host's), and the warning to show when this year or, from October, next year is missing.
+/// </summary>
+public sealed record CalendarCoverage(int Year, IReadOnlyList<int> Years, bool CurrentYear, bool NextYear, string? Warning);

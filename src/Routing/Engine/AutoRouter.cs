@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,8 +66,8 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
 }
 
 /// <summary>Retrains on a schedule when new examples have arrived since the active model was made.</summary>
-public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, IOptions<RoutingOptions> options, ILogger<ScheduledRetraining> logger)
-    : BackgroundService
+public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, BackgroundClaims claims, IOptions<RoutingOptions> options,
+    ILogger<ScheduledRetraining> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -74,24 +75,31 @@ public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, IOp
         {
             return;
         }
-        using var timer = new PeriodicTimer(TimeSpan.FromHours(options.Value.RetrainEveryHours));
+        var interval = TimeSpan.FromHours(options.Value.RetrainEveryHours);
+        using var timer = new PeriodicTimer(interval);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
-                using var scope = scopes.CreateScope();
-                var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-                var since = await db.RoutingModels.Where(m => m.Active).Select(m => (Instant?)m.CreatedAt).SingleOrDefaultAsync(stoppingToken);
-                if (since is null || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > since, stoppingToken))
-                {
-                    var result = await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(stoppingToken);
-                    LogRetrained(logger, result.Value?.Version ?? "(not enough examples)");
-                }
+                // Claimed: with several hosts, one of them trains per interval (two would make the same model twice).
+                await claims.RunIfClaimedAsync(nameof(ScheduledRetraining), interval, RetrainIfNewExamplesAsync, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 LogFailed(logger, ex);
             }
+        }
+    }
+
+    private async Task RetrainIfNewExamplesAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var since = await db.RoutingModels.Where(m => m.Active).Select(m => (Instant?)m.CreatedAt).SingleOrDefaultAsync(ct);
+        if (since is null || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > since, ct))
+        {
+            var result = await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(ct);
+            LogRetrained(logger, result.Value?.Version ?? "(not enough examples)");
         }
     }
 

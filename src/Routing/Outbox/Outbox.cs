@@ -63,14 +63,16 @@ public static class OutboxWriter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static void Enqueue<T>(RoutingDbContext db, string topic, T payload, Instant now) =>
-        db.Outbox.Add(new OutboxMessage
-        {
-            Topic = topic,
-            Payload = JsonSerializer.Serialize(payload, Json),
-            CreatedAt = now,
-            NextAttemptAt = now,
-        });
+    public static void Enqueue<T>(RoutingDbContext db, string topic, T payload, Instant now) => db.Outbox.Add(Create(topic, payload, now));
+
+    /// <summary>A message not yet staged anywhere (for a caller that stages it on a context of its choosing).</summary>
+    public static OutboxMessage Create<T>(string topic, T payload, Instant now) => new()
+    {
+        Topic = topic,
+        Payload = JsonSerializer.Serialize(payload, Json),
+        CreatedAt = now,
+        NextAttemptAt = now,
+    };
 
     public static T Read<T>(OutboxMessage message) =>
         JsonSerializer.Deserialize<T>(message.Payload, Json)

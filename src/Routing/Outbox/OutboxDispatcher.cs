@@ -9,7 +9,7 @@ using NodaTime;
 namespace Hotline.Routing.Outbox;
 
 /// <summary>
-/// Delivers committed outbox messages to their handlers, at least once. A message is claimed with a conditional update (safe when
+/// Delivers committed outbox messages to their handlers, at least once. Messages are claimed with a conditional update (safe when
 /// several hosts share the database), each handler's success is recorded so a retry only re-runs the handlers that failed, and
 /// failures back off exponentially. Anything committed before a crash is still pending after restart and is delivered then.
 /// </summary>
@@ -21,7 +21,8 @@ public sealed partial class OutboxDispatcher(
     IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private readonly string _hostId = $"{Environment.MachineName}:{Environment.ProcessId}";
+    // With the batch token after it, this must fit ClaimedBy (100 characters).
+    private readonly string _hostId = $"{Environment.MachineName[..Math.Min(40, Environment.MachineName.Length)]}:{Environment.ProcessId}";
     private readonly IReadOnlyList<IOutboxHandler> _handlers = [.. handlers];
     private readonly OutboxOptions _options = options.Value;
 
@@ -74,31 +75,51 @@ public sealed partial class OutboxDispatcher(
             .Select(m => m.Id)
             .Take(_options.BatchSize)
             .ToListAsync(ct);
-        var processed = 0;
-        foreach (var id in due)
+        if (due.Count == 0)
         {
-            if (await ClaimAsync(db, id, now, ct))
+            return 0;
+        }
+        var claim = await ClaimAsync(db, due, now, ct);
+        var processed = 0;
+        foreach (var id in due.Where(claim.Ids.Contains))
+        {
+            if (await DeliverAsync(db, id, claim.Token, ct))
             {
-                await DeliverAsync(db, id, ct);
                 processed++;
             }
         }
         return processed;
     }
 
-    private async Task<bool> ClaimAsync(RoutingDbContext db, Guid id, Instant now, CancellationToken ct)
+    /// <summary>
+    /// Claims the due messages in one conditional UPDATE (one write, however many messages; on SQLite every write is a commit
+    /// that the whole process queues for), marked with a token of this batch, and reads back which ones this statement won.
+    /// </summary>
+    private async Task<(string Token, HashSet<Guid> Ids)> ClaimAsync(RoutingDbContext db, List<Guid> ids, Instant now, CancellationToken ct)
     {
         var until = now.Plus(Duration.FromSeconds(_options.ClaimSeconds));
-        var claimed = await db.Outbox
-            .Where(m => m.Id == id && m.DeliveredAt == null && (m.ClaimedUntil == null || m.ClaimedUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, until).SetProperty(m => m.ClaimedBy, _hostId), ct);
-        return claimed == 1;
+        var token = $"{_hostId}#{Guid.NewGuid():N}";
+        // Due again in the condition itself: another host may have tried one since our list was read, failed, and set a backoff.
+        await db.Outbox
+            .Where(m => ids.Contains(m.Id) && m.DeliveredAt == null && m.NextAttemptAt <= now && (m.ClaimedUntil == null || m.ClaimedUntil < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedUntil, until).SetProperty(m => m.ClaimedBy, token), ct);
+        var won = await db.Outbox.AsNoTracking().Where(m => ids.Contains(m.Id) && m.ClaimedBy == token).Select(m => m.Id).ToListAsync(ct);
+        return (token, won.ToHashSet());
     }
 
-    private async Task DeliverAsync(RoutingDbContext db, Guid id, CancellationToken ct)
+    /// <summary>
+    /// Runs the handlers that have not yet succeeded on the message, then records their successes and the message's outcome in
+    /// one commit. A crash before that commit re-runs them all on redelivery, which handlers must bear anyway (at-least-once).
+    /// A message whose claim was taken over meanwhile (this batch ran past <c>ClaimSeconds</c>) is left to the new holder.
+    /// </summary>
+    private async Task<bool> DeliverAsync(RoutingDbContext db, Guid id, string token, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var message = await db.Outbox.SingleAsync(m => m.Id == id, ct);
+        if (message.ClaimedBy != token || message.DeliveredAt is not null)
+        {
+            return false;
+        }
         var done = await db.OutboxDeliveries.Where(d => d.MessageId == id).Select(d => d.Handler).ToListAsync(ct);
         string? error = null;
         foreach (var handler in _handlers.Where(h => h.Topic == message.Topic && !done.Contains(h.Name)))
@@ -107,12 +128,12 @@ public sealed partial class OutboxDispatcher(
             {
                 await handler.HandleAsync(message, ct);
                 db.OutboxDeliveries.Add(new OutboxDelivery { MessageId = id, Handler = handler.Name, DeliveredAt = clock.GetCurrentInstant() });
-                await db.SaveChangesAsync(ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 LogHandlerFailed(logger, ex, handler.Name, message.Id, message.Attempts + 1);
-                error = $"{handler.Name}: {ex.Message}";
+                // The innermost message says what went wrong (EF wraps the database's own error in a generic one).
+                error = $"{handler.Name}: {ex.GetBaseException().Message}";
             }
         }
         var now = clock.GetCurrentInstant();
@@ -130,6 +151,7 @@ public sealed partial class OutboxDispatcher(
             message.NextAttemptAt = now.Plus(Duration.FromSeconds(backoff));
         }
         await db.SaveChangesAsync(ct);
+        return true;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox handler {Handler} failed on message {MessageId} (attempt {Attempt})")]

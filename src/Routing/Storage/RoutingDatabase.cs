@@ -10,6 +10,7 @@ public static class RoutingDatabase
     public static async Task MigrateAsync(RoutingDbContext db, IClock clock, CancellationToken ct)
     {
         await db.Database.MigrateAsync(ct);
+        await Audit.AuditSeal.SealRoutingAsync(db, ct);
         var known = await db.HolidayNotices.Select(n => n.Year).ToListAsync(ct);
         foreach (var notice in NoticeJson.BuiltIn().Where(n => !known.Contains(n.Year)))
         {

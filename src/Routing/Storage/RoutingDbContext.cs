@@ -1,8 +1,10 @@
 using Hotline.Knowledge.Storage;
+using Hotline.Routing.Audit;
 using Hotline.Routing.Catalogue;
 using Hotline.Routing.Departments;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -31,6 +33,17 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
     public DbSet<TrainingExample> TrainingExamples => Set<TrainingExample>();
     public DbSet<RoutingModel> RoutingModels => Set<RoutingModel>();
     public DbSet<CatalogueEntry> Catalogue => Set<CatalogueEntry>();
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+    public DbSet<BackgroundLease> BackgroundLeases => Set<BackgroundLease>();
+
+    /// <summary>Saves; new personal-data access entries are numbered and hash-chained in the same transaction (<see cref="AuditChain"/>).</summary>
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default) =>
+        AuditChain.SaveAsync<PersonalDataAccess>(this, AuditLogs.PersonalDataAccess,
+            ct => base.SaveChangesAsync(acceptAllChangesOnSuccess, ct), cancellationToken);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => AuditChain.HasNewEntries<PersonalDataAccess>(this)
+        ? throw new InvalidOperationException("Personal-data access entries are chained in SaveChangesAsync only.")
+        : base.SaveChanges(acceptAllChangesOnSuccess);
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -65,6 +78,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             ticket.Property(t => t.Attachments)
                 .HasConversion(new AttachmentListConverter(), new AttachmentListComparer());
             ticket.Property(t => t.Version).IsConcurrencyToken();
+            ticket.Property(t => t.TimelineHash).HasMaxLength(HashChain.HexLength);
             ticket.HasIndex(t => new { t.State, t.LeadDepartmentId });
             ticket.HasIndex(t => t.ReceivedAt);
             ticket.HasMany(t => t.CoHandlers).WithOne().HasForeignKey(c => c.TicketId);
@@ -86,6 +100,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             entry.Property(e => e.ActorDepartmentId).HasMaxLength(64);
             entry.Property(e => e.Note).HasMaxLength(10_000);
             entry.Property(e => e.PublicText).HasMaxLength(10_000);
+            entry.Property(e => e.Hash).HasMaxLength(HashChain.HexLength);
         });
         modelBuilder.Entity<Department>(dept =>
         {
@@ -125,6 +140,13 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             message.Property(m => m.Topic).HasMaxLength(100);
             message.Property(m => m.ClaimedBy).HasMaxLength(100);
             message.HasIndex(m => new { m.DeliveredAt, m.NextAttemptAt });
+        });
+        modelBuilder.Entity<BackgroundLease>(lease =>
+        {
+            lease.ToTable("BackgroundLeases");
+            lease.HasKey(l => l.Name);
+            lease.Property(l => l.Name).HasMaxLength(100);
+            lease.Property(l => l.Holder).HasMaxLength(200);
         });
         modelBuilder.Entity<OutboxDelivery>(delivery =>
         {
@@ -169,6 +191,17 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             access.Property(a => a.StaffRole).HasMaxLength(32);
             access.Property(a => a.Purpose).HasMaxLength(500);
             access.HasIndex(a => a.TicketId);
+            access.Ignore(a => a.ChainKey);
+            access.HasIndex(a => a.Sequence).IsUnique();
+            access.Property(a => a.Hash).HasMaxLength(HashChain.HexLength);
+        });
+        modelBuilder.Entity<AuditChainHead>(head =>
+        {
+            head.ToTable("AuditChainHeads");
+            head.HasKey(h => new { h.Log, h.ChainKey });
+            head.Property(h => h.Log).HasMaxLength(64);
+            head.Property(h => h.ChainKey).HasMaxLength(64);
+            head.Property(h => h.Hash).HasMaxLength(HashChain.HexLength);
         });
     }
 }

@@ -22,7 +22,8 @@ public sealed class OverdueOptions
 /// supervisors and the department through the outbox).
 /// </summary>
 public sealed class OverdueMonitor(
-    IServiceScopeFactory scopes, IClock clock, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger) : PeriodicCheck(logger)
+    IServiceScopeFactory scopes, IClock clock, IOptions<OverdueOptions> options, ILogger<OverdueMonitor> logger,
+    BackgroundClaims claims) : PeriodicCheck(logger, claims)
 {
     protected override bool Enabled => options.Value.Enabled;
 

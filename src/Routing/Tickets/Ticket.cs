@@ -90,6 +90,13 @@ public sealed class Ticket
     /// <summary>How many timeline entries the ticket has; the next entry gets <c>TimelineLength + 1</c>.</summary>
     public int TimelineLength { get; private set; }
 
+    /// <summary>
+    /// The hash of the last timeline entry: the head of the ticket's hash chain. Kept on the ticket so appending needs no extra
+    /// read, and so appends to one ticket serialise through <see cref="Version"/> like every other change: two writers cannot
+    /// both extend the chain from the same head.
+    /// </summary>
+    public string? TimelineHash { get; private set; }
+
     public Instant UpdatedAt { get; private set; }
 
     public IReadOnlyList<TimelineEntry> NewTimelineEntries => _newEntries;
@@ -535,6 +542,16 @@ public sealed class Ticket
 
     public void ClearNewTimelineEntries() => _newEntries.Clear();
 
+    /// <summary>
+    /// Records the head of a timeline whose entries predate hash chains and were hashed by the start-up seal. The version moves,
+    /// so a writer that read the ticket before the seal cannot extend the chain from the missing head.
+    /// </summary>
+    internal void SealTimeline(string head)
+    {
+        TimelineHash = head;
+        Version++;
+    }
+
     private HotlineError? Refuse(Actor actor, string action, TicketState[] allowedStates, params StaffRole[] roles)
     {
         // In-process jobs (the routing engine) act with the centre's authority; states are still checked.
@@ -576,7 +593,7 @@ public sealed class Ticket
             Version++;
         }
         UpdatedAt = now;
-        _newEntries.Add(new TimelineEntry
+        var entry = new TimelineEntry
         {
             TicketId = Id,
             Sequence = TimelineLength,
@@ -592,7 +609,9 @@ public sealed class Ticket
             Note = note,
             PublicText = publicText,
             Data = data is null ? null : JsonSerializer.Serialize(data),
-        });
+        };
+        TimelineHash = entry.Seal(TimelineHash);
+        _newEntries.Add(entry);
         return null;
     }
 }

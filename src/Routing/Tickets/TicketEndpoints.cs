@@ -23,7 +23,7 @@ public static class TicketEndpoints
 
     public static RouteGroupBuilder MapTicketReading(this RouteGroupBuilder tickets)
     {
-        tickets.MapGet("/", ListAsync).WithSummary("工单列表（按状态、承办单位、类型、是否超时筛选，分页）");
+        tickets.MapGet("/", ListAsync).WithSummary("工单列表（按状态、承办单位、类型、是否超时、是否被催办、是否有待审批的延期筛选，分页）");
         tickets.MapGet("/{id:guid}", GetAsync).WithSummary("工单详情");
         tickets.MapGet("/{id:guid}/timeline", TimelineAsync).WithSummary("工单流转记录");
         tickets.MapPost("/{id:guid}/citizen-contact", RevealAsync).WithSummary("查看市民联系方式（记录访问日志）");
@@ -35,7 +35,8 @@ public static class TicketEndpoints
 
     private static async Task<Results<Ok<TicketPage>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, RoutingDbContext db, TicketViews views, IClock clock,
-        string? state, string? department, string? type, bool? overdue, int? page, int? pageSize, CancellationToken ct)
+        string? state, string? department, string? type, bool? overdue, bool? urged, bool? extensionRequested, int? page, int? pageSize,
+        CancellationToken ct)
     {
         var actor = StaffPrincipal.ToActor(user);
         var input = new Input();
@@ -85,6 +86,17 @@ public static class TicketEndpoints
                 (t.State == TicketState.Dispatched && t.SignDueAt < now)
                 || ((t.State == TicketState.Dispatched || t.State == TicketState.Signed || t.State == TicketState.ReturnRequested)
                     && t.ReplyDueAt < now));
+        }
+        if (urged == true)
+        {
+            // 催办 that still concerns someone: the ticket is open (an urge on a replied or closed ticket is history).
+            query = query.Where(t => t.UrgeCount > 0
+                && (t.State == TicketState.PendingDispatch || t.State == TicketState.Dispatched || t.State == TicketState.Signed
+                    || t.State == TicketState.ReturnRequested));
+        }
+        if (extensionRequested == true)
+        {
+            query = query.Where(t => t.PendingExtensionDays != null);
         }
         var size = pageSize ?? 20;
         var number = page ?? 1;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Hotline.Routing.Calendar;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using NodaTime;
@@ -13,33 +14,60 @@ namespace Hotline.Routing.Tickets;
 /// their outbox messages together. A stale write (someone else changed the ticket first) is refused with the current state.
 /// </summary>
 public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, OutboxSignal outboxSignal, TicketViews views,
-    ILogger<TicketWorkflow> logger)
+    HotlineMetrics metrics, GroupCommit groupCommit, ILogger<TicketWorkflow> logger)
 {
+    // Entries staged for the next save, counted in the metrics once it commits.
+    private readonly List<(Channel, TimelineEntry)> _staged = [];
+
     private const string TrackingAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 
     public Instant Now => clock.GetCurrentInstant();
 
-    /// <summary>Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.</summary>
-    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct)
+    /// <summary>
+    /// Registers a new contact. With an intake key, a retry of the same contact returns the ticket created first.
+    /// <paramref name="keyLookedUp"/>: the caller has just asked <see cref="FindByIntakeKeyAsync"/> itself, so the lookup is not
+    /// repeated (a retry racing in between still gets the first ticket, from the unique index below).
+    /// </summary>
+    public async Task<Result<Registration>> RegisterAsync(NewTicket draft, Actor actor, CancellationToken ct, bool keyLookedUp = false)
     {
-        if (draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
+        if (!keyLookedUp && draft.IntakeKey is { } key && await FindByIntakeKeyAsync(key, draft.IntakeFingerprint, ct) is { } earlier)
         {
             return earlier;
         }
         for (var attempt = 0; ; attempt++)
         {
             var ticket = Ticket.Register(draft, NewTrackingCode(), actor, clock.GetCurrentInstant());
-            db.Tickets.Add(ticket);
-            Stage(ticket);
             try
             {
-                await db.SaveChangesAsync(ct);
+                if (GroupCommit.Applies(db))
+                {
+                    // The rows are made once and staged on whichever context commits them (the group's, or their own). The
+                    // timeline entries are already sealed into the ticket's hash chain by the ticket itself.
+                    var entries = ticket.NewTimelineEntries.ToList();
+                    var messages = entries.Select(e => OutboxWriter.Create(TicketEvent.Topic, TicketEvent.From(ticket, e), e.At)).ToList();
+                    ticket.ClearNewTimelineEntries();
+                    await groupCommit.CommitAsync(target =>
+                    {
+                        target.Tickets.Add(ticket);
+                        target.Timeline.AddRange(entries);
+                        target.Outbox.AddRange(messages);
+                    }, ct);
+                    _staged.AddRange(entries.Select(e => (ticket.Channel, e)));
+                }
+                else
+                {
+                    db.Tickets.Add(ticket);
+                    Stage(ticket);
+                    await db.SaveChangesAsync(ct);
+                }
+                Committed();
                 outboxSignal.Notify();
                 return new Registration(ticket.Id, ticket.TrackingCode, Created: true);
             }
             catch (DbUpdateException) when (attempt < 3)
             {
                 db.ChangeTracker.Clear();
+                _staged.Clear();
                 // Either a concurrent retry with the same intake key won the race, or (very rarely) the tracking code collided.
                 if (draft.IntakeKey is { } retryKey && await FindByIntakeKeyAsync(retryKey, draft.IntakeFingerprint, ct) is { } winner)
                 {
@@ -143,8 +171,10 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
         {
             // Changed meanwhile (signed, replied, or marked by another host): the next pass looks again.
             db.ChangeTracker.Clear();
+            _staged.Clear();
             return 0;
         }
+        Committed();
         outboxSignal.Notify();
         return marks;
     }
@@ -165,9 +195,11 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
         catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || IsDuplicateTimelineEntry(ex))
         {
             db.ChangeTracker.Clear();
+            _staged.Clear();
             var current = await db.Tickets.AsNoTracking().Include(t => t.CoHandlers).SingleAsync(t => t.Id == ticket.Id, ct);
             return new ConcurrentChange(await views.ForStaffAsync(current, actor, ct));
         }
+        Committed();
         outboxSignal.Notify();
         return await views.ForStaffAsync(ticket, actor, ct);
     }
@@ -178,8 +210,19 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
         {
             db.Timeline.Add(entry);
             OutboxWriter.Enqueue(db, TicketEvent.Topic, TicketEvent.From(ticket, entry), entry.At);
+            _staged.Add((ticket.Channel, entry));
         }
         ticket.ClearNewTimelineEntries();
+    }
+
+    /// <summary>
+    /// After a successful save. Inside a caller's transaction (Feedback's rating, an inbound SMS) this is before that commit, so
+    /// a change rolled back later has still been counted; those paths fail rarely, and metrics are not records.
+    /// </summary>
+    private void Committed()
+    {
+        metrics.TimelineCommitted(_staged);
+        _staged.Clear();
     }
 
     /// <summary>

@@ -30,11 +30,16 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
             throw new InvalidOperationException($"The web console is not built ({WebRoot}): build src/Console without -p:SkipWebBuild=true.");
         }
         Database = await TestDatabase.CreateAsync();
-        Host = await TestHost.StartAsync(Database, deliverOutbox: true, settings: new Dictionary<string, string>
+        var settings = new Dictionary<string, string> { ["Hotline:WebRoot"] = WebRoot };
+        foreach (var (key, value) in HostSettings)
         {
-            ["Hotline:WebRoot"] = WebRoot,
-        });
+            settings[key] = value;
+        }
+        Host = await TestHost.StartAsync(Database, deliverOutbox: true, settings: settings);
     }
+
+    /// <summary>Settings a test class adds to its host (Twilio for calls, routing options…).</summary>
+    protected virtual IReadOnlyDictionary<string, string> HostSettings { get; } = new Dictionary<string, string>();
 
     public async ValueTask DisposeAsync()
     {

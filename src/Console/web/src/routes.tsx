@@ -28,6 +28,8 @@ export const staffPages: StaffPage[] = [
   { path: '/admin/holidays', label: '节假日安排', roles: ['admin'], component: lazy(() => import('./pages/admin/HolidaysPage')) },
   { path: '/admin/knowledge', label: '知识库管理', roles: ['admin', 'department'], component: lazy(() => import('./pages/admin/KnowledgeAdminPage')) },
   { path: '/admin/staff', label: '人员账号', roles: ['admin'], component: lazy(() => import('./pages/admin/StaffPage')) },
+  { path: '/admin/templates', label: '短信模板', roles: ['admin'], component: lazy(() => import('./pages/admin/TemplatesPage')) },
+  { path: '/admin/routing', label: '智能派单模型', roles: ['admin'], component: lazy(() => import('./pages/admin/RoutingModelsPage')) },
 ];
 
 /** Where a role lands after signing in. */

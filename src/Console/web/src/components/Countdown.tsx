@@ -23,11 +23,13 @@ export function Countdown({ label, deadline }: { label: string; deadline: Deadli
     );
   }
   const remaining = describeRemaining(deadline.due, now);
-  const color = remaining.overdue ? 'red' : remaining.minutesLeft < 240 ? 'orange' : 'green';
+  // The host's word that a deadline passed wins over this browser's clock (which may run behind the server's).
+  const overdue = remaining.overdue || deadline.status === 'overdue';
+  const color = overdue ? 'red' : remaining.minutesLeft < 240 ? 'orange' : 'green';
   return (
     <Tooltip title={`${label}期限 ${formatTime(deadline.due)}`}>
       <Tag color={color}>
-        {label}：{remaining.text}
+        {label}：{overdue && !remaining.overdue ? deadline.statusLabel : remaining.text}
       </Tag>
     </Tooltip>
   );

@@ -1,9 +1,9 @@
-import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
+import { HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { api } from '../api/http';
 import type { LiveEvent } from '../api/types';
 
 /** The client methods of the host's Hub<IConsoleClient> (src/Console/Live). */
-export type LiveMethod = 'TicketChanged' | 'FeedbackChanged' | 'CallRinging';
+export type LiveMethod = 'TicketChanged' | 'FeedbackChanged' | 'CallRinging' | 'MissedCallChanged';
 export type LiveStatus = 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
 
 type Listener = (event: LiveEvent, method: LiveMethod) => void;
@@ -15,41 +15,64 @@ interface CatchUpPage {
   events: (LiveEvent & { method: LiveMethod })[];
 }
 
-const methods: LiveMethod[] = ['TicketChanged', 'FeedbackChanged', 'CallRinging'];
+const methods: LiveMethod[] = ['TicketChanged', 'FeedbackChanged', 'CallRinging', 'MissedCallChanged'];
+
+/** The part of @microsoft/signalr's HubConnection this class uses (tests pass a stand-in). */
+export interface HubLike {
+  readonly state: HubConnectionState;
+  on(method: string, handler: (event: LiveEvent) => void): void;
+  onreconnecting(callback: () => void): void;
+  onreconnected(callback: () => void): void;
+  onclose(callback: () => void): void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  invoke(method: string, ...args: unknown[]): Promise<unknown>;
+}
 
 /**
  * One SignalR connection per signed-in page. Every event carries a sequence number that grows across all kinds; the connection
  * applies each event once, in order, and after connecting or reconnecting asks the host for everything after the last sequence it
- * applied (GET /api/console/events?after=), so nothing missed while offline is lost. Events pushed while a catch-up is running are
- * held back and applied after it, in order, so a newer pushed event can never hide an older missed one.
+ * applied (GET /api/console/events?after=), so nothing missed while offline is lost. Events pushed from the moment the
+ * connection (re)opens until its catch-up is done are held back and applied after it, in order, so a newer pushed event can
+ * never hide an older missed one. A catch-up that fails drops the connection: the next one asks again from the same sequence.
  */
 export class LiveConnection {
-  private readonly connection: HubConnection;
+  private readonly connection: HubLike;
   private readonly listeners = new Set<Listener>();
   private readonly resetListeners = new Set<() => void>();
   private readonly statusListeners = new Set<(status: LiveStatus) => void>();
   private readonly watched = new Set<string>();
   private lastSequence: number | undefined;
-  private catchingUp = false;
+  private holding = false;
   private held: { method: LiveMethod; event: LiveEvent }[] = [];
   private stopped = false;
   status: LiveStatus = 'connecting';
 
-  constructor(url = '/hubs/console') {
-    this.connection = new HubConnectionBuilder()
-      .withUrl(url)
-      // Keep trying for as long as the page is open: 0 s, 2 s, 5 s, then every 10 s.
-      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => [0, 2000, 5000][ctx.previousRetryCount] ?? 10000 })
-      .configureLogging(LogLevel.Warning)
-      .build();
+  constructor(url = '/hubs/console', connection?: HubLike) {
+    this.connection =
+      connection ??
+      new HubConnectionBuilder()
+        .withUrl(url)
+        // Keep trying for as long as the page is open: 0 s, 2 s, 5 s, then every 10 s.
+        .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (ctx) => [0, 2000, 5000][ctx.previousRetryCount] ?? 10000 })
+        .configureLogging(LogLevel.Warning)
+        .build();
     for (const method of methods) {
       this.connection.on(method, (event: LiveEvent) => this.receive(method, event));
     }
-    this.connection.onreconnecting(() => this.setStatus('reconnecting'));
+    this.connection.onreconnecting(() => {
+      // Whatever the new connection pushes before its catch-up is done waits for the catch-up.
+      this.holding = true;
+      this.setStatus('reconnecting');
+    });
     this.connection.onreconnected(async () => {
-      await this.rejoinWatches();
-      await this.catchUp();
-      this.setStatus('connected');
+      try {
+        await this.rejoinWatches();
+        await this.catchUp();
+        this.setStatus('connected');
+      } catch {
+        await this.dropAfterFailedCatchUp();
+      }
     });
     this.connection.onclose(() => {
       this.setStatus('disconnected');
@@ -66,14 +89,30 @@ export class LiveConnection {
         const start = await api.get<CatchUpPage>('/api/console/events');
         this.lastSequence = start.latest;
       }
+      this.holding = true;
       await this.connection.start();
       await this.rejoinWatches();
       await this.catchUp();
       this.setStatus('connected');
     } catch {
+      if (this.connection.state !== HubConnectionState.Disconnected) {
+        await this.dropAfterFailedCatchUp(); // onclose schedules the next attempt
+        return;
+      }
+      this.releaseHeld(false);
       this.setStatus('disconnected');
       if (!this.stopped) window.setTimeout(() => void this.start(), 5000);
     }
+  }
+
+  /**
+   * The connection is open but what it missed could not be fetched: applying newer events now would skip the missed ones for
+   * good, so the held events are dropped (the host keeps them for the next catch-up) and the connection is closed and opened anew.
+   */
+  private async dropAfterFailedCatchUp() {
+    this.releaseHeld(false);
+    this.setStatus('disconnected');
+    await this.connection.stop().catch(() => undefined);
   }
 
   async stop(): Promise<void> {
@@ -119,7 +158,7 @@ export class LiveConnection {
   }
 
   private receive(method: LiveMethod, event: LiveEvent) {
-    if (this.catchingUp) {
+    if (this.holding) {
       this.held.push({ method, event });
       return;
     }
@@ -133,10 +172,10 @@ export class LiveConnection {
     for (const listener of this.listeners) listener(event, method);
   }
 
+  /** Fetches what was missed after the last applied sequence, then applies the events held meanwhile. Throws on failure. */
   private async catchUp() {
-    if (this.lastSequence === undefined) return;
-    this.catchingUp = true;
-    try {
+    this.holding = true;
+    if (this.lastSequence !== undefined) {
       for (;;) {
         const tickets = [...this.watched].map((id) => `&ticket=${encodeURIComponent(id)}`).join('');
         const page = await api.get<CatchUpPage>(`/api/console/events?after=${this.lastSequence}${tickets}`);
@@ -148,12 +187,15 @@ export class LiveConnection {
         for (const event of page.events) this.apply(event.method, event);
         if (!page.more) break;
       }
-    } finally {
-      this.catchingUp = false;
-      const held = this.held.sort((a, b) => a.event.sequence - b.event.sequence);
-      this.held = [];
-      for (const { method, event } of held) this.apply(method, event);
     }
+    this.releaseHeld(true);
+  }
+
+  private releaseHeld(apply: boolean) {
+    this.holding = false;
+    const held = this.held.sort((a, b) => a.event.sequence - b.event.sequence);
+    this.held = [];
+    if (apply) for (const { method, event } of held) this.apply(method, event);
   }
 
   private setStatus(status: LiveStatus) {

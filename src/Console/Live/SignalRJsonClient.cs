@@ -3,7 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 
-namespace Hotline.Console.Tests.Infrastructure;
+namespace Hotline.Host.Live;
 
 /// <summary>
 /// The parts of ASP.NET Core SignalR's JSON hub protocol a client needs (../shared/fixtures/signalr/protocol-notes.md): every
@@ -91,7 +91,9 @@ public sealed class HubInvocationException(string message) : Exception(message);
 /// <summary>
 /// A small SignalR client over <see cref="ClientWebSocket"/> (the .NET SignalR client is not in this registry): negotiate
 /// (version 1), connect the WebSocket with the sign-in cookie, handshake, then collect invocations, answer pings and complete
-/// the caller's own invocations. Meant for tests and benchmarks: everything received is kept in order.
+/// the caller's own invocations. Meant for tests and for <c>hotline bench intake</c> (it lives in the host so both can use
+/// it): everything received is kept in order, unless <c>keep</c> is false (a benchmark's thousand connections
+/// only report arrivals through <c>arrived</c>).
 /// </summary>
 public sealed class SignalRJsonClient : IAsyncDisposable
 {
@@ -104,7 +106,15 @@ public sealed class SignalRJsonClient : IAsyncDisposable
     private Task _receiving = Task.CompletedTask;
     private int _nextId;
 
-    private SignalRJsonClient(ClientWebSocket socket) => _socket = socket;
+    private readonly bool _keep;
+    private readonly Action<HubMessage>? _onArrival;
+
+    private SignalRJsonClient(ClientWebSocket socket, bool keep, Action<HubMessage>? arrived)
+    {
+        _socket = socket;
+        _keep = keep;
+        _onArrival = arrived;
+    }
 
     /// <summary>Why the server closed the connection (a Close message), if it did.</summary>
     public string? CloseError { get; private set; }
@@ -113,7 +123,12 @@ public sealed class SignalRJsonClient : IAsyncDisposable
     /// Negotiates and connects to <paramref name="hubUrl"/> (e.g. <c>http://127.0.0.1:5080/hubs/console</c>) with the cookies in
     /// <paramref name="cookies"/>. Throws <see cref="HttpRequestException"/> with the status when negotiate is refused.
     /// </summary>
-    public static async Task<SignalRJsonClient> ConnectAsync(Uri hubUrl, CookieContainer cookies, CancellationToken ct = default)
+    public static Task<SignalRJsonClient> ConnectAsync(Uri hubUrl, CookieContainer cookies, CancellationToken ct = default) =>
+        ConnectAsync(hubUrl, cookies, keep: true, arrived: null, ct);
+
+    /// <summary>As above; <paramref name="keep"/> false keeps nothing and reports each invocation to <paramref name="arrived"/> only.</summary>
+    public static async Task<SignalRJsonClient> ConnectAsync(Uri hubUrl, CookieContainer cookies, bool keep, Action<HubMessage>? arrived,
+        CancellationToken ct)
     {
         string token;
         using (var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true }))
@@ -131,7 +146,7 @@ public sealed class SignalRJsonClient : IAsyncDisposable
         socket.Options.Cookies = cookies;
         var ws = new UriBuilder(hubUrl) { Scheme = hubUrl.Scheme == "https" ? "wss" : "ws", Query = $"id={Uri.EscapeDataString(token)}" }.Uri;
         await socket.ConnectAsync(ws, ct);
-        var client = new SignalRJsonClient(socket);
+        var client = new SignalRJsonClient(socket, keep, arrived);
         await client.HandshakeAsync(ct);
         return client;
     }
@@ -275,6 +290,11 @@ public sealed class SignalRJsonClient : IAsyncDisposable
         switch (message.Type)
         {
             case HubProtocol.Invocation:
+                _onArrival?.Invoke(message);
+                if (!_keep)
+                {
+                    break;
+                }
                 lock (_invocations)
                 {
                     _invocations.Add(message);

@@ -1,0 +1,139 @@
+import { useState } from 'react';
+import { Alert, App, Button, Card, Descriptions, Empty, Popconfirm, Space, Table, Tag, Typography, Upload } from 'antd';
+import type { ColumnsType } from 'antd/es/table';
+import { ExperimentOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { api, ApiError } from '../../api/http';
+import { formatTime } from '../../components/format';
+import { ProblemAlert } from './shared/ProblemAlert';
+import { importErrors, tabularContentType, uploadFile } from './shared/files';
+import type { RoutingModel } from './shared/types';
+import { useLoad } from './shared/useLoad';
+
+const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+/**
+ * 智能派单模型: the text classifier's versions, training on demand, and importing history to train on. The active model decides
+ * how sure the router is; tickets below its threshold wait for a dispatcher.
+ */
+export default function RoutingModelsPage() {
+  const { message } = App.useApp();
+  const models = useLoad(() => api.get<RoutingModel[]>('/api/admin/routing/models'), []);
+  const [training, setTraining] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [problem, setProblem] = useState<string[]>([]);
+  const active = models.data?.find((m) => m.active);
+
+  const retrain = async () => {
+    setTraining(true);
+    setProblem([]);
+    try {
+      const model = await api.post<RoutingModel>('/api/admin/routing/retrain');
+      message.success(`新模型已启用：准确率 ${percent(model.accuracy)}，自动派单比例 ${percent(model.dispatchShare)}`);
+      void models.reload();
+    } catch (e) {
+      setProblem([e instanceof ApiError ? e.summary : '训练失败，请重试。']);
+    } finally {
+      setTraining(false);
+    }
+  };
+
+  const importFile = async (file: File) => {
+    setImporting(true);
+    setProblem([]);
+    try {
+      const result = await uploadFile<{ imported: number; skipped: number }>('/api/admin/routing/training-data', file, tabularContentType(file.name));
+      message.success(`已导入 ${result.imported} 条历史工单${result.skipped > 0 ? `，跳过 ${result.skipped} 条缺少内容或分类的` : ''}。重新训练后生效。`);
+    } catch (e) {
+      const lines = importErrors(e);
+      setProblem(['导入失败，未导入任何历史工单。', ...(lines.length > 0 ? lines : [e instanceof ApiError ? e.summary : '请检查文件后重试。'])]);
+    } finally {
+      setImporting(false);
+    }
+  };
+
+  const columns: ColumnsType<RoutingModel> = [
+    {
+      title: '版本',
+      dataIndex: 'version',
+      render: (v: string, m) => (
+        <Space size={4}>
+          <Typography.Text code>{v.slice(0, 12)}</Typography.Text>
+          {m.active && <Tag color="green">使用中</Tag>}
+        </Space>
+      ),
+    },
+    { title: '训练时间', dataIndex: 'createdAt', render: (t: string) => formatTime(t) },
+    { title: '样本数', dataIndex: 'examples', render: (n: number) => n.toLocaleString('zh-CN') },
+    { title: '准确率', dataIndex: 'accuracy', render: percent },
+    { title: '宏平均 F1', dataIndex: 'macroF1', render: (v: number) => v.toFixed(3) },
+    { title: '自动派单阈值', dataIndex: 'threshold', render: (v: number) => v.toFixed(2) },
+    { title: '自动派单比例', dataIndex: 'dispatchShare', render: percent },
+  ];
+
+  return (
+    <>
+      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
+        <Typography.Title level={2} style={{ margin: 0 }}>
+          智能派单模型
+        </Typography.Title>
+        <Space wrap>
+          <Button icon={<ReloadOutlined />} onClick={() => void models.reload()}>
+            刷新
+          </Button>
+          <Upload accept=".jsonl,.ndjson,.csv" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
+            <Button icon={<UploadOutlined />} loading={importing}>
+              导入历史工单
+            </Button>
+          </Upload>
+          <Popconfirm
+            title="用全部样本重新训练？"
+            description="训练可能需要一分钟左右，完成后新模型立即启用，旧版本保留。"
+            okText="开始训练"
+            cancelText="取消"
+            onConfirm={() => retrain()}
+          >
+            <Button type="primary" icon={<ExperimentOutlined />} loading={training}>
+              重新训练
+            </Button>
+          </Popconfirm>
+        </Space>
+      </Space>
+      <Typography.Paragraph type="secondary">
+        模型从历史工单（导入的文件、办结的工单和派单员的改派）学习分类。置信度达到阈值的工单自动派单，其余由派单员确认。导入文件为 JSONL 或
+        CSV，每条含 text（诉求内容）和 label（一级分类名称，如「城乡建设」）；任何一行有误则整份不导入。
+      </Typography.Paragraph>
+      <ProblemAlert lines={problem} onClose={() => setProblem([])} />
+      {models.error && <ProblemAlert lines={[models.error]} />}
+      {training && <Alert type="info" showIcon style={{ marginBottom: 16 }} title="正在训练，请稍候…" />}
+      <Card title="当前模型" style={{ marginBottom: 16 }} loading={models.loading && !models.data}>
+        {active ? (
+          <Descriptions
+            column={{ xs: 1, md: 3 }}
+            items={[
+              { key: 'v', label: '版本', children: <Typography.Text code>{active.version.slice(0, 12)}</Typography.Text> },
+              { key: 't', label: '训练时间', children: formatTime(active.createdAt) },
+              { key: 'n', label: '样本数', children: active.examples.toLocaleString('zh-CN') },
+              { key: 'a', label: '交叉验证准确率', children: percent(active.accuracy) },
+              { key: 'f', label: '宏平均 F1', children: active.macroF1.toFixed(3) },
+              { key: 'd', label: '自动派单比例（阈值 ' + active.threshold.toFixed(2) + '）', children: percent(active.dispatchShare) },
+            ]}
+          />
+        ) : (
+          <Empty description="尚未训练模型：请导入历史工单后重新训练。未训练前所有工单由派单员派单。" />
+        )}
+      </Card>
+      <Card title="历史版本">
+        <Table<RoutingModel>
+          rowKey="version"
+          size="middle"
+          loading={models.loading}
+          columns={columns}
+          dataSource={models.data ?? []}
+          pagination={{ pageSize: 10, hideOnSinglePage: true }}
+          locale={{ emptyText: <Empty description="暂无模型版本" /> }}
+          scroll={{ x: 800 }}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,122 @@
+// Shapes of the admin API's answers, as the host writes them (camelCase JSON).
+
+export interface Department {
+  id: string;
+  name: string;
+  kind: string;
+  parentId: string | null;
+  areaId: string | null;
+  email: string | null;
+  remit: string | null;
+  active: boolean;
+}
+
+export interface Area {
+  id: string;
+  name: string;
+  level: string;
+  parentId: string | null;
+}
+
+export interface Category {
+  id: string;
+  name: string;
+  defaultDepartmentId: string | null;
+}
+
+export interface CatalogueEntry {
+  id: string;
+  name: string;
+  categoryId: string;
+  categoryName: string | null;
+  keywords: string[];
+  level: string;
+  levelLabel: string;
+  department: { id: string; name: string; kind: string; remit: string | null } | null;
+  unitKind: string | null;
+  unitKindLabel: string | null;
+  areaId: string | null;
+  areaName: string | null;
+  remit: string | null;
+  active: boolean;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface HolidayPeriod {
+  name: string;
+  from: string;
+  to: string;
+}
+
+export interface HolidayNotice {
+  year: number;
+  title: string;
+  source: string | null;
+  holidays: HolidayPeriod[];
+  workingWeekendDays: string[];
+}
+
+export interface CalendarCoverage {
+  /** The host's current year in the hotline's zone. */
+  year: number;
+  years: number[];
+  currentYear: boolean;
+  nextYear: boolean;
+  warning: string | null;
+}
+
+export interface Article {
+  id: string;
+  title: string;
+  body: string;
+  category: string | null;
+  ownerDepartmentId: string | null;
+  keywords: string;
+  validFrom: string | null;
+  validUntil: string | null;
+  reviewBy: string | null;
+  status: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ArticleVersion {
+  version: number;
+  title: string;
+  status: string;
+  savedAt: string;
+  savedBy: string;
+}
+
+export interface StaffAccount {
+  id: string;
+  userName: string;
+  displayName: string;
+  role: string;
+  departmentId: string | null;
+  lockedOut: boolean;
+  lockedOutUntil?: string | null;
+}
+
+export interface MessageTemplate {
+  key: string;
+  text: string;
+  defaultText: string;
+  customised: boolean;
+  updatedAt: string | null;
+  updatedBy: string | null;
+}
+
+export interface RoutingModel {
+  version: string;
+  createdAt: string;
+  examples: number;
+  threshold: number;
+  accuracy: number;
+  macroF1: number;
+  dispatchShare: number;
+  active: boolean;
+}

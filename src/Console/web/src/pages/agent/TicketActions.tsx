@@ -1,0 +1,308 @@
+import { useEffect, useState } from 'react';
+import { Alert, App, Button, Empty, Form, Input, Modal, Radio, Select, Space, Spin, Tag, Typography } from 'antd';
+import { api, ApiError } from '../../api/http';
+import type { Ticket } from '../../api/types';
+import { useAuth } from '../../auth/AuthContext';
+import { formatTime } from '../../components/format';
+import { useReference } from './reference';
+import { useTicketSuggestion, type Suggestion } from './suggestion';
+import type { MergeCandidate, RoutingAdvice } from './types';
+
+/** Runs one ticket action and reports it in Chinese; a stale version (409) reloads the ticket so the person sees what changed. */
+export function useTicketCommand(ticket: Ticket, reload: () => Promise<void> | void, onChanged?: (updated: Ticket) => void) {
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState<string>();
+  const run = async (key: string, path: string, body: object, done: string): Promise<boolean> => {
+    setBusy(key);
+    try {
+      const updated = await api.post<Ticket>(`/api/tickets/${ticket.id}/${path}`, { ...body, version: ticket.version });
+      message.success(done);
+      onChanged?.(updated);
+      await reload();
+      return true;
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.summary : '操作失败，请重试。');
+      if (e instanceof ApiError && e.status === 409) await reload();
+      return false;
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  return { busy, run };
+}
+
+/**
+ * What the centre does with a ticket, by its state and the person's role: a ticket waiting for dispatch is dispatched (to the
+ * engine's suggestion in one click, or to a chosen department), answered directly, or merged into the same citizen's open
+ * ticket; a return (退单) is approved or rejected with a reason by a dispatcher or supervisor.
+ */
+export function TicketActions({
+  ticket,
+  reload,
+  advice,
+  onChanged,
+}: {
+  ticket: Ticket;
+  reload: () => Promise<void> | void;
+  advice?: RoutingAdvice;
+  onChanged?: (updated: Ticket) => void;
+}) {
+  const { me } = useAuth();
+  const role = me?.role;
+  if (ticket.state === 'PendingDispatch' && (role === 'agent' || role === 'dispatcher' || role === 'supervisor')) {
+    return <PendingActions ticket={ticket} reload={reload} advice={advice} onChanged={onChanged} />;
+  }
+  if (ticket.state === 'ReturnRequested') {
+    return role === 'dispatcher' || role === 'supervisor' ? (
+      <ReturnReview ticket={ticket} reload={reload} onChanged={onChanged} />
+    ) : (
+      <Alert type="info" showIcon title="退单待审核" description="派单员或督办人员审核后，工单将重新派单或退回原承办单位。" />
+    );
+  }
+  return null;
+}
+
+function SuggestionSummary({ suggestion }: { suggestion: Suggestion }) {
+  const best = suggestion.options[0];
+  return (
+    <div>
+      <Space wrap size={4}>
+        <Typography.Text strong>智能建议：</Typography.Text>
+        <Typography.Text>
+          派往「{best?.departmentName ?? '未确定'}」（分类 {best?.label}，置信度 {Math.round(suggestion.confidence * 100)}%）
+        </Typography.Text>
+        {suggestion.recorded && <Tag>{suggestion.automatic ? '已自动派单' : '登记时的分类决定'}</Tag>}
+      </Space>
+      {suggestion.reason && (
+        <Typography.Paragraph type="secondary" ellipsis={{ rows: 2, expandable: true, symbol: '展开理由' }} style={{ marginBottom: 0 }}>
+          {suggestion.reason}
+        </Typography.Paragraph>
+      )}
+    </div>
+  );
+}
+
+function PendingActions({
+  ticket,
+  reload,
+  advice,
+  onChanged,
+}: {
+  ticket: Ticket;
+  reload: () => Promise<void> | void;
+  advice?: RoutingAdvice;
+  onChanged?: (updated: Ticket) => void;
+}) {
+  const reference = useReference();
+  const { suggestion, loading, error } = useTicketSuggestion(ticket, advice);
+  const { busy, run } = useTicketCommand(ticket, reload, onChanged);
+  const [chosen, setChosen] = useState<string>();
+  const [answering, setAnswering] = useState(false);
+  const [merging, setMerging] = useState(false);
+  const best = suggestion?.options[0];
+  const nameOf = (id: string) => reference?.departmentName(id) ?? id;
+  const dispatch = (departmentId: string) =>
+    run(`dispatch:${departmentId}`, 'dispatch', { leadDepartmentId: departmentId }, `已派往「${nameOf(departmentId)}」`);
+
+  return (
+    <div data-testid="ticket-actions">
+      <Space orientation="vertical" size={12} style={{ width: '100%' }}>
+        {loading && !suggestion && <Spin size="small" description="正在读取智能建议…" />}
+        {suggestion && <SuggestionSummary suggestion={suggestion} />}
+        {!loading && !suggestion && <Alert type="info" showIcon title="暂无智能建议" description={error ?? '请选择承办单位派单。'} />}
+        {ticket.approvedReturnCount > 0 && (
+          <Alert type="warning" showIcon title={`本工单已被退回 ${ticket.approvedReturnCount} 次，请核实承办单位后再派单。`} />
+        )}
+        <Space wrap>
+          {best?.departmentId && (
+            <Button type="primary" loading={busy === `dispatch:${best.departmentId}`} onClick={() => void dispatch(best.departmentId!)}>
+              派往建议单位「{best.departmentName ?? best.departmentId}」
+            </Button>
+          )}
+          <Select
+            style={{ minWidth: 240 }}
+            placeholder="选择其他承办单位"
+            aria-label="选择承办单位"
+            value={chosen}
+            onChange={setChosen}
+            showSearch={{ optionFilterProp: 'label' }}
+            options={(reference?.departments ?? []).filter((d) => d.active).map((d) => ({ value: d.id, label: d.name }))}
+          />
+          <Button disabled={!chosen} loading={!!chosen && busy === `dispatch:${chosen}`} onClick={() => chosen && void dispatch(chosen)}>
+            派单
+          </Button>
+          <Button onClick={() => setAnswering(true)}>直接答复</Button>
+          <Button onClick={() => setMerging(true)}>并单</Button>
+        </Space>
+      </Space>
+      <DirectAnswerModal
+        open={answering}
+        busy={busy === 'direct-answer'}
+        onCancel={() => setAnswering(false)}
+        onAnswer={async (answer) => {
+          if (await run('direct-answer', 'direct-answer', { answer }, '已直接答复并办结')) setAnswering(false);
+        }}
+      />
+      <MergeModal
+        ticket={ticket}
+        open={merging}
+        busy={busy === 'merge'}
+        onCancel={() => setMerging(false)}
+        onMerge={async (target) => {
+          if (await run('merge', 'merge', { targetId: target.ticketId }, `已并入工单 ${target.trackingCode}`)) setMerging(false);
+        }}
+      />
+    </div>
+  );
+}
+
+function DirectAnswerModal({ open, busy, onCancel, onAnswer }: { open: boolean; busy: boolean; onCancel: () => void; onAnswer: (answer: string) => void }) {
+  const [form] = Form.useForm<{ answer: string }>();
+  return (
+    <Modal
+      open={open}
+      title="直接答复（答复后工单办结）"
+      okText="答复并办结"
+      cancelText="取消"
+      confirmLoading={busy}
+      onCancel={onCancel}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" onFinish={(v) => onAnswer(v.answer.trim())} preserve={false}>
+        <Form.Item label="答复内容" name="answer" rules={[{ required: true, whitespace: true, message: '请填写答复内容' }]}>
+          <Input.TextArea rows={5} maxLength={10000} showCount placeholder="将通过短信告知市民，请使用规范、完整的表述" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function MergeModal({
+  ticket,
+  open,
+  busy,
+  onCancel,
+  onMerge,
+}: {
+  ticket: Ticket;
+  open: boolean;
+  busy: boolean;
+  onCancel: () => void;
+  onMerge: (target: MergeCandidate) => void;
+}) {
+  const [candidates, setCandidates] = useState<MergeCandidate[]>();
+  const [error, setError] = useState<string>();
+  const [target, setTarget] = useState<string>();
+  useEffect(() => {
+    if (!open) return;
+    let cancelled = false;
+    setCandidates(undefined);
+    setTarget(undefined);
+    setError(undefined);
+    api
+      .get<MergeCandidate[]>(`/api/tickets/${ticket.id}/merge-suggestions`)
+      .then((c) => !cancelled && setCandidates(c))
+      .catch((e: unknown) => !cancelled && setError(e instanceof ApiError ? e.summary : String(e)));
+    return () => {
+      cancelled = true;
+    };
+  }, [open, ticket.id]);
+  const selected = candidates?.find((c) => c.ticketId === target);
+  return (
+    <Modal
+      open={open}
+      title={`并单：将工单 ${ticket.trackingCode} 并入同一市民的未办结工单`}
+      okText="确认并单"
+      cancelText="取消"
+      okButtonProps={{ disabled: !selected, danger: true }}
+      confirmLoading={busy}
+      onCancel={onCancel}
+      onOk={() => selected && onMerge(selected)}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">并单后本工单不再单独办理，由所选工单一并答复，操作不可撤销。</Typography.Paragraph>
+      {error && <Alert type="error" showIcon title={error} />}
+      {!candidates && !error && <Spin description="正在查找可并入的工单…" />}
+      {candidates?.length === 0 && <Empty description="没有可并入的同一市民未办结工单" />}
+      {candidates && candidates.length > 0 && (
+        <Radio.Group value={target} onChange={(e) => setTarget(e.target.value as string)} style={{ width: '100%' }} aria-label="可并入的工单">
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            {candidates.map((c) => (
+              <Radio key={c.ticketId} value={c.ticketId}>
+                <Typography.Text strong>{c.trackingCode}</Typography.Text> {c.title}（{c.stateLabel}，{formatTime(c.receivedAt)}）
+                <div>
+                  <Typography.Text type="secondary">
+                    相似度 {Math.round(c.score * 100)}%：{c.reason}
+                  </Typography.Text>
+                </div>
+              </Radio>
+            ))}
+          </Space>
+        </Radio.Group>
+      )}
+    </Modal>
+  );
+}
+
+function ReturnReview({ ticket, reload, onChanged }: { ticket: Ticket; reload: () => Promise<void> | void; onChanged?: (updated: Ticket) => void }) {
+  const { busy, run } = useTicketCommand(ticket, reload, onChanged);
+  const [deciding, setDeciding] = useState<boolean>();
+  return (
+    <div data-testid="return-review">
+      <Space wrap>
+        <Typography.Text>「{ticket.leadDepartment?.name ?? '承办单位'}」申请退单：</Typography.Text>
+        <Button type="primary" onClick={() => setDeciding(true)}>
+          同意退单
+        </Button>
+        <Button danger onClick={() => setDeciding(false)}>
+          驳回退单
+        </Button>
+      </Space>
+      <ReviewModal
+        approve={deciding}
+        busy={busy === 'return-review'}
+        onCancel={() => setDeciding(undefined)}
+        onDecide={async (note) => {
+          const approve = deciding === true;
+          if (await run('return-review', 'return-review', { approve, note }, approve ? '已同意退单，工单回到待派单' : '已驳回退单，工单退回原承办单位'))
+            setDeciding(undefined);
+        }}
+      />
+    </div>
+  );
+}
+
+/** The reason for a return decision, which the department reads: required either way. */
+export function ReviewModal({
+  approve,
+  busy,
+  onCancel,
+  onDecide,
+}: {
+  approve: boolean | undefined;
+  busy: boolean;
+  onCancel: () => void;
+  onDecide: (note: string) => void;
+}) {
+  const [form] = Form.useForm<{ note: string }>();
+  return (
+    <Modal
+      open={approve !== undefined}
+      title={approve ? '同意退单' : '驳回退单'}
+      okText={approve ? '确认同意' : '确认驳回'}
+      okButtonProps={{ danger: approve === false }}
+      cancelText="取消"
+      confirmLoading={busy}
+      onCancel={onCancel}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" onFinish={(v) => onDecide(v.note.trim())} preserve={false}>
+        <Form.Item label="审核意见" name="note" rules={[{ required: true, whitespace: true, message: '请填写审核意见' }]}>
+          <Input.TextArea rows={4} maxLength={2000} showCount placeholder={approve ? '例如：确非本单位职责，改派相应单位。' : '例如：属本单位职责范围，请继续办理。'} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Reference } from './reference';
+import { fromDecision } from './suggestion';
+
+const reference: Reference = {
+  departments: [],
+  areas: [],
+  categories: [
+    { id: 'urban-construction', name: '城乡建设', defaultDepartmentId: 'city-housing' },
+    { id: 'transport', name: '交通运输', defaultDepartmentId: 'city-transport' },
+  ],
+  departmentName: (id) => ({ 'donghu-office': '东湖街道办事处', 'city-housing': '市住房和城乡建设局', 'city-transport': '市交通运输局' })[id ?? ''],
+};
+
+describe('fromDecision', () => {
+  it('keeps the recorded department for the decision and sends each runner-up to its category’s usual department', () => {
+    const s = fromDecision(
+      {
+        reason: '派往「东湖街道办事处」…',
+        decision: {
+          label: '城乡建设',
+          categoryId: 'urban-construction',
+          department: 'donghu-office',
+          confidence: 0.62,
+          modelVersion: 'v1',
+          automatic: false,
+          // As the host stores it: the ranked labels under "Label".
+          top: [
+            { Label: '城乡建设', probability: 0.62 },
+            { Label: '交通运输', probability: 0.3 },
+          ],
+        },
+      },
+      reference,
+    );
+    expect(s.options.map((o) => [o.label, o.departmentId, o.departmentName])).toEqual([
+      ['城乡建设', 'donghu-office', '东湖街道办事处'],
+      ['交通运输', 'city-transport', '市交通运输局'],
+    ]);
+    expect(s.recorded).toBe(true);
+  });
+
+  it('puts the decision first when the ensemble chose another category than the model ranked first', () => {
+    const s = fromDecision(
+      {
+        reason: null,
+        decision: {
+          label: '交通运输',
+          categoryId: 'transport',
+          department: 'city-transport',
+          confidence: 0.4,
+          modelVersion: 'v1',
+          automatic: false,
+          top: [{ label: '城乡建设', probability: 0.45 }],
+        },
+      },
+      reference,
+    );
+    expect(s.options[0]).toMatchObject({ label: '交通运输', departmentId: 'city-transport' });
+    expect(s.options[1]).toMatchObject({ label: '城乡建设', departmentId: 'city-housing' });
+  });
+});
