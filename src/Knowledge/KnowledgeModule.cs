@@ -45,7 +45,7 @@ public static class KnowledgeModule
     public static IEndpointRouteBuilder MapKnowledgeEndpoints(this IEndpointRouteBuilder app, string[] staffRoles)
     {
         app.MapGroup("/api/knowledge").WithTags("知识库").RequireAuthorization(p => p.RequireRole(staffRoles)).MapArticles().MapStaffSearch();
-        app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous().MapCitizenSearch();
+        app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous().MapCitizenSearch().MapCitizenArticles();
         return app;
     }
 

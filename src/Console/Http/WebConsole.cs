@@ -23,7 +23,7 @@ public static class WebConsole
         {
             // Built with -p:SkipWebBuild=true (or npm missing): the API works; the pages say why they are absent.
             app.MapFallback(context => IsServerPath(context.Request.Path) ? NotFound(context) : NotBuilt(context))
-                .ExcludeFromDescription();
+                .ReadOnly().ExcludeFromDescription();
             return app;
         }
         var files = new PhysicalFileProvider(root);
@@ -40,7 +40,7 @@ public static class WebConsole
         });
         async Task ServeIndex(HttpContext context)
         {
-            if (IsServerPath(context.Request.Path) || !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            if (IsServerPath(context.Request.Path))
             {
                 await NotFound(context);
                 return;
@@ -49,12 +49,19 @@ public static class WebConsole
             context.Response.Headers.CacheControl = "no-cache";
             await context.Response.SendFileAsync(files.GetFileInfo("index.html"));
         }
-        app.MapFallback(ServeIndex).ExcludeFromDescription();
+        app.MapFallback(ServeIndex).ReadOnly().ExcludeFromDescription();
         // The default fallback leaves paths that look like file names to the static files (a missing bundle stays a 404); a
         // rating link's token has a dot in it (payload.signature), so every path under /citizen is the app's.
-        app.MapFallback("/citizen/{**path}", ServeIndex).ExcludeFromDescription();
+        app.MapFallback("/citizen/{**path}", ServeIndex).ReadOnly().ExcludeFromDescription();
         return app;
     }
+
+    /// <summary>
+    /// Pages are only read: a fallback that also matched POST would stand in for an API endpoint that refused the request's
+    /// content type (415) or method (405) and turn the refusal into a 404.
+    /// </summary>
+    private static TBuilder ReadOnly<TBuilder>(this TBuilder fallback) where TBuilder : IEndpointConventionBuilder =>
+        fallback.WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
 
     private static bool IsServerPath(PathString path) =>
         ServerPrefixes.Any(prefix => path.StartsWithSegments(prefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
@@ -65,7 +72,7 @@ public static class WebConsole
         return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
-            ProblemDetails = { Title = "地址不存在", Detail = $"没有 {context.Request.Method} {context.Request.Path} 这个接口。", Status = 404 },
+            ProblemDetails = { Title = "未找到", Detail = $"没有 {context.Request.Method} {context.Request.Path} 这个接口。", Status = 404 },
         }).AsTask();
     }
 

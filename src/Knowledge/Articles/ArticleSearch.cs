@@ -68,6 +68,12 @@ public static class ArticleSearch
     public static RouteGroupBuilder MapCitizenSearch(this RouteGroupBuilder citizen)
     {
         citizen.MapGet("/knowledge/search", CitizenSearchAsync).WithSummary("市民自助查询（仅已发布且在有效期内的知识）");
+        return citizen;
+    }
+
+    /// <summary>Apart from the search, which needs only the index: reading an article needs the database.</summary>
+    public static RouteGroupBuilder MapCitizenArticles(this RouteGroupBuilder citizen)
+    {
         citizen.MapGet("/knowledge/articles/{id:guid}", CitizenArticleAsync).WithSummary("市民阅读一条知识全文（仅已发布且在有效期内）");
         return citizen;
     }
