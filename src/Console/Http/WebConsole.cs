@@ -22,8 +22,7 @@ public static class WebConsole
         if (!File.Exists(index))
         {
             // Built with -p:SkipWebBuild=true (or npm missing): the API works; the pages say why they are absent.
-            app.MapFallback(context => IsServerPath(context.Request.Path) ? NotFound(context) : NotBuilt(context))
-                .ReadOnly().ExcludeFromDescription();
+            app.Use((context, next) => context.GetEndpoint() is null && IsAppPage(context.Request) ? NotBuilt(context) : next());
             return app;
         }
         var files = new PhysicalFileProvider(root);
@@ -38,43 +37,31 @@ public static class WebConsole
                     : "no-cache";
             },
         });
-        async Task ServeIndex(HttpContext context)
+        // A page is what no endpoint claimed: middleware after routing rather than MapFallback, whose catch-all route would also be a
+        // candidate for every API path and take the framework's answers there (a known route with the wrong content type, 415, or
+        // method, 405, became a 404). Paths that look like file names stay 404s (a missing bundle), except under /citizen: a rating
+        // link's token has a dot in it (payload.signature).
+        app.Use(async (context, next) =>
         {
-            if (IsServerPath(context.Request.Path))
+            if (context.GetEndpoint() is not null || !IsAppPage(context.Request))
             {
-                await NotFound(context);
+                await next();
                 return;
             }
             context.Response.ContentType = "text/html; charset=utf-8";
             context.Response.Headers.CacheControl = "no-cache";
             await context.Response.SendFileAsync(files.GetFileInfo("index.html"));
-        }
-        app.MapFallback(ServeIndex).ReadOnly().ExcludeFromDescription();
-        // The default fallback leaves paths that look like file names to the static files (a missing bundle stays a 404); a
-        // rating link's token has a dot in it (payload.signature), so every path under /citizen is the app's.
-        app.MapFallback("/citizen/{**path}", ServeIndex).ReadOnly().ExcludeFromDescription();
+        });
         return app;
     }
 
-    /// <summary>
-    /// Pages are only read: a fallback that also matched POST would stand in for an API endpoint that refused the request's
-    /// content type (415) or method (405) and turn the refusal into a 404.
-    /// </summary>
-    private static TBuilder ReadOnly<TBuilder>(this TBuilder fallback) where TBuilder : IEndpointConventionBuilder =>
-        fallback.WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head]));
+    /// <summary>A GET or HEAD of a path outside the server's, whose last segment has no dot unless it is under /citizen.</summary>
+    private static bool IsAppPage(HttpRequest request) =>
+        (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && !IsServerPath(request.Path)
+        && (request.Path.StartsWithSegments("/citizen") || !Path.HasExtension(request.Path.Value));
 
     private static bool IsServerPath(PathString path) =>
         ServerPrefixes.Any(prefix => path.StartsWithSegments(prefix.TrimEnd('/'), StringComparison.OrdinalIgnoreCase));
-
-    private static Task NotFound(HttpContext context)
-    {
-        context.Response.StatusCode = StatusCodes.Status404NotFound;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails = { Title = "未找到", Detail = $"没有 {context.Request.Method} {context.Request.Path} 这个接口。", Status = 404 },
-        }).AsTask();
-    }
 
     private static Task NotBuilt(HttpContext context)
     {
