@@ -24,7 +24,10 @@ public sealed class GroupCommit(IServiceScopeFactory scopes) : IDisposable
     private Task? _writer;
 
     /// <summary>Whether <paramref name="db"/> is SQLite, where grouping pays.</summary>
-    public static bool Applies(RoutingDbContext db) => db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    public static bool Applies(RoutingDbContext db) =>
+        // Not inside a caller's own transaction (an inbound SMS, a rating): the ticket must commit with the caller's other rows,
+        // and a separate writer would wait for the write lock that very transaction holds.
+        db.Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite" && db.Database.CurrentTransaction is null;
 
     /// <summary>
     /// Commits what <paramref name="stage"/> adds to a context (it may be called twice, on two contexts, if the group fails) and
