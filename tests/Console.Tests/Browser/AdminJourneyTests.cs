@@ -253,10 +253,12 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await ScreenshotAsync(page, "admin-knowledge-history");
         await history.GetByRole(AriaRole.Button, new() { Name = "关闭" }).Last.ClickAsync();
 
-        // The staff knowledge page is another helper's; search is checked where agents and citizens get it, the API.
-        var agent = await Host.SignInAsync("agent");
-        var found = await agent.GetOkAsync("/api/knowledge/search?q=" + Uri.EscapeDataString("怎么办居住证"));
-        Assert.Equal("居住证办理指南", found.AsArray()[0]!.Str("title"));
+        // An agent finds it on the staff knowledge page; citizens through their search API.
+        var agent = await SignedInPageAsync("agent");
+        await agent.GetByRole(AriaRole.Navigation).First.GetByRole(AriaRole.Link, new() { Name = "知识库", Exact = true }).ClickAsync();
+        await agent.GetByLabel("检索词（标题、正文、关键词）").FillAsync("怎么办居住证");
+        await Expect(agent.GetByTestId("knowledge-results")).ToContainTextAsync("居住证办理指南");
+        await ScreenshotAsync(agent, "agent-knowledge-finds-published-article");
         var citizen = await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=" + Uri.EscapeDataString("居住证"));
         Assert.Contains("居住证办理指南", citizen.AsArray().Select(h => h!.Str("title")));
 
