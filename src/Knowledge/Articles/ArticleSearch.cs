@@ -3,6 +3,7 @@ using Hotline.Knowledge.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -80,9 +81,11 @@ public static class ArticleSearch
 
     /// <summary>
     /// The whole text of a hit the citizen opened from the search: the search answers fragments only. Drafts, expired articles and
-    /// those outside their validity today are "not found", the same answer as an unknown id.
+    /// those outside their validity today are "not found", the same answer as an unknown id. The database is taken
+    /// <c>[FromServices]</c> explicitly: in a host that has not registered it (a test of the search alone), an inferred parameter
+    /// would be read as a JSON body, which a GET refuses when the endpoints are built — failing every endpoint of the group.
     /// </summary>
-    private static async Task<Results<Ok<CitizenArticleView>, ProblemHttpResult>> CitizenArticleAsync(Guid id, KnowledgeDbContext db,
+    private static async Task<Results<Ok<CitizenArticleView>, ProblemHttpResult>> CitizenArticleAsync(Guid id, [FromServices] KnowledgeDbContext db,
         IClock clock, CancellationToken ct)
     {
         var article = await db.Articles.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct);
