@@ -21,7 +21,7 @@ describe('KnowledgeSuggestions', () => {
     const { rerender, container } = render(<KnowledgeSuggestions text="停" />);
     rerender(<KnowledgeSuggestions text="停水" />);
     rerender(<KnowledgeSuggestions text="停水了" />);
-    await screen.findByText('也许这些能解答您的问题', { exact: false });
+    await screen.findByText('也许这些能解答您的问题', { exact: false }, { timeout: 5000 });
     expect(urls).toHaveLength(1);
     expect(decodeURIComponent(urls[0])).toContain('q=停水了');
     expect(container.querySelector('mark')?.textContent).toBe('停水');
@@ -38,6 +38,6 @@ describe('KnowledgeSuggestions', () => {
     expect(fetch).not.toHaveBeenCalled();
     vi.useRealTimers();
     rerender(<KnowledgeSuggestions text="停水" />);
-    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('暂时无法检索常见问题'));
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('暂时无法检索常见问题'), { timeout: 5000 });
   });
 });
