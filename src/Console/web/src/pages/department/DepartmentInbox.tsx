@@ -8,8 +8,8 @@ import { Countdown } from '../../components/Countdown';
 import { TicketDrawer } from '../../components/TicketDetail';
 import { formatTime } from '../../components/format';
 import { useLatestOnly } from '../../components/latestOnly';
-import { useLiveRefresh } from '../../live/LiveContext';
-import { doneStates, groupLabels, groupOf, isOverdue, openStates, partOf, type InboxGroup } from './inbox';
+import { useLiveEvents, useLiveRefresh } from '../../live/LiveContext';
+import { actionsFor, doneStates, groupLabels, groupOf, isOverdue, mergeTicket, openStates, partOf, type InboxGroup } from './inbox';
 import { TicketActions } from './TicketActions';
 
 /** Open tickets are few per department; one page holds them all, and the page says so if it ever does not. */
@@ -71,8 +71,24 @@ export default function DepartmentInbox() {
   useEffect(() => {
     void reload();
   }, [reload]);
-  // The host sends a department only its own tickets' events, so every TicketChanged concerns this inbox.
-  useLiveRefresh<TicketChangedData>(['TicketChanged'], () => true, () => void reload());
+  // The host sends a department only its own tickets' events, so every TicketChanged concerns this inbox. The changed ticket is
+  // fetched and put in place at once (one small request: a new dispatch shows within a fraction of a second), and the lists
+  // reload shortly after for everything else (counts, the replied list). A load that was already under way when the event
+  // came is no longer applied: it may not hold the change.
+  useLiveEvents<TicketChangedData>(['TicketChanged'], (e) => {
+    begin();
+    const id = e.data.ticketId;
+    api
+      .get<Ticket>(`/api/tickets/${id}`)
+      .then((t) => {
+        setOpen((list) => mergeTicket(list, t, departmentId, type));
+        if (seen.current && !seen.current.has(id) && t.state === 'Dispatched') setFresh((f) => new Set([...f, id]));
+        seen.current?.add(id);
+      })
+      // No longer the department's (a return approved): the reload removes it.
+      .catch(() => undefined);
+  });
+  useLiveRefresh<TicketChangedData>(['TicketChanged'], () => true, () => void reload(), 300);
 
   const counts = useMemo(() => {
     const c: Record<InboxGroup, number> = { toSign: 0, handling: 0, returning: 0, done: done?.total ?? 0 };
@@ -131,7 +147,8 @@ export default function DepartmentInbox() {
         <Space orientation="vertical" size={2}>
           {t.state === 'Dispatched' && <Countdown label="签收" deadline={t.signDeadline} />}
           <Countdown label="办结" deadline={t.replyDeadline} />
-          {(t.state === 'Dispatched' || t.state === 'Signed') && t.returnDeadline?.status === 'running' && !t.designated && (
+          {/* The return window matters only while the department may still return the ticket. */}
+          {actionsFor(t, partOf(t, departmentId)).includes('return') && (
             <Countdown label="可退单" deadline={t.returnDeadline} />
           )}
         </Space>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '../../api/types';
-import { actionsFor, groupOf, isOverdue, partOf } from './inbox';
+import { actionsFor, groupOf, isOverdue, mergeTicket, partOf } from './inbox';
 
 const running = { due: '2026-11-25T00:00:00+08:00', status: 'running', statusLabel: '进行中' };
 
@@ -85,5 +85,27 @@ describe('the department inbox rules', () => {
   it('marks a ticket overdue when the host says a deadline passed', () => {
     expect(isOverdue(ticket({}))).toBe(false);
     expect(isOverdue(ticket({ replyDeadline: { ...running, status: 'overdue', statusLabel: '已超时' } }))).toBe(true);
+  });
+});
+
+describe('a live change merged into the open list', () => {
+  const older = ticket({ id: 'a', receivedAt: '2026-11-22T09:00:00+08:00' });
+  const newer = ticket({ id: 'c', receivedAt: '2026-11-24T09:00:00+08:00' });
+
+  it('puts a new dispatch in its place, newest first', () => {
+    const arrived = ticket({ id: 'b', receivedAt: '2026-11-23T09:00:00+08:00' });
+    expect(mergeTicket([newer, older], arrived, 'city-housing').map((t) => t.id)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('replaces a ticket with its newer version, never with an older one', () => {
+    const signed = ticket({ id: 'a', receivedAt: older.receivedAt, state: 'Signed', version: 4 });
+    expect(mergeTicket([older], signed, 'city-housing')[0].state).toBe('Signed');
+    expect(mergeTicket([signed], older, 'city-housing')[0].state).toBe('Signed');
+  });
+
+  it('drops a ticket that is replied, or that the type filter hides', () => {
+    expect(mergeTicket([older], ticket({ id: 'a', state: 'Replied', version: 5 }), 'city-housing')).toEqual([]);
+    expect(mergeTicket([], ticket({ id: 'd' }), 'city-housing', '咨询')).toEqual([]);
+    expect(mergeTicket([], ticket({ id: 'd' }), 'city-transport')).toEqual([]);
   });
 });

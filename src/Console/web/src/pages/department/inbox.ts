@@ -77,3 +77,18 @@ export function isOverdue(ticket: Ticket): boolean {
 export function currentDeadline(ticket: Ticket) {
   return ticket.state === 'Dispatched' ? { label: '签收', deadline: ticket.signDeadline } : { label: '办结', deadline: ticket.replyDeadline };
 }
+
+/**
+ * The open list after one ticket changed (a live event, the ticket fetched again): replaced where it was — unless the list
+ * already holds a newer version — added at its place when it is open and the department's (newest first, as the host lists
+ * them), removed when it is no longer open or no longer the department's. `type` is the list's type filter, if any.
+ */
+export function mergeTicket(list: Ticket[], ticket: Ticket, departmentId: string | null | undefined, type?: string): Ticket[] {
+  const existing = list.find((t) => t.id === ticket.id);
+  if (existing && existing.version > ticket.version) return list;
+  const rest = list.filter((t) => t.id !== ticket.id);
+  const belongs = openStates.includes(ticket.state) && partOf(ticket, departmentId) !== 'none' && (!type || ticket.typeLabel === type);
+  if (!belongs) return existing ? rest : list;
+  const at = rest.findIndex((t) => t.receivedAt < ticket.receivedAt || (t.receivedAt === ticket.receivedAt && t.id < ticket.id));
+  return at < 0 ? [...rest, ticket] : [...rest.slice(0, at), ticket, ...rest.slice(at)];
+}
