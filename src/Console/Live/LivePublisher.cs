@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Hotline.Host.Storage;
+using Hotline.Routing.Supervision;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
-using Hotline.Routing.Supervision;
 
 namespace Hotline.Host.Live;
 
