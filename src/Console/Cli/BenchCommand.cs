@@ -20,8 +20,8 @@ public static class BenchCommand
         var connection = new Option<string?>("--connection") { Description = "PostgreSQL 连接串（服务器与账号；需要建库权限）" };
         var messages = new Option<string?>("--messages") { Description = "诉求文本 JSONL（每行 {\"title\",\"text\"}），默认 ../shared/datasets/tipdm2020/messages-unlabelled.jsonl" };
         var hubClients = new Option<int>("--hub-clients") { Description = "推送测量时保持的 SignalR 连接数（0：不测推送）", DefaultValueFactory = _ => 1_000 };
-        var pushIntakes = new Option<int>("--push-intakes") { Description = "推送测量中提交的诉求数", DefaultValueFactory = _ => 200 };
-        var pushRate = new Option<int>("--push-rate") { Description = "推送测量中每秒提交的诉求数", DefaultValueFactory = _ => 20 };
+        var pushIntakes = new Option<int>("--push-intakes") { Description = "推送测量中提交的诉求数", DefaultValueFactory = _ => 100 };
+        var pushRate = new Option<int>("--push-rate") { Description = "推送测量中每秒提交的诉求数（一个省的高峰约每秒几件）", DefaultValueFactory = _ => 5 };
         var warmUp = new Option<int>("--warm-up") { Description = "每个阶段计量前不计入的预热请求数", DefaultValueFactory = _ => 1_000 };
         var set = new Option<string[]>("--set") { Description = "给基准主机的额外设置 KEY=VALUE（可多次），如 Hotline:Database:SqliteSynchronous=Normal", AllowMultipleArgumentsPerToken = false };
         var minutes = new Option<int>("--max-minutes") { Description = "整个运行的时间上限（分钟）", DefaultValueFactory = _ => 20 };

@@ -137,7 +137,9 @@ internal sealed class SqliteConnectionPragmas(string pragmas) : DbConnectionInte
 /// is never found busy by our own writes. It covers the writes that run outside an explicit transaction (<c>SaveChanges</c>,
 /// <c>ExecuteUpdate</c>/<c>ExecuteDelete</c>): a writer inside a transaction may already hold the database's lock, and making it
 /// wait here for a writer that waits for that lock would deadlock until the busy timeout. Another process on the same file
-/// (a command-line verb) is still handled by SQLite's own busy retry.
+/// (a command-line verb) is still handled by SQLite's own busy retry. Requests go first: a background writer (outbox delivery,
+/// scheduled checks: <see cref="Routing.Outbox.BackgroundWork"/>) gets the gate only when no request is waiting, so a burst of
+/// intakes is not slowed by the work it causes; that work catches up when the burst ends.
 /// </summary>
 internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInterceptor
 {
@@ -147,7 +149,7 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
         Command,
     }
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly PriorityGate _gate = new();
 
     /// <summary>The contexts holding the gate now, and for what (a context is used by one flow at a time).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<DbContext, Hold> _holders = new();
@@ -157,7 +159,7 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
     {
         if (eventData.Context is { } context && Outside(context))
         {
-            await _gate.WaitAsync(cancellationToken);
+            await _gate.EnterAsync(Routing.Outbox.BackgroundWork.InProgress);
             _holders[context] = Hold.SaveChanges;
         }
         return result;
@@ -167,7 +169,7 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
     {
         if (eventData.Context is { } context && Outside(context))
         {
-            _gate.Wait();
+            _gate.EnterAsync(Routing.Outbox.BackgroundWork.InProgress).GetAwaiter().GetResult();
             _holders[context] = Hold.SaveChanges;
         }
         return result;
@@ -207,7 +209,7 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
     {
         if (command.Transaction is null && eventData.Context is { } context && Outside(context) && !_holders.ContainsKey(context))
         {
-            await _gate.WaitAsync(cancellationToken);
+            await _gate.EnterAsync(Routing.Outbox.BackgroundWork.InProgress);
             _holders[context] = Hold.Command;
         }
         return result;
@@ -217,7 +219,7 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
     {
         if (command.Transaction is null && eventData.Context is { } context && Outside(context) && !_holders.ContainsKey(context))
         {
-            _gate.Wait();
+            _gate.EnterAsync(Routing.Outbox.BackgroundWork.InProgress).GetAwaiter().GetResult();
             _holders[context] = Hold.Command;
         }
         return result;
@@ -263,5 +265,46 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
         {
             _gate.Release();
         }
+    }
+}
+
+/// <summary>One holder at a time; waiting requests before waiting background work, each in arrival order.</summary>
+internal sealed class PriorityGate
+{
+    private readonly Lock _lock = new();
+    private readonly Queue<TaskCompletionSource> _requests = new();
+    private readonly Queue<TaskCompletionSource> _background = new();
+    private bool _held;
+
+    /// <summary>
+    /// Completes when the caller holds the gate. Not cancellable: a wait is as long as the writes ahead of it, and a write that
+    /// began is not abandoned.
+    /// </summary>
+    public Task EnterAsync(bool background)
+    {
+        lock (_lock)
+        {
+            if (!_held)
+            {
+                _held = true;
+                return Task.CompletedTask;
+            }
+            var turn = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            (background ? _background : _requests).Enqueue(turn);
+            return turn.Task;
+        }
+    }
+
+    public void Release()
+    {
+        TaskCompletionSource? next;
+        lock (_lock)
+        {
+            if (!_requests.TryDequeue(out next) && !_background.TryDequeue(out next))
+            {
+                _held = false;
+            }
+        }
+        next?.SetResult();
     }
 }

@@ -78,3 +78,18 @@ public static class OutboxWriter
         JsonSerializer.Deserialize<T>(message.Payload, Json)
         ?? throw new InvalidDataException($"Outbox message {message.Id} has an empty payload.");
 }
+
+/// <summary>
+/// Marks the work of background loops (outbox delivery, scheduled checks) for the current asynchronous flow, so that a storage
+/// layer with one writer (SQLite) can let a citizen's request go first and the background catch up after a burst.
+/// </summary>
+public static class BackgroundWork
+{
+    private static readonly AsyncLocal<bool> Marked = new();
+
+    /// <summary>Whether the calling flow is background work.</summary>
+    public static bool InProgress => Marked.Value;
+
+    /// <summary>Marks the rest of the calling method's flow (and what it awaits) as background work.</summary>
+    public static void MarkCurrentFlow() => Marked.Value = true;
+}

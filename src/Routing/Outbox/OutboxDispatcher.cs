@@ -32,6 +32,7 @@ public sealed partial class OutboxDispatcher(
         {
             return;
         }
+        BackgroundWork.MarkCurrentFlow();
         var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -36,6 +36,7 @@ public abstract partial class PeriodicCheck(ILogger logger, BackgroundClaims cla
         {
             return;
         }
+        Outbox.BackgroundWork.MarkCurrentFlow();
         using var timer = new PeriodicTimer(Interval);
         do
         {

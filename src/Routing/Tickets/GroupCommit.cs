@@ -38,7 +38,14 @@ public sealed class GroupCommit(IServiceScopeFactory scopes) : IDisposable
         var pending = new Pending(stage, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         lock (_queue)
         {
-            _writer ??= Task.Run(WriteAsync, CancellationToken.None);
+            if (_writer is null)
+            {
+                // The writer commits for requests: it must not inherit a background mark from whichever flow started it.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _writer = Task.Run(WriteAsync, CancellationToken.None);
+                }
+            }
         }
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
         // The caller may stop waiting; the write itself is not cancelled (it may already be part of a committed group).

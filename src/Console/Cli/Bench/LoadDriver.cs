@@ -4,10 +4,12 @@ namespace Hotline.Host.Cli.Bench;
 
 /// <summary>
 /// Throughput and latency of one phase: requests per second over the phase's wall-clock time, latency percentiles of every
-/// request (failed ones included), how many failed, and the largest working set sampled while it ran (the whole process:
-/// server and load generator share it).
+/// request (failed ones included), how many failed, the largest working set sampled while it ran, and the processor time the
+/// process used per request (the whole process: server, background work and load generator share it). Processor time per
+/// request does not depend on what else the machine is running; the other figures do.
 /// </summary>
-public sealed record LoadFigures(int Requests, double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, int Errors, double PeakMemoryMb);
+public sealed record LoadFigures(int Requests, double RequestsPerSecond, double P50Ms, double P95Ms, double P99Ms, int Errors, double PeakMemoryMb,
+    double CpuMsPerRequest);
 
 /// <summary>
 /// A closed-loop load: <c>concurrency</c> workers each send the next request as soon as their previous one is answered, until
@@ -29,6 +31,7 @@ public static class LoadDriver
         var errors = 0;
         var completed = 0;
         using var memory = MemorySampler.Start();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -55,17 +58,14 @@ public static class LoadDriver
         }, CancellationToken.None)).ToList();
         await Task.WhenAll(workers);
         var elapsed = Stopwatch.GetElapsedTime(start);
+        var cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         // Requests never sent because the time bound passed count as errors: the phase did not do what was asked.
         errors += requests - completed;
         var done = latencies.Where(l => l > 0).ToArray(); // a request that was never sent has no latency
-        return Summarise(done, completed, elapsed, errors, memory.PeakBytes);
-    }
-
-    public static LoadFigures Summarise(long[] stopwatchTicks, int completed, TimeSpan elapsed, int errors, long peakBytes)
-    {
-        var sorted = stopwatchTicks.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
+        var sorted = done.Select(t => t * 1000.0 / Stopwatch.Frequency).Order().ToArray();
         return new LoadFigures(completed, Round(completed / elapsed.TotalSeconds), Round(Percentile(sorted, 0.50)),
-            Round(Percentile(sorted, 0.95)), Round(Percentile(sorted, 0.99)), errors, Round(peakBytes / 1048576.0));
+            Round(Percentile(sorted, 0.95)), Round(Percentile(sorted, 0.99)), errors, Round(memory.PeakBytes / 1048576.0),
+            Round(cpuUsed.TotalMilliseconds / Math.Max(1, completed)));
     }
 
     /// <summary>The nearest-rank percentile of sorted values (0 for none).</summary>
