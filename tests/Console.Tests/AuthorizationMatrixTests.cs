@@ -78,6 +78,8 @@ public sealed class AuthorizationMatrixTests : HostTest
         new("GET", "/api/catalogue", _ => "/api/catalogue", Everyone),
         new("GET", "/api/console/events", _ => "/api/console/events", Everyone),
         new("GET", "/api/auth/me", _ => "/api/auth/me", Everyone),
+        // Everyone changes their own password; a wrong current password is a 400, so the matrix changes nothing.
+        new("POST", "/api/auth/password", _ => "/api/auth/password", Everyone, new { currentPassword = "not-the-password", newPassword = "Matrix-Pass-2026!" }),
         // Knowledge: everyone reads; admins and department editors write (a department only its own articles).
         new("GET", "/api/knowledge/articles", _ => "/api/knowledge/articles", Everyone),
         new("GET", "/api/knowledge/articles/{id:guid}", f => $"/api/knowledge/articles/{f.Article}", Everyone),
@@ -125,6 +127,9 @@ public sealed class AuthorizationMatrixTests : HostTest
         new("GET", "/api/admin/staff", _ => "/api/admin/staff", [Admin]),
         new("POST", "/api/admin/staff", _ => "/api/admin/staff", [Admin], new { userName = "matrix-user", displayName = "测试", role = "agent", password = TestHost.DemoPassword }),
         new("POST", "/api/admin/staff/{id}/unlock", _ => "/api/admin/staff/no-such-account/unlock", [Admin], new { }),
+        new("POST", "/api/admin/staff/{id}/password", _ => "/api/admin/staff/no-such-account/password", [Admin], new { password = "Matrix-Pass-2026!" }),
+        new("POST", "/api/admin/staff/{id}/disable", _ => "/api/admin/staff/no-such-account/disable", [Admin], new { }),
+        new("POST", "/api/admin/staff/{id}/enable", _ => "/api/admin/staff/no-such-account/enable", [Admin], new { }),
         new("POST", "/api/admin/departments", _ => "/api/admin/departments", [Admin], new { id = "matrix-dept", name = "测试局", kind = "Department" }),
         new("PUT", "/api/admin/departments/{id}", _ => "/api/admin/departments/city-housing", [Admin], new { name = "市住房和城乡建设局" }),
         new("GET", "/api/admin/calendar", _ => "/api/admin/calendar", [Admin]),

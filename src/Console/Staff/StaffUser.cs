@@ -9,4 +9,10 @@ public sealed class StaffUser : IdentityUser
     public string DisplayName { get; set; } = "";
 
     public string? DepartmentId { get; set; }
+
+    /// <summary>
+    /// Stopped by an admin (someone who left or changed post): it cannot sign in, and its open sessions end at their next
+    /// check. Kept rather than deleted, because timelines name the people who acted.
+    /// </summary>
+    public bool Disabled { get; set; }
 }

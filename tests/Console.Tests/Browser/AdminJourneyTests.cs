@@ -103,6 +103,40 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(civilAffairs.GetByText("民政局赵六（")).ToBeVisibleAsync();
         var me = await civilAffairs.APIRequest.GetAsync("/api/auth/me");
         Assert.Equal("city-civil-affairs", (await me.JsonAsync())?.GetProperty("departmentId").GetString());
+
+        // The new handler forgot the password: the admin resets it, the handler then chooses their own from the header.
+        await account.GetByRole(AriaRole.Button, new() { Name = "重置密码 民政局赵六" }).ClickAsync();
+        dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("新密码").FillAsync("short");
+        await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new("重置密码") }).ClickAsync();
+        await Expect(dialog).ToContainTextAsync("密码至少 8 位。");
+        await dialog.GetByLabel("新密码").FillAsync("Reset-Minzheng-2026!");
+        await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new("重置密码") }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+
+        var afterReset = await SignedInPageAsync("minzheng", "Reset-Minzheng-2026!");
+        await afterReset.WaitForURLAsync("**/department");
+        await afterReset.GetByRole(AriaRole.Button, new() { Name = "修改密码" }).ClickAsync();
+        var change = afterReset.GetByRole(AriaRole.Dialog);
+        await change.GetByLabel("当前密码").FillAsync("not-the-password");
+        await change.GetByLabel("新密码", new() { Exact = true }).FillAsync("Own-Minzheng-2026!");
+        await change.GetByLabel("确认新密码").FillAsync("Own-Minzheng-2026!");
+        await change.GetByRole(AriaRole.Button, new() { NameRegex = new("确认修改") }).ClickAsync();
+        await Expect(change).ToContainTextAsync("当前密码不正确。");
+        await change.GetByLabel("当前密码").FillAsync("Reset-Minzheng-2026!");
+        await change.GetByRole(AriaRole.Button, new() { NameRegex = new("确认修改") }).ClickAsync();
+        await Expect(change).ToBeHiddenAsync();
+        var ownPassword = await Host.Anonymous().PostAsJsonAsync("/api/auth/login", new { userName = "minzheng", password = "Own-Minzheng-2026!" });
+        Assert.Equal(System.Net.HttpStatusCode.OK, ownPassword.StatusCode);
+
+        // The handler leaves: the admin stops the account, which then cannot sign in.
+        await account.GetByRole(AriaRole.Button, new() { Name = "停用 民政局赵六" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^停\\s*用$") }).ClickAsync();
+        await Expect(account).ToContainTextAsync("已停用");
+        var stopped = await Host.Anonymous().PostAsJsonAsync("/api/auth/login", new { userName = "minzheng", password = "Own-Minzheng-2026!" });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, stopped.StatusCode);
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "admin" }).First.GetByRole(AriaRole.Button, new() { NameRegex = new("^停用") }))
+            .ToHaveCountAsync(0);
     }
 
     [Fact]

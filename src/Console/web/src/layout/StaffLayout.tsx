@@ -3,6 +3,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Badge, Button, Drawer, Grid, Layout, Menu, Space, Spin, Switch, Typography } from 'antd';
 import { MenuOutlined } from '@ant-design/icons';
 import { useAuth } from '../auth/AuthContext';
+import { ChangePasswordModal } from '../components/ChangePasswordModal';
 import { useLiveStatus } from '../live/LiveContext';
 import { staffPages } from '../routes';
 import { useDisplay } from '../theme';
@@ -14,7 +15,7 @@ const statusText = {
   disconnected: { status: 'error', text: '实时连接已断开' },
 } as const;
 
-/** The signed-in shell: navigation for the user's role, the live-connection state, large-text mode and sign-out. */
+/** The signed-in shell: navigation for the user's role, the live-connection state, large-text mode, one's password and sign-out. */
 export function StaffLayout() {
   const { me, signOut } = useAuth();
   const live = useLiveStatus();
@@ -23,6 +24,7 @@ export function StaffLayout() {
   const navigate = useNavigate();
   const screens = Grid.useBreakpoint();
   const [menuOpen, setMenuOpen] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   if (!me) return null;
   const pages = staffPages.filter((p) => p.roles.includes(me.role));
   const menu = (
@@ -57,6 +59,7 @@ export function StaffLayout() {
             <Typography.Text>
               {me.displayName}（{me.roleLabel}）
             </Typography.Text>
+            <Button onClick={() => setChangingPassword(true)}>修改密码</Button>
             <Button
               onClick={async () => {
                 await signOut();
@@ -75,6 +78,7 @@ export function StaffLayout() {
           </main>
         </Layout.Content>
       </Layout>
+      {changingPassword && <ChangePasswordModal onClose={() => setChangingPassword(false)} />}
       <Drawer open={menuOpen} onClose={() => setMenuOpen(false)} placement="left" title="12345 热线工作台" size="default">
         <nav aria-label="主导航">{menu}</nav>
       </Drawer>

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { App } from 'antd';
+import { AuthProvider } from '../../auth/AuthContext';
 import StaffPage from './StaffPage';
 
 const json = (body: unknown, status = 200, type = 'application/json') =>
@@ -40,7 +41,9 @@ describe('StaffPage', () => {
 
     render(
       <App>
-        <StaffPage />
+        <AuthProvider>
+          <StaffPage />
+        </AuthProvider>
       </App>,
     );
     const lockedRow = (await screen.findByText('住建局乙')).closest('tr')!;
@@ -63,4 +66,47 @@ describe('StaffPage', () => {
     const describedBy = userName.getAttribute('aria-describedby') ?? '';
     expect(describedBy.split(' ').some((id) => document.getElementById(id)?.textContent?.includes('已被使用'))).toBe(true);
   }, 30_000); // antd renders slowly in jsdom on a busy machine; nothing here waits on time
+
+  it('stops and restarts accounts, but never offers to stop the signed-in admin’s own', async () => {
+    const posted: string[] = [];
+    const accounts = [
+      { id: '1', userName: 'agent', displayName: '话务员甲', role: 'agent', departmentId: null, lockedOut: false, disabled: false },
+      { id: '3', userName: 'left', displayName: '已离岗丙', role: 'agent', departmentId: null, lockedOut: false, disabled: true },
+      { id: '9', userName: 'admin', displayName: '管理员', role: 'admin', departmentId: null, lockedOut: false, disabled: false },
+    ];
+    vi.stubGlobal('fetch', async (url: string, init?: RequestInit) => {
+      if (url === '/api/auth/me') return json({ id: '9', userName: 'admin', displayName: '管理员', role: 'admin', roleLabel: '系统管理员', departmentId: null });
+      if (init?.method === 'POST') {
+        posted.push(url);
+        const [, id, action] = /\/api\/admin\/staff\/(\d+)\/(\w+)/.exec(url)!;
+        const account = accounts.find((a) => a.id === id)!;
+        account.disabled = action === 'disable';
+        return json(account);
+      }
+      if (url === '/api/admin/staff') return json(accounts);
+      return json([]);
+    });
+
+    render(
+      <App>
+        <AuthProvider>
+          <StaffPage />
+        </AuthProvider>
+      </App>,
+    );
+    const ownRow = (await screen.findByText('管理员')).closest('tr')!;
+    await waitFor(() => expect(within(ownRow).getByRole('button', { name: '重置密码 管理员' })).toBeTruthy());
+    expect(within(ownRow).queryByRole('button', { name: '停用 管理员' })).toBeNull();
+    const leftRow = screen.getByText('已离岗丙').closest('tr')!;
+    expect(within(leftRow).getByText('已停用')).toBeTruthy();
+
+    fireEvent.click(within(screen.getByText('话务员甲').closest('tr')!).getByRole('button', { name: '停用 话务员甲' }));
+    fireEvent.click(await screen.findByRole('button', { name: '停 用' }));
+    await waitFor(() => expect(posted).toEqual(['/api/admin/staff/1/disable']));
+    await waitFor(() => expect(within(screen.getByText('话务员甲').closest('tr')!).getByText('已停用')).toBeTruthy());
+
+    fireEvent.click(within(leftRow).getByRole('button', { name: '启用 已离岗丙' }));
+    fireEvent.click(await screen.findByRole('button', { name: '启 用' }));
+    await waitFor(() => expect(posted).toEqual(['/api/admin/staff/1/disable', '/api/admin/staff/3/enable']));
+  }, 30_000);
 });

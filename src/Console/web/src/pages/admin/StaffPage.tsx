@@ -3,6 +3,7 @@ import { App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Select, Space
 import type { ColumnsType } from 'antd/es/table';
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
+import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { labelOf, roleLabels } from './shared/labels';
@@ -22,9 +23,14 @@ interface StaffForm {
 const formFields = ['userName', 'displayName', 'role', 'departmentId', 'password'] as const;
 const roleColors: Record<string, string> = { agent: 'blue', dispatcher: 'geekblue', department: 'green', supervisor: 'purple', admin: 'red' };
 
-/** 人员账号: who may sign in, in which role and (for handling units) for which department; accounts locked by wrong passwords. */
+/**
+ * 人员账号: who may sign in, in which role and (for handling units) for which department; accounts locked by wrong passwords,
+ * passwords reset for people who forgot theirs, and accounts stopped for people who left.
+ */
 export default function StaffPage() {
   const { message } = App.useApp();
+  const { me } = useAuth();
+  const [resetting, setResetting] = useState<StaffAccount>();
   const staff = useLoad(() => api.get<StaffAccount[]>('/api/admin/staff'), []);
   const reference = useReference();
   const [role, setRole] = useState<string>();
@@ -50,6 +56,16 @@ export default function StaffPage() {
     void staff.reload();
   };
 
+  const setDisabled = async (account: StaffAccount, disabled: boolean) => {
+    try {
+      await api.post(`/api/admin/staff/${encodeURIComponent(account.id)}/${disabled ? 'disable' : 'enable'}`);
+      message.success(disabled ? `已停用「${account.displayName}」的账号` : `已启用「${account.displayName}」的账号`);
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.summary : '操作失败，请重试。');
+    }
+    void staff.reload();
+  };
+
   const columns: ColumnsType<StaffAccount> = [
     { title: '用户名', dataIndex: 'userName', render: (u: string) => <Typography.Text code>{u}</Typography.Text> },
     { title: '姓名', dataIndex: 'displayName' },
@@ -59,7 +75,9 @@ export default function StaffPage() {
       title: '账号状态',
       key: 'state',
       render: (_, s) =>
-        s.lockedOut ? (
+        s.disabled ? (
+          <Tag>已停用</Tag>
+        ) : s.lockedOut ? (
           <Space orientation="vertical" size={0}>
             <Tag color="red">已锁定</Tag>
             <Typography.Text type="secondary" style={{ fontSize: '0.85em' }}>
@@ -73,20 +91,48 @@ export default function StaffPage() {
     {
       title: '操作',
       key: 'actions',
-      render: (_, s) =>
-        s.lockedOut ? (
-          <Popconfirm
-            title={`解除「${s.displayName}」的锁定？`}
-            description="请先确认是本人在尝试登录。"
-            okText="解除锁定"
-            cancelText="取消"
-            onConfirm={() => unlock(s)}
-          >
-            <Button size="small" aria-label={`解除锁定 ${s.displayName}`}>
-              解除锁定
-            </Button>
-          </Popconfirm>
-        ) : null,
+      render: (_, s) => (
+        <Space wrap size="small">
+          {s.lockedOut && !s.disabled && (
+            <Popconfirm
+              title={`解除「${s.displayName}」的锁定？`}
+              description="请先确认是本人在尝试登录。"
+              okText="解除锁定"
+              cancelText="取消"
+              onConfirm={() => unlock(s)}
+            >
+              <Button size="small" aria-label={`解除锁定 ${s.displayName}`}>
+                解除锁定
+              </Button>
+            </Popconfirm>
+          )}
+          <Button size="small" aria-label={`重置密码 ${s.displayName}`} onClick={() => setResetting(s)}>
+            重置密码
+          </Button>
+          {s.disabled ? (
+            <Popconfirm title={`启用「${s.displayName}」的账号？`} okText="启用" cancelText="取消" onConfirm={() => setDisabled(s, false)}>
+              <Button size="small" aria-label={`启用 ${s.displayName}`}>
+                启用
+              </Button>
+            </Popconfirm>
+          ) : (
+            s.id !== me?.id && (
+              <Popconfirm
+                title={`停用「${s.displayName}」的账号？`}
+                description="停用后不能登录，已登录的页面一分钟内失效；工单记录中的姓名保留。"
+                okText="停用"
+                okButtonProps={{ danger: true }}
+                cancelText="取消"
+                onConfirm={() => setDisabled(s, true)}
+              >
+                <Button size="small" danger aria-label={`停用 ${s.displayName}`}>
+                  停用
+                </Button>
+              </Popconfirm>
+            )
+          )}
+        </Space>
+      ),
     },
   ];
 
@@ -106,7 +152,7 @@ export default function StaffPage() {
         </Space>
       </Space>
       <Typography.Paragraph type="secondary">
-        每个账号只有一个角色；承办单位人员必须绑定所属单位，只能看到和办理本单位的工单。密码连续输错 5 次，账号锁定 5 分钟。
+        每个账号只有一个角色；承办单位人员必须绑定所属单位，只能看到和办理本单位的工单。密码连续输错 5 次，账号锁定 5 分钟。人员离岗请停用账号（不删除，工单记录中的姓名保留）。
       </Typography.Paragraph>
       {staff.error && <ProblemAlert lines={[staff.error]} />}
       <Card>
@@ -136,6 +182,17 @@ export default function StaffPage() {
           scroll={{ x: 720 }}
         />
       </Card>
+      {resetting && (
+        <PasswordReset
+          account={resetting}
+          onClose={() => setResetting(undefined)}
+          onSaved={() => {
+            message.success(`已重置「${resetting.displayName}」的密码，请通过安全渠道告知本人，并提醒其登录后修改。`);
+            setResetting(undefined);
+            void staff.reload();
+          }}
+        />
+      )}
       {creating && (
         <StaffEditor
           departments={reference.data?.departments ?? []}
@@ -211,6 +268,50 @@ function StaffEditor({ departments, onClose, onSaved }: { departments: Departmen
           name="password"
           extra="至少 8 位，须含大写字母、小写字母、数字和符号。请通过安全渠道告知本人。"
           rules={[{ required: true, message: '请设置初始密码' }]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function PasswordReset({ account, onClose, onSaved }: { account: StaffAccount; onClose: () => void; onSaved: () => void }) {
+  const [form] = Form.useForm<{ password: string }>();
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string[]>([]);
+
+  const save = async ({ password }: { password: string }) => {
+    setBusy(true);
+    setProblem([]);
+    try {
+      await api.post(`/api/admin/staff/${encodeURIComponent(account.id)}/password`, { password });
+      onSaved();
+    } catch (e) {
+      setProblem(showProblemOnForm(form, e, ['password']));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open
+      title={`重置「${account.displayName}」的密码`}
+      onCancel={onClose}
+      okText="重置密码"
+      cancelText="取消"
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <ProblemAlert lines={problem} />
+      <Form<{ password: string }> form={form} layout="vertical" onFinish={save} autoComplete="off">
+        <Form.Item
+          label="新密码"
+          name="password"
+          extra="至少 8 位，须含大写字母、小写字母、数字和符号。重置后该账号在其他地方的登录一分钟内失效，锁定同时解除。"
+          rules={[{ required: true, message: '请输入新密码' }]}
         >
           <Input.Password autoComplete="new-password" />
         </Form.Item>

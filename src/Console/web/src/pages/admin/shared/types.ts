@@ -99,6 +99,8 @@ export interface StaffAccount {
   departmentId: string | null;
   lockedOut: boolean;
   lockedOutUntil?: string | null;
+  /** Stopped by an admin: cannot sign in. */
+  disabled?: boolean;
 }
 
 export interface MessageTemplate {
