@@ -190,6 +190,30 @@ public sealed class LiveConsoleTests : HostTest
     public void HubRoles_AreEveryStaffRole() =>
         Assert.Equal(Enum.GetValues<StaffRole>().Select(StaffRoles.NameOf), LiveConsole.StaffRoleList.Split(','));
 
+    [Fact]
+    public async Task A_stopped_account_or_a_reset_password_ends_the_accounts_open_connections_at_the_next_check_and_no_one_elses()
+    {
+        var admin = await Host.SignInAsync("admin");
+        await using var leaving = await ConnectAsync(await CreateDepartmentHandlerAsync("leaving", "city-housing"));
+        await using var forgetful = await ConnectAsync(await CreateDepartmentHandlerAsync("forgetful", "city-housing"));
+        await using var colleague = await ConnectAsync(await Host.SignInAsync("housing"));
+        var sessions = Host.Get<LiveSessions>();
+        Assert.Equal(0, await sessions.CheckAsync(CancellationToken.None)); // nothing changed: every connection stays
+
+        var staff = (await admin.GetOkAsync("/api/admin/staff")).AsArray();
+        string IdOf(string userName) => staff.Single(s => s!.Str("userName") == userName)!.Str("id");
+        await admin.PostOkAsync($"/api/admin/staff/{IdOf("leaving")}/disable", new { });
+        await admin.PostOkAsync($"/api/admin/staff/{IdOf("forgetful")}/password", new { password = "Forgetful-New-2026!" });
+        Assert.False(leaving.Ended.IsCompleted); // open until the check
+
+        Assert.Equal(2, await sessions.CheckAsync(CancellationToken.None));
+        await leaving.Ended.WaitAsync(Wait);
+        await forgetful.Ended.WaitAsync(Wait);
+        await colleague.InvokeAsync("UnwatchTicket", [Guid.Empty], Wait); // still connected
+        Assert.False(colleague.Ended.IsCompleted);
+        Assert.Equal(0, await sessions.CheckAsync(CancellationToken.None));
+    }
+
     private Uri HubUrl => new(Host.Address, LiveConsole.HubPath);
 
     /// <summary>Connects as a signed-in client's user; the round trip proves the groups are joined (the hub runs invocations only after OnConnected).</summary>

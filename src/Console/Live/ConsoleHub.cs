@@ -10,10 +10,11 @@ namespace Hotline.Host.Live;
 /// (<c>GET /api/console/events</c>) would return to the same user.
 /// </summary>
 [Authorize(Roles = LiveConsole.StaffRoleList)]
-public sealed class ConsoleHub(TicketWorkflow tickets) : Hub<IConsoleClient>
+public sealed class ConsoleHub(TicketWorkflow tickets, LiveSessions sessions) : Hub<IConsoleClient>
 {
     public override async Task OnConnectedAsync()
     {
+        sessions.Opened(Context);
         var actor = StaffPrincipal.ToActor(Context.User!);
         await Groups.AddToGroupAsync(Context.ConnectionId, ConsoleGroups.Role(StaffRoles.NameOf(actor.Role!.Value)));
         if (actor.Is(StaffRole.Department) && actor.Department is { } department)
@@ -21,6 +22,12 @@ public sealed class ConsoleHub(TicketWorkflow tickets) : Hub<IConsoleClient>
             await Groups.AddToGroupAsync(Context.ConnectionId, ConsoleGroups.Department(department.Value));
         }
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>

@@ -17,6 +17,8 @@ public static class LiveConsole
         services.AddSingleton<LivePublisher>();
         services.AddSingleton<PushedEvents>();
         services.AddHostedService<ClusterFanOut>();
+        services.AddSingleton<LiveSessions>();
+        services.AddHostedService(sp => sp.GetRequiredService<LiveSessions>());
         services.AddSingleton<IOutboxHandler, TicketFanOut>();
         services.AddSingleton<IOutboxHandler, FeedbackFanOut>();
         services.AddSingleton<IOutboxHandler, CallFanOut>();

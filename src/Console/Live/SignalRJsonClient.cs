@@ -119,6 +119,9 @@ public sealed class SignalRJsonClient : IAsyncDisposable
     /// <summary>Why the server closed the connection (a Close message), if it did.</summary>
     public string? CloseError { get; private set; }
 
+    /// <summary>Completes when the connection has ended (the server closed it, or it dropped).</summary>
+    public Task Ended => _receiving;
+
     /// <summary>
     /// Negotiates and connects to <paramref name="hubUrl"/> (e.g. <c>http://127.0.0.1:5080/hubs/console</c>) with the cookies in
     /// <paramref name="cookies"/>. Throws <see cref="HttpRequestException"/> with the status when negotiate is refused.
