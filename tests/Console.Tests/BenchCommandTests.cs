@@ -61,6 +61,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
         var push = last["push"]!;
         Assert.Equal(100, push["expected"]!.GetValue<int>()); // 20 connections × 5 intakes
         Assert.Equal(100, push["deliveries"]!.GetValue<int>());
+        Assert.Equal(5, push["warm_up"]!.GetValue<int>()); // pushed first, not counted
         Assert.True(push["p99_ms"]!.GetValue<double>() >= push["p50_ms"]!.GetValue<double>());
         // The backlog the burst left was delivered within the drain's bound, and the figures say so.
         var drain = last["outbox_drain"]!;
