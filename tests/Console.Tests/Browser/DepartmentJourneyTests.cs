@@ -14,6 +14,17 @@ public sealed class DepartmentJourneyTests(BrowserFixture fixture) : BrowserTest
 {
     private static ILocator Row(IPage page, string code) => page.Locator($"tr[data-tracking-code='{code}']");
 
+    /// <summary>
+    /// Waits until the dialog just opened has finished its opening animation: a click on its buttons while it still zooms in
+    /// was lost once in CI (the validation message never came).
+    /// </summary>
+    private static async Task DialogOpenedAsync(IPage page)
+    {
+        var dialog = page.Locator(".ant-modal").Last;
+        await Expect(dialog).ToBeVisibleAsync();
+        await Expect(dialog).Not.ToHaveClassAsync(new System.Text.RegularExpressions.Regex("ant-zoom-appear"));
+    }
+
     [Fact]
     public async Task The_department_signs_replies_returns_and_asks_for_an_extension_from_its_inbox()
     {
@@ -42,6 +53,7 @@ public sealed class DepartmentJourneyTests(BrowserFixture fixture) : BrowserTest
         await page.GetByRole(AriaRole.Button, new() { Name = $"签收 {replyCode}" }).ClickAsync();
         await Expect(Row(page, replyCode)).ToContainTextAsync("办理中");
         await page.GetByRole(AriaRole.Button, new() { Name = $"答复 {replyCode}" }).ClickAsync();
+        await DialogOpenedAsync(page);
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("答复内容（将告知市民）").FillAsync("已联系电梯维保单位更换主板，电梯于今日恢复运行。");
         await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new("^提\\s*交$") }).ClickAsync();
@@ -55,6 +67,7 @@ public sealed class DepartmentJourneyTests(BrowserFixture fixture) : BrowserTest
         // Return with a reason: the reason is required, then the ticket waits for the centre's review.
         await page.GetByRole(AriaRole.Tab, new() { NameRegex = new("全部在办") }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = $"退单 {returnCode}" }).ClickAsync();
+        await DialogOpenedAsync(page);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "确认退单" }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("请填写退单理由");
         await dialog.GetByLabel("退单理由").FillAsync("河道保洁属于市水务局职责，非本单位职责范围。");
@@ -69,6 +82,7 @@ public sealed class DepartmentJourneyTests(BrowserFixture fixture) : BrowserTest
         // Sign, then ask for three more working days.
         await page.GetByRole(AriaRole.Button, new() { Name = $"签收 {extensionCode}" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = $"申请延期 {extensionCode}" }).ClickAsync();
+        await DialogOpenedAsync(page);
         await dialog.GetByLabel("延期工作日数").FillAsync("3");
         await dialog.GetByLabel("延期理由").FillAsync("补贴细则需与财政部门会商确认。");
         await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new("^提\\s*交$") }).ClickAsync();
@@ -78,6 +92,7 @@ public sealed class DepartmentJourneyTests(BrowserFixture fixture) : BrowserTest
         Assert.Equal("补贴细则需与财政部门会商确认。", extended["pendingExtension"]!.Str("reason"));
         // The co-handler's opinion goes on the lead's ticket.
         await page.GetByRole(AriaRole.Button, new() { Name = $"协办意见 {helpCode}" }).ClickAsync();
+        await DialogOpenedAsync(page);
         await dialog.GetByLabel("协办意见").FillAsync("经核查，该工地已办理夜间施工许可，许可时段为22时前。");
         await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new("^提\\s*交$") }).ClickAsync();
         await Expect(dialog).ToBeHiddenAsync();
