@@ -62,6 +62,8 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
             Locale = "zh-CN",
             TimezoneId = "Asia/Shanghai",
             ViewportSize = new ViewportSize { Width = width, Height = height },
+            // The console turns Ant Design's animations off for reduced motion: a click cannot land on a dialog still opening.
+            ReducedMotion = ReducedMotion.Reduce,
         });
         context.SetDefaultTimeout(15_000);
         _contexts.Add(context);
