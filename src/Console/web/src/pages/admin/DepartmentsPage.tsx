@@ -1,8 +1,9 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { App, Button, Card, Col, Empty, Form, Input, Modal, Row, Select, Space, Switch, Table, Tag, Tree, TreeSelect, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/http';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { areaLevelLabels, departmentKindLabels, labelOf } from './shared/labels';
 import { showProblemOnForm } from './shared/problemFields';
@@ -95,22 +96,22 @@ export default function DepartmentsPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          单位管理
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<ReloadOutlined />} onClick={() => void reference.reload()}>
-            刷新
-          </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            新增单位
-          </Button>
-        </Space>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        承办单位按属地层级组织：热线中心 → 市级职能部门、公共服务企业和区人民政府 → 街道办事处。单位不删除，只停用，历史工单仍能看到原单位。
-      </Typography.Paragraph>
+      <PageHeader
+        title="单位管理"
+        onReload={() => void reference.reload()}
+        actions={
+          <>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+              新增单位
+            </Button>
+          </>
+        }
+        intro={
+          <>
+            承办单位按属地层级组织：热线中心 → 市级职能部门、公共服务企业和区人民政府 → 街道办事处。单位不删除，只停用，历史工单仍能看到原单位。
+          </>
+        }
+      />
       {reference.error && <ProblemAlert lines={[reference.error]} />}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={17}>

@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import { Alert, App, Button, Card, Col, DatePicker, Descriptions, Drawer, Empty, Form, Input, InputNumber, Row, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { DeleteOutlined, EditOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, EditOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError } from '../../api/http';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { splitProblem } from './shared/problemFields';
 import type { CalendarCoverage, HolidayNotice } from './shared/types';
@@ -79,22 +80,22 @@ export default function HolidaysPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          节假日安排
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<ReloadOutlined />} onClick={() => void reload()}>
-            刷新
-          </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ year: missing[0] ?? Math.max(thisYear, ...years) + 1 })}>
-            录入通知
-          </Button>
-        </Space>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        工作日时限按国务院办公厅每年发布的《关于部分节假日安排的通知》计算，包括周末调休上班日。没有通知的年份无法计算时限（系统不会猜测调休），请在通知发布后及时录入。
-      </Typography.Paragraph>
+      <PageHeader
+        title="节假日安排"
+        onReload={() => void reload()}
+        actions={
+          <>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ year: missing[0] ?? Math.max(thisYear, ...years) + 1 })}>
+              录入通知
+            </Button>
+          </>
+        }
+        intro={
+          <>
+            工作日时限按国务院办公厅每年发布的《关于部分节假日安排的通知》计算，包括周末调休上班日。没有通知的年份无法计算时限（系统不会猜测调休），请在通知发布后及时录入。
+          </>
+        }
+      />
       <div aria-live="polite">
         {status.data?.warning && (
           <Alert

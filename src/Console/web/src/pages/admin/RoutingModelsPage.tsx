@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Descriptions, Empty, Popconfirm, Space, Table, Tag, Typography, Upload } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ExperimentOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { ExperimentOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { formatTime } from '../../components/format';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { importErrors, tabularContentType, uploadFile } from './shared/files';
 import type { RoutingModel } from './shared/types';
@@ -72,36 +73,36 @@ export default function RoutingModelsPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          智能派单模型
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<ReloadOutlined />} onClick={() => void models.reload()}>
-            刷新
-          </Button>
-          <Upload accept=".jsonl,.ndjson,.csv" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
-            <Button icon={<UploadOutlined />} loading={importing}>
-              导入历史工单
-            </Button>
-          </Upload>
-          <Popconfirm
-            title="用全部样本重新训练？"
-            description="训练可能需要一分钟左右，完成后新模型立即启用，旧版本保留。"
-            okText="开始训练"
-            cancelText="取消"
-            onConfirm={() => retrain()}
-          >
-            <Button type="primary" icon={<ExperimentOutlined />} loading={training}>
-              重新训练
-            </Button>
-          </Popconfirm>
-        </Space>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        模型从历史工单（导入的文件、办结的工单和派单员的改派）学习分类。置信度达到阈值的工单自动派单，其余由派单员确认。导入文件为 JSONL 或
-        CSV，每条含 text（诉求内容）和 label（一级分类名称，如「城乡建设」）；任何一行有误则整份不导入。
-      </Typography.Paragraph>
+      <PageHeader
+        title="智能派单模型"
+        onReload={() => void models.reload()}
+        actions={
+          <>
+            <Upload accept=".jsonl,.ndjson,.csv" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
+              <Button icon={<UploadOutlined />} loading={importing}>
+                导入历史工单
+              </Button>
+            </Upload>
+            <Popconfirm
+              title="用全部样本重新训练？"
+              description="训练可能需要一分钟左右，完成后新模型立即启用，旧版本保留。"
+              okText="开始训练"
+              cancelText="取消"
+              onConfirm={() => retrain()}
+            >
+              <Button type="primary" icon={<ExperimentOutlined />} loading={training}>
+                重新训练
+              </Button>
+            </Popconfirm>
+          </>
+        }
+        intro={
+          <>
+            模型从历史工单（导入的文件、办结的工单和派单员的改派）学习分类。置信度达到阈值的工单自动派单，其余由派单员确认。导入文件为 JSONL 或
+            CSV，每条含 text（诉求内容）和 label（一级分类名称，如「城乡建设」）；任何一行有误则整份不导入。
+          </>
+        }
+      />
       <ProblemAlert lines={problem} onClose={() => setProblem([])} />
       {models.error && <ProblemAlert lines={[models.error]} />}
       {training && <Alert type="info" showIcon style={{ marginBottom: 16 }} title="正在训练，请稍候…" />}

@@ -1,10 +1,11 @@
 import { useMemo, useState } from 'react';
 import { App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { labelOf, roleLabels } from './shared/labels';
 import { showProblemOnForm } from './shared/problemFields';
@@ -138,22 +139,22 @@ export default function StaffPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          人员账号
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<ReloadOutlined />} onClick={() => void staff.reload()}>
-            刷新
-          </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
-            新增账号
-          </Button>
-        </Space>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        每个账号只有一个角色；承办单位人员必须绑定所属单位，只能看到和办理本单位的工单。密码连续输错 5 次，账号锁定 5 分钟。人员离岗请停用账号（不删除，工单记录中的姓名保留）。
-      </Typography.Paragraph>
+      <PageHeader
+        title="人员账号"
+        onReload={() => void staff.reload()}
+        actions={
+          <>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+              新增账号
+            </Button>
+          </>
+        }
+        intro={
+          <>
+            每个账号只有一个角色；承办单位人员必须绑定所属单位，只能看到和办理本单位的工单。密码连续输错 5 次，账号锁定 5 分钟。人员离岗请停用账号（不删除，工单记录中的姓名保留）。
+          </>
+        }
+      />
       {staff.error && <ProblemAlert lines={[staff.error]} />}
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>

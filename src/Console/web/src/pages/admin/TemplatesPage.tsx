@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { App, Button, Card, Empty, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ReloadOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { formatTime } from '../../components/format';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { showProblemOnForm } from './shared/problemFields';
 import type { MessageTemplate } from './shared/types';
@@ -108,17 +108,15 @@ export default function TemplatesPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          短信模板
-        </Typography.Title>
-        <Button icon={<ReloadOutlined />} onClick={() => void templates.reload()}>
-          刷新
-        </Button>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        发给市民的短信内容。花括号中的占位符发送时替换为实际内容（查询码、链接、整改情况），修改时必须保留默认内容中的占位符。
-      </Typography.Paragraph>
+      <PageHeader
+        title="短信模板"
+        onReload={() => void templates.reload()}
+        intro={
+          <>
+            发给市民的短信内容。花括号中的占位符发送时替换为实际内容（查询码、链接、整改情况），修改时必须保留默认内容中的占位符。
+          </>
+        }
+      />
       {templates.error && <ProblemAlert lines={[templates.error]} />}
       <Card>
         <Table<MessageTemplate>
