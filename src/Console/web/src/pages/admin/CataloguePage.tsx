@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import {
-  Alert,
   App,
   Button,
   Card,
@@ -23,9 +22,11 @@ import {
   Upload,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { formatTime } from '../../components/format';
+import { EditConflictAlerts } from './shared/EditConflictAlerts';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { downloadExport, importErrors, uploadFile } from './shared/files';
 import { catalogueLevelLabels, departmentKindLabels, labelOf } from './shared/labels';
@@ -182,37 +183,37 @@ export default function CataloguePage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          派单目录
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<ReloadOutlined />} onClick={() => void catalogue.reload()}>
-            刷新
-          </Button>
-          <Upload accept=".jsonl,.ndjson,.json,.txt" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
-            <Button icon={<UploadOutlined />} loading={importing}>
-              导入 JSONL
+      <PageHeader
+        title="派单目录"
+        onReload={() => void catalogue.reload()}
+        actions={
+          <>
+            <Upload accept=".jsonl,.ndjson,.json,.txt" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
+              <Button icon={<UploadOutlined />} loading={importing}>
+                导入 JSONL
+              </Button>
+            </Upload>
+            <Button
+              icon={<DownloadOutlined />}
+              onClick={() =>
+                downloadExport('/api/admin/catalogue/export', 'catalogue.jsonl').catch((e: unknown) =>
+                  message.error(e instanceof ApiError ? e.summary : '导出失败，请重试。'),
+                )
+              }
+            >
+              导出 JSONL
             </Button>
-          </Upload>
-          <Button
-            icon={<DownloadOutlined />}
-            onClick={() =>
-              downloadExport('/api/admin/catalogue/export', 'catalogue.jsonl').catch((e: unknown) =>
-                message.error(e instanceof ApiError ? e.summary : '导出失败，请重试。'),
-              )
-            }
-          >
-            导出 JSONL
-          </Button>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            新增事项
-          </Button>
-        </Space>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        市民的诉求含有事项的关键词时，智能派单按事项的属地层级确定承办单位：街道级派给所在街道办事处，区级派给所在区人民政府，找不到属地单位时派给兜底的市级单位。导入文件每行一个事项，按名称新增或更新；任何一行有误则整份不导入。
-      </Typography.Paragraph>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+              新增事项
+            </Button>
+          </>
+        }
+        intro={
+          <>
+            市民的诉求含有事项的关键词时，智能派单按事项的属地层级确定承办单位：街道级派给所在街道办事处，区级派给所在区人民政府，找不到属地单位时派给兜底的市级单位。导入文件每行一个事项，按名称新增或更新；任何一行有误则整份不导入。
+          </>
+        }
+      />
       <ProblemAlert lines={importProblem} onClose={() => setImportProblem([])} />
       {(catalogue.error || reference.error) && <ProblemAlert lines={[catalogue.error ?? reference.error ?? '']} />}
       <Card>
@@ -372,24 +373,7 @@ function EntryEditor({
       destroyOnHidden
       width={720}
     >
-      {conflict && (
-        <Alert
-          type="warning"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={conflict}
-          description="您打开编辑之后，其他管理员已保存了这个事项。为避免覆盖他人的修改，本次没有保存。请载入最新内容，核对后重新修改并保存。"
-          action={
-            <Button size="small" type="primary" onClick={() => void reloadLatest()}>
-              载入最新内容
-            </Button>
-          }
-        />
-      )}
-      {reloaded !== undefined && (
-        <Alert type="info" showIcon style={{ marginBottom: 16 }} title={`已载入最新的第 ${reloaded} 版，请重新修改后保存。`} />
-      )}
+      <EditConflictAlerts conflict={conflict} description="您打开编辑之后，其他管理员已保存了这个事项。为避免覆盖他人的修改，本次没有保存。请载入最新内容，核对后重新修改并保存。" reloaded={reloaded} onReload={() => void reloadLatest()} />
       <ProblemAlert lines={problem} />
       <Form<EntryForm>
         form={form}

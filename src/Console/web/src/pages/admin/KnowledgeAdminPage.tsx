@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import {
-  Alert,
   App,
   AutoComplete,
   Button,
@@ -25,11 +24,13 @@ import {
   Upload,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { DownloadOutlined, HistoryOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError } from '../../api/http';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
+import { EditConflictAlerts } from './shared/EditConflictAlerts';
+import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { downloadExport, importErrors, tabularContentType, uploadFile } from './shared/files';
 import { articleStatusLabels, labelOf } from './shared/labels';
@@ -217,41 +218,41 @@ export default function KnowledgeAdminPage() {
 
   return (
     <>
-      <Space style={{ width: '100%', justifyContent: 'space-between', marginBottom: 8 }} wrap>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          知识库管理
-        </Typography.Title>
-        <Space wrap>
-          <Button icon={<ReloadOutlined />} onClick={() => void articles.reload()}>
-            刷新
-          </Button>
-          <Upload accept=".csv,.jsonl,.ndjson" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
-            <Button icon={<UploadOutlined />} loading={importing}>
-              导入 CSV/JSONL
+      <PageHeader
+        title="知识库管理"
+        onReload={() => void articles.reload()}
+        actions={
+          <>
+            <Upload accept=".csv,.jsonl,.ndjson" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
+              <Button icon={<UploadOutlined />} loading={importing}>
+                导入 CSV/JSONL
+              </Button>
+            </Upload>
+            <Dropdown
+              menu={{
+                items: [
+                  { key: 'csv', label: '导出 CSV（Excel 可直接打开）' },
+                  { key: 'jsonl', label: '导出 JSONL' },
+                ],
+                onClick: ({ key }) => exportAs(key as 'csv' | 'jsonl'),
+              }}
+            >
+              <Button icon={<DownloadOutlined />}>导出</Button>
+            </Dropdown>
+            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
+              新建知识
             </Button>
-          </Upload>
-          <Dropdown
-            menu={{
-              items: [
-                { key: 'csv', label: '导出 CSV（Excel 可直接打开）' },
-                { key: 'jsonl', label: '导出 JSONL' },
-              ],
-              onClick: ({ key }) => exportAs(key as 'csv' | 'jsonl'),
-            }}
-          >
-            <Button icon={<DownloadOutlined />}>导出</Button>
-          </Dropdown>
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
-            新建知识
-          </Button>
-        </Space>
-      </Space>
-      <Typography.Paragraph type="secondary">
-        {ownDepartment
-          ? `您可以新建和维护本单位（${departmentNames.get(ownDepartment) ?? ownDepartment}）的知识；其他单位的知识只能查看。`
-          : '新建的知识是草稿，发布后坐席和市民才能检索到（市民只看到有效期内的）。每次保存都会留下一个版本。'}
-        导入文件与导出格式相同，按 id 更新、无 id 新增；任何一行有误则整份不导入。
-      </Typography.Paragraph>
+          </>
+        }
+        intro={
+          <>
+            {ownDepartment
+              ? `您可以新建和维护本单位（${departmentNames.get(ownDepartment) ?? ownDepartment}）的知识；其他单位的知识只能查看。`
+              : '新建的知识是草稿，发布后坐席和市民才能检索到（市民只看到有效期内的）。每次保存都会留下一个版本。'}
+            导入文件与导出格式相同，按 id 更新、无 id 新增；任何一行有误则整份不导入。
+          </>
+        }
+      />
       <ProblemAlert lines={importProblem} onClose={() => setImportProblem([])} />
       {articles.error && <ProblemAlert lines={[articles.error]} />}
       <Card>
@@ -465,22 +466,7 @@ function ArticleEditor({
         </Space>
       }
     >
-      {conflict && (
-        <Alert
-          type="warning"
-          showIcon
-          role="alert"
-          style={{ marginBottom: 16 }}
-          title={conflict}
-          description="您打开编辑之后，这条知识已被他人保存。为避免覆盖他人的修改，本次没有保存。请载入最新内容，核对后重新修改并保存。"
-          action={
-            <Button size="small" type="primary" onClick={() => void reloadLatest()}>
-              载入最新内容
-            </Button>
-          }
-        />
-      )}
-      {reloaded !== undefined && <Alert type="info" showIcon style={{ marginBottom: 16 }} title={`已载入最新的第 ${reloaded} 版，请重新修改后保存。`} />}
+      <EditConflictAlerts conflict={conflict} description="您打开编辑之后，这条知识已被他人保存。为避免覆盖他人的修改，本次没有保存。请载入最新内容，核对后重新修改并保存。" reloaded={reloaded} onReload={() => void reloadLatest()} />
       <ProblemAlert lines={problem} />
       <Form<ArticleForm>
         form={form}
