@@ -123,3 +123,20 @@ export interface CallRingingData {
   maskedPhone: string;
   history: { ticketId: string; trackingCode: string; title: string; state: string; stateLabel: string; receivedAt: string }[];
 }
+
+/** A knowledge article as `/api/knowledge/articles/{id}` returns it (staff). */
+export interface Article {
+  id: string;
+  title: string;
+  body: string;
+  category: string | null;
+  ownerDepartmentId: string | null;
+  keywords: string;
+  validFrom: string | null;
+  validUntil: string | null;
+  reviewBy: string | null;
+  status: string;
+  version: number;
+  updatedAt: string;
+  updatedBy: string;
+}

@@ -1,26 +1,11 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Descriptions, Drawer, Empty, Space, Spin, Tag, Typography } from 'antd';
 import { api, ApiError } from '../../api/http';
+import type { Article } from '../../api/types';
 import { formatTime } from '../../components/format';
 import { HighlightedText } from '../../components/HighlightedText';
 import { useDebounced, useReference } from './reference';
 import { articleStatusLabels, type ArticleHit } from './types';
-
-interface Article {
-  id: string;
-  title: string;
-  body: string;
-  category: string | null;
-  ownerDepartmentId: string | null;
-  keywords: string;
-  validFrom: string | null;
-  validUntil: string | null;
-  reviewBy: string | null;
-  status: string;
-  version: number;
-  updatedAt: string;
-  updatedBy: string;
-}
 
 /** Searches the knowledge base for staff (every status, marked); a blank query is no search. */
 export function useKnowledgeSearch(query: string, delayMs: number, size = 10) {

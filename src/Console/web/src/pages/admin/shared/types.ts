@@ -67,21 +67,8 @@ export interface CalendarCoverage {
   warning: string | null;
 }
 
-export interface Article {
-  id: string;
-  title: string;
-  body: string;
-  category: string | null;
-  ownerDepartmentId: string | null;
-  keywords: string;
-  validFrom: string | null;
-  validUntil: string | null;
-  reviewBy: string | null;
-  status: string;
-  version: number;
-  updatedAt: string;
-  updatedBy: string;
-}
+// Shared with the agent's knowledge drawer, which reads the same endpoint.
+export type { Article } from '../../../api/types';
 
 export interface ArticleVersion {
   version: number;
