@@ -105,6 +105,8 @@ public sealed class StaffAdminTests : HostTest
         var wrong = await (await zhao.PostAsJsonAsync("/api/auth/password", new { currentPassword = "not-it", newPassword = "Zhao-New-2026!" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal("当前密码不正确。", wrong["errors"]!["currentPassword"]![0]!.GetValue<string>());
+        var missing = await (await zhao.PostAsJsonAsync("/api/auth/password", new { newPassword = "Zhao-New-2026!" })).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("请输入当前密码。", missing["errors"]!["currentPassword"]![0]!.GetValue<string>());
         var weak = await (await zhao.PostAsJsonAsync("/api/auth/password", new { currentPassword = "Zhao-Pass-2026!", newPassword = "abc" }))
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.All(weak["errors"]!["newPassword"]!.AsArray(), m => Assert.True(Api.IsChinese(m!.GetValue<string>())));

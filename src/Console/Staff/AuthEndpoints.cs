@@ -74,7 +74,11 @@ public static class AuthEndpoints
         {
             return Unauthorized();
         }
-        if (string.IsNullOrEmpty(request.CurrentPassword) || !await users.CheckPasswordAsync(user, request.CurrentPassword))
+        if (string.IsNullOrEmpty(request.CurrentPassword))
+        {
+            return ValidationFailed.One("currentPassword", "请输入当前密码。").ToProblem();
+        }
+        if (!await users.CheckPasswordAsync(user, request.CurrentPassword))
         {
             return ValidationFailed.One("currentPassword", "当前密码不正确。").ToProblem();
         }
