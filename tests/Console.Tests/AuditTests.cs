@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Feedback.Ratings;
@@ -294,22 +293,11 @@ public sealed class AuditTests : HostTest
         await routing.Database.ExecuteSqlRawAsync(insert, values);
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
-        foreach (var arg in args)
+    private Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args) =>
+        HotlineCli.RunAsync(args, new Dictionary<string, string?>
         {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Hotline__DataDirectory"] = Database.DataDirectory;
-        start.Environment["Hotline__Database__Provider"] = Database.Provider;
-        start.Environment["Hotline__Database__ConnectionString"] = Database.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output).Trim(), (await error).Trim());
-    }
+            ["Hotline__DataDirectory"] = Database.DataDirectory,
+            ["Hotline__Database__Provider"] = Database.Provider,
+            ["Hotline__Database__ConnectionString"] = Database.ConnectionString,
+        }, TimeSpan.FromMinutes(2));
 }

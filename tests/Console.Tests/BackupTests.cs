@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Feedback.Storage;
@@ -88,26 +87,18 @@ public sealed class BackupTests : HostTest
     private Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] args) =>
         RunCliAsync(new Dictionary<string, string>(), args);
 
-    private async Task<(int ExitCode, string Output, string Error)> RunCliAsync(Dictionary<string, string> environment, params string[] args)
+    private Task<(int ExitCode, string Output, string Error)> RunCliAsync(Dictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
-        foreach (var arg in args)
+        var variables = new Dictionary<string, string?>
         {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Hotline__DataDirectory"] = Database.DataDirectory;
-        start.Environment["Hotline__Database__Provider"] = Database.Provider;
-        start.Environment["Hotline__Database__ConnectionString"] = Database.ConnectionString;
+            ["Hotline__DataDirectory"] = Database.DataDirectory,
+            ["Hotline__Database__Provider"] = Database.Provider,
+            ["Hotline__Database__ConnectionString"] = Database.ConnectionString,
+        };
         foreach (var (key, value) in environment)
         {
-            start.Environment[key] = value;
+            variables[key] = value;
         }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output).Trim(), (await error).Trim());
+        return HotlineCli.RunAsync(args, variables, TimeSpan.FromMinutes(2));
     }
 }

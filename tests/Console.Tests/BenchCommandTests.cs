@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Hotline.Console.Tests.Infrastructure;
@@ -44,7 +43,7 @@ public sealed class BenchCommandTests : IAsyncLifetime
         {
             args.AddRange(["--db", "postgres", "--connection", Environment.GetEnvironmentVariable("HOTLINE_TEST_PG")!]);
         }
-        var (code, output, error) = await RunAsync(args);
+        var (code, output, error) = await HotlineCli.RunAsync(args, timeout: TimeSpan.FromMinutes(5));
 
         Assert.True(code == 0, $"exit {code}\n{output}\n{error}");
         var last = JsonNode.Parse(output.Split('\n').Last())!.AsObject();
@@ -78,29 +77,5 @@ public sealed class BenchCommandTests : IAsyncLifetime
         Assert.True(p50 > 0 && p50 <= p95 && p95 <= p99, $"percentiles {p50} / {p95} / {p99}");
         Assert.True(figures["peak_memory_mb"]!.GetValue<double>() > 0);
         Assert.True(figures["cpu_ms_per_request"]!.GetValue<double>() >= 0);
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, (await output).Trim(), (await error).Trim());
     }
 }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Hotline.Console.Tests.Infrastructure;
 
 namespace Hotline.Console.Tests;
 
@@ -7,28 +7,13 @@ public sealed class CommandLineTests : IDisposable
 {
     private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotline-cli-").FullName;
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) =>
+        HotlineCli.RunAsync(args, new Dictionary<string, string?>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["Hotline__DataDirectory"] = _dataDirectory;
-        start.Environment["Hotline__Database__Provider"] = "Sqlite";
-        start.Environment.Remove("Hotline__Database__ConnectionString");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output).Trim(), (await error).Trim());
-    }
+            ["Hotline__DataDirectory"] = _dataDirectory,
+            ["Hotline__Database__Provider"] = "Sqlite",
+            ["Hotline__Database__ConnectionString"] = null,
+        });
 
     [Fact]
     public async Task AddWorkingDays_PrintsTheDueDate()

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Hotline.Console.Tests.Infrastructure;
 
 namespace Hotline.Console.Tests;
 
@@ -8,21 +8,7 @@ public sealed class KnowledgeCommandTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("hotline-knowledge-cli-").FullName;
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hotline.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output).Trim(), (await error).Trim());
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => HotlineCli.RunAsync(args);
 
     private string Write(string name, params string[] lines)
     {
