@@ -35,6 +35,10 @@ public sealed record ClassifierOptions
     /// <summary>The nearest-past-tickets member.</summary>
     public bool UseNeighbours { get; init; } = true;
 
+    /// <summary>The dispatch confidence also weighs how often the model missed on the most similar training texts (see
+    /// <see cref="DispatchCalibrator"/>). Needs <see cref="UseNeighbours"/>.</summary>
+    public bool UseNeighbourMisses { get; init; } = true;
+
     /// <summary>How many nearest training texts vote.</summary>
     public int NeighbourCount { get; init; } = 10;
 

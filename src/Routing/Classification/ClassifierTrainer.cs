@@ -34,9 +34,19 @@ public static class ClassifierTrainer
         var oof = OutOfFoldScores(data, folds, options.CalibrationFolds, options);
         var weights = Stacker.Fit(oof, data.Labels, options.BalancedCalibration);
         var probabilities = oof.Select(s => Stacker.Probabilities(s, weights)).ToList();
-        var calibration = DispatchCalibrator.Fit(probabilities, data.Labels);
-        var (figures, dispatch) = Summarise(data, probabilities, calibration, options.TargetPrecision);
-        var (ensemble, _) = Ensemble.Fit(data.Corpus, Enumerable.Range(0, data.Labels.Length).ToArray(), data.Labels, data.Names.Length, options);
+        var all = Enumerable.Range(0, data.Labels.Length).ToArray();
+        var (fitted, map) = Ensemble.Fit(data.Corpus, all, data.Labels, data.Names.Length, options);
+        // Each training text's out-of-fold miss goes into the neighbour index; each text's own neighbourhood is then read
+        // among its own fold, without itself or its identical copies (see NeighbourIndex.MissOdds for why).
+        var ensemble = options.UseNeighbourMisses
+            ? fitted.WithNeighbourMisses([.. all.Select(i => Best(probabilities[i]) != data.Labels[i])], folds)
+            : fitted;
+        var keys = data.Corpus.Keys;
+        var missOdds = new double?[all.Length];
+        Parallel.ForEach(all, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism },
+            i => missOdds[i] = ensemble.MissOdds(ensemble.Prepare(data.Corpus, i, map), folds[i], d => keys[d] == keys[i]));
+        var calibration = DispatchCalibrator.Fit(probabilities, data.Labels, missOdds);
+        var (figures, dispatch) = Summarise(data, probabilities, missOdds, calibration, options.TargetPrecision);
         var priors = new double[data.Names.Length];
         foreach (var label in data.Labels)
         {
@@ -47,9 +57,10 @@ public static class ClassifierTrainer
     }
 
     /// <summary>
-    /// K-fold cross-validation of the whole procedure at the cost of K fits: the members are fitted once per fold; for each
-    /// fold, the ensemble weights and the threshold are fitted on the other folds' out-of-fold predictions and then applied to
-    /// it, so no fold's labels choose its own threshold.
+    /// K-fold cross-validation of the whole training procedure as shipped: for each fold, <see cref="Train"/> on the other
+    /// folds (its own internal folds, ensemble weights, dispatch calibrator, neighbours' miss flags and threshold included), then
+    /// the model classifies the fold. No held-out label reaches anything that judges it. Costs K trainings, each of
+    /// <see cref="ClassifierOptions.CalibrationFolds"/> + 1 fits.
     /// </summary>
     public static CrossValidationReport CrossValidate(IReadOnlyList<LabelledText> examples, int folds, ClassifierOptions? options = null)
     {
@@ -57,43 +68,28 @@ public static class ClassifierTrainer
         var clock = Stopwatch.StartNew();
         var data = Prepare(examples, options);
         var fold = FoldsOf(data.Labels, data.Corpus.Keys, folds, options.Seed);
-        var oof = OutOfFoldScores(data, fold, folds, options);
         var predicted = new string[data.Labels.Length];
         var confidence = new double[data.Labels.Length];
-        var probability = new double[data.Labels.Length];
+        var shifted = new double[data.Labels.Length];
         for (var k = 0; k < folds; k++)
         {
-            var others = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] != k).ToArray();
-            var weights = Stacker.Fit(others.Select(i => oof[i]).ToList(), others.Select(i => data.Labels[i]).ToList(), options.BalancedCalibration);
-            var otherProbabilities = others.Select(i => Stacker.Probabilities(oof[i], weights)).ToList();
-            var calibration = DispatchCalibrator.Fit(otherProbabilities, others.Select(i => data.Labels[i]).ToList());
-            var otherConfidence = new List<double>();
-            var otherCorrect = new List<bool>();
-            for (var o = 0; o < others.Length; o++)
+            var model = Train([.. Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] != k).Select(i => examples[i])], options);
+            var held = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] == k).ToArray();
+            Parallel.ForEach(held, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, i =>
             {
-                otherConfidence.Add(DispatchCalibrator.Confidence(calibration, otherProbabilities[o]));
-                otherCorrect.Add(Best(otherProbabilities[o]) == data.Labels[others[o]]);
-            }
-            var threshold = Metrics.ChooseThreshold(otherConfidence, otherCorrect, options.TargetPrecision).Threshold;
-            foreach (var i in Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] == k))
-            {
-                var heldProbabilities = Stacker.Probabilities(oof[i], weights);
-                var p = DispatchCalibrator.Confidence(calibration, heldProbabilities);
-                predicted[i] = data.Names[Best(heldProbabilities)];
-                probability[i] = p;
+                var prediction = model.Predict(examples[i].Text);
+                predicted[i] = prediction.Label;
+                confidence[i] = prediction.Confidence;
                 // Shift each fold's confidences by its own threshold so one cut at 0 applies each fold's own threshold.
-                confidence[i] = p - threshold;
-            }
+                shifted[i] = prediction.Confidence - model.Threshold;
+            });
         }
         var truth = data.Labels.Select(l => data.Names[l]).ToList();
         var correct = predicted.Select((p, i) => p == truth[i]).ToList();
-        var figures = Metrics.Classification(truth, predicted);
-        var dispatch = Metrics.AtThreshold(confidence, correct, 0) with { Threshold = double.NaN };
-        var allWeights = Stacker.Fit(oof, data.Labels, options.BalancedCalibration);
-        var allProbabilities = oof.Select(s => Stacker.Probabilities(s, allWeights)).ToList();
-        var (_, best) = Summarise(data, allProbabilities, DispatchCalibrator.Fit(allProbabilities, data.Labels), options.TargetPrecision);
-        return new CrossValidationReport(folds, figures, dispatch, best, clock.Elapsed.TotalSeconds,
-            predicted.Select((label, i) => new LabelScore(label, probability[i])).ToList());
+        var dispatch = Metrics.AtThreshold(shifted, correct, 0) with { Threshold = double.NaN };
+        return new CrossValidationReport(folds, Metrics.Classification(truth, predicted), dispatch,
+            Metrics.ChooseThreshold(confidence, correct, options.TargetPrecision), clock.Elapsed.TotalSeconds,
+            predicted.Select((label, i) => new LabelScore(label, confidence[i])).ToList());
     }
 
     private sealed record Data(string[] Names, int[] Labels, Corpus Corpus);
@@ -175,7 +171,7 @@ public static class ClassifierTrainer
     private static void ReleaseFit() => GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
     private static (ClassificationFigures, DispatchFigures) Summarise(
-        Data data, List<double[]> probabilities, double[] calibration, double target)
+        Data data, List<double[]> probabilities, double?[] missOdds, double[] calibration, double target)
     {
         var predicted = new List<string>();
         var confidence = new List<double>();
@@ -184,7 +180,7 @@ public static class ClassifierTrainer
         {
             var label = Best(probabilities[i]);
             predicted.Add(data.Names[label]);
-            confidence.Add(DispatchCalibrator.Confidence(calibration, probabilities[i]));
+            confidence.Add(DispatchCalibrator.Confidence(calibration, probabilities[i], missOdds[i]));
             correct.Add(label == data.Labels[i]);
         }
         return (Metrics.Classification(data.Labels.Select(l => data.Names[l]).ToList(), predicted),

@@ -51,6 +51,16 @@ internal sealed class Ensemble(FeatureSpace space, Member[] members)
         return new PreparedText(new ExtractedText("", []), tfidf, FeatureSpace.Binary(tfidf));
     }
 
+    /// <summary>The neighbour member's <see cref="NeighbourIndex.MissOdds"/> for a text (null without that member or its miss
+    /// flags).</summary>
+    public double? MissOdds(PreparedText text, int? fold = null, Func<int, bool>? skip = null) =>
+        Members.FirstOrDefault(m => m.Neighbours is not null)?.Neighbours!.MissOdds(text.TfIdf, fold, skip);
+
+    /// <summary>The same ensemble with each training text's out-of-fold miss, and its fold, recorded in the neighbour member.</summary>
+    public Ensemble WithNeighbourMisses(bool[] misses, int[] folds) => new(Space, [.. Members.Select(m => m.Neighbours is { } neighbours
+        ? m with { Neighbours = neighbours.WithMisses(misses, folds) }
+        : m)]);
+
     /// <summary>Number of score vectors all members give together.</summary>
     public int Channels => Members.Sum(m => m.Channels);
 

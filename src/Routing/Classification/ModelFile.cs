@@ -28,9 +28,14 @@ public sealed class ModelFormatException : Exception
 /// </summary>
 internal static class ModelFile
 {
-    /// <summary>2: character 1–2-grams by default and the dispatch calibrator's three weights after the stacking weights.
-    /// A version-1 file is refused with a message asking to retrain (its confidences meant something else).</summary>
-    public const int FormatVersion = 2;
+    /// <summary>3: each neighbour-index text's out-of-fold miss flag, and the dispatch calibrator's four weights (the fourth
+    /// for the neighbours' misses). A version-2 file is still read: it has neither, so its confidences stay what they were
+    /// (the fourth weight is 0) and it keeps its version. A version-1 file is refused with a message asking to retrain (its
+    /// confidences meant something else).</summary>
+    public const int FormatVersion = 3;
+
+    /// <summary>The oldest format still read.</summary>
+    private const int OldestReadable = 2;
     private static readonly byte[] Magic = "HLTXTCLF"u8.ToArray();
     private const int MaxLabels = 10_000;
     private const long MaxPayload = int.MaxValue - 1024;
@@ -65,6 +70,8 @@ internal static class ModelFile
     {
         ArgumentNullException.ThrowIfNull(stream);
         byte[] payload;
+        byte[] hash;
+        int version;
         try
         {
             using var input = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
@@ -73,8 +80,8 @@ internal static class ModelFile
             {
                 throw new ModelFormatException("这不是工单分类模型文件（文件头不符）。");
             }
-            var version = input.ReadInt32();
-            if (version != FormatVersion)
+            version = input.ReadInt32();
+            if (version is < OldestReadable or > FormatVersion)
             {
                 throw new ModelFormatException($"模型文件格式版本 {version} 不受支持（本程序读取版本 {FormatVersion}），请用本程序重新训练。");
             }
@@ -84,7 +91,7 @@ internal static class ModelFile
                 throw new ModelFormatException("模型文件已被截断或损坏（长度不符），请重新训练或恢复备份。");
             }
             payload = input.ReadBytes((int)length);
-            var hash = input.ReadBytes(32);
+            hash = input.ReadBytes(32);
             if (payload.Length != length || hash.Length != 32)
             {
                 throw new ModelFormatException("模型文件已被截断，请重新训练或恢复备份。");
@@ -101,7 +108,8 @@ internal static class ModelFile
         try
         {
             using var reader = new BinaryReader(new MemoryStream(payload, writable: false), Encoding.UTF8);
-            var model = ReadPayload(reader);
+            // The version is the hash of the bytes as stored, so an older file keeps the version its decisions were recorded under.
+            var model = ReadPayload(reader, version, Convert.ToHexStringLower(hash)[..12]);
             if (reader.BaseStream.Position != reader.BaseStream.Length)
             {
                 throw new ModelFormatException("模型文件内容与格式不符（多余数据）。");
@@ -145,6 +153,12 @@ internal static class ModelFile
                 writer.Write(MemoryMarshal.AsBytes(neighbours.Start.AsSpan()));
                 writer.Write(MemoryMarshal.AsBytes(neighbours.Documents.AsSpan()));
                 writer.Write(MemoryMarshal.AsBytes(neighbours.Values.AsSpan()));
+                writer.Write(neighbours.Misses is not null);
+                if (neighbours.Misses is { } misses)
+                {
+                    writer.Write(MemoryMarshal.AsBytes(misses.AsSpan()));
+                    writer.Write(neighbours.MissFolds!);
+                }
             }
             else
             {
@@ -167,7 +181,7 @@ internal static class ModelFile
         writer.Write(estimate.Dispatch.Dispatched);
     }
 
-    private static TextClassifier ReadPayload(BinaryReader reader)
+    private static TextClassifier ReadPayload(BinaryReader reader, int formatVersion, string version)
     {
         var settings = new FeatureSettings(reader.ReadInt32(), reader.ReadInt32(), reader.ReadBoolean(), reader.ReadBoolean(), reader.ReadBoolean());
         try
@@ -225,7 +239,20 @@ internal static class ModelFile
                     throw new ModelFormatException("模型文件中的近邻索引无效。");
                 }
                 var values = ReadArray<float>(reader, postings);
-                members[m] = new Member(kind, null, new NeighbourIndex(labelCount, count, labelOf, start, postingDocuments, values));
+                bool[]? misses = null;
+                byte[]? missFolds = null;
+                if (formatVersion >= 3 && reader.ReadBoolean())
+                {
+                    var flags = ReadArray<byte>(reader, documents);
+                    missFolds = ReadArray<byte>(reader, documents);
+                    if (documents == 0 || flags.Any(f => f > 1))
+                    {
+                        throw new ModelFormatException("模型文件中的近邻索引无效。");
+                    }
+                    misses = [.. flags.Select(f => f == 1)];
+                }
+                members[m] = new Member(kind, null,
+                    new NeighbourIndex(labelCount, count, labelOf, start, postingDocuments, values, misses, missFolds));
             }
             else
             {
@@ -235,14 +262,17 @@ internal static class ModelFile
             }
         }
         var stackWeights = ReadDoubles(reader, members.Sum(m => m.Channels) + labelCount);
-        var dispatchWeights = ReadDoubles(reader, DispatchCalibrator.Identity.Length);
+        // Version 2 had no neighbourhood input: its three weights, and 0 for the fourth, give its confidences unchanged.
+        var dispatchWeights = formatVersion >= 3
+            ? ReadDoubles(reader, DispatchCalibrator.Identity.Length)
+            : [.. ReadDoubles(reader, 3), 0.0];
         var threshold = reader.ReadDouble();
         var target = reader.ReadDouble();
         var estimate = new TrainingEstimate(reader.ReadInt32(), reader.ReadInt32(), reader.ReadDouble(), reader.ReadDouble(),
             new DispatchFigures(reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadInt32()));
         var space = new FeatureSpace(settings, hashes, idf);
         return new TextClassifier(labels, priors, new Ensemble(space, members), stackWeights, dispatchWeights, threshold, target,
-            estimate);
+            estimate, version);
     }
 
     private static int Count(BinaryReader reader, int max)

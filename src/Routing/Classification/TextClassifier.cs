@@ -36,7 +36,7 @@ public sealed class TextClassifier
 
     internal TextClassifier(
         string[] labels, double[] priors, Ensemble ensemble, double[] stackWeights, double[] dispatchWeights, double threshold,
-        double targetPrecision, TrainingEstimate estimate)
+        double targetPrecision, TrainingEstimate estimate, string? version = null)
     {
         _labels = labels;
         Priors = priors;
@@ -46,7 +46,7 @@ public sealed class TextClassifier
         Threshold = threshold;
         TargetPrecision = targetPrecision;
         Estimate = estimate;
-        Version = ModelFile.Fingerprint(this);
+        Version = version ?? ModelFile.Fingerprint(this);
     }
 
     /// <summary>The labels it can answer, in ordinal order.</summary>
@@ -94,7 +94,7 @@ public sealed class TextClassifier
         var ranked = Ranked(probabilities, top);
         var best = Array.IndexOf(_labels, ranked[0].Label);
         var evidence = Evidence(prepared, best);
-        var confidence = DispatchCalibrator.Confidence(DispatchWeights, probabilities);
+        var confidence = DispatchCalibrator.Confidence(DispatchWeights, probabilities, Ensemble.MissOdds(prepared));
         var dispatch = confidence >= Threshold;
         return new Prediction(ranked[0].Label, confidence, ranked,
             Explain(ranked, confidence, evidence, dispatch), dispatch, evidence);

@@ -40,11 +40,41 @@ public sealed class DispatchCalibratorTests
     }
 
     [Fact]
+    public void LearnsThatAMissProneNeighbourhoodIsRiskier_AtTheSameProbabilities()
+    {
+        // Identical probabilities throughout: texts whose neighbours were often missed (odds +2) are wrong half the time,
+        // texts in an ordinary neighbourhood (0) never.
+        var probabilities = new List<double[]>();
+        var labels = new List<int>();
+        var missOdds = new List<double?>();
+        for (var i = 0; i < 200; i++)
+        {
+            probabilities.Add([0.8, 0.1, 0.1]);
+            labels.Add(i % 2 == 0 ? 0 : 1);
+            missOdds.Add(2.0);
+            probabilities.Add([0.8, 0.1, 0.1]);
+            labels.Add(0);
+            missOdds.Add(0.0);
+        }
+
+        var weights = DispatchCalibrator.Fit(probabilities, labels, missOdds);
+        var disputed = DispatchCalibrator.Confidence(weights, [0.8, 0.1, 0.1], 2.0);
+        var ordinary = DispatchCalibrator.Confidence(weights, [0.8, 0.1, 0.1], 0.0);
+
+        Assert.True(weights[3] < 0, $"weight of the miss odds {weights[3]:0.000}");
+        Assert.InRange(disputed, 0.3, 0.7);
+        Assert.InRange(ordinary, 0.9, 1.0);
+        // Unknown (a model without miss flags) reads as an ordinary neighbourhood.
+        Assert.Equal(ordinary, DispatchCalibrator.Confidence(weights, [0.8, 0.1, 0.1]), 12);
+    }
+
+    [Fact]
     public void Confidence_IsBetweenZeroAndOne_EvenForCertainOrTiedProbabilities()
     {
-        double[] weights = [0.5, 2.0, 1.5];
+        double[] weights = [0.5, 2.0, 1.5, -1.0];
         Assert.InRange(DispatchCalibrator.Confidence(weights, [1.0, 0.0, 0.0]), 0, 1);
         Assert.InRange(DispatchCalibrator.Confidence(weights, [0.5, 0.5]), 0, 1);
         Assert.False(double.IsNaN(DispatchCalibrator.Confidence(weights, [0.0, 0.0])));
+        Assert.InRange(DispatchCalibrator.Confidence(weights, [0.5, 0.5], 30.0), 0, 1);
     }
 }

@@ -85,6 +85,45 @@ public sealed class ModelFileTests
     }
 
     [Fact]
+    public void FormatVersion2_SavedByThePreviousRelease_LoadsWithItsVersionAndConfidences()
+    {
+        // Written by the release before the neighbours' miss flags (format 2), training on Synthetic.Examples(); the figures
+        // below are what that release answered. An installation's active model must keep working, and keep the version its
+        // recorded decisions name, until it is retrained.
+        var model = TextClassifier.Load(Path.Combine(AppContext.BaseDirectory, "Classification", "Fixtures", "model-format-2.bin"));
+
+        Assert.Equal("78e573ea1993", model.Version);
+        Assert.Equal(0.9977560502195939, model.Threshold, 12);
+        var answers = new (string Text, string Label, double Confidence, bool Dispatch)[]
+        {
+            ("小区物业不管电梯维修", "住建", 0.9999961316854992, true),
+            ("公交线路太少", "交通", 0.9998160907902363, true),
+            ("", "交通", 0.33333333333333354, false),
+            ("学校乱收费😀", "教育", 0.9999740702459309, true),
+        };
+        foreach (var (text, label, confidence, dispatch) in answers)
+        {
+            var prediction = model.Predict(text);
+            Assert.Equal(label, prediction.Label);
+            Assert.Equal(confidence, prediction.Confidence, 12);
+            Assert.Equal(dispatch, prediction.Dispatch);
+        }
+    }
+
+    [Fact]
+    public void NeighbourMisses_SurviveTheRoundTrip()
+    {
+        var model = Saved.Value.Model;
+        var neighbours = model.Ensemble.Members.Single(m => m.Neighbours is not null).Neighbours!;
+        var loaded = Load(Saved.Value.Bytes).Ensemble.Members.Single(m => m.Neighbours is not null).Neighbours!;
+
+        Assert.NotNull(neighbours.Misses);
+        Assert.Equal(neighbours.Misses, loaded.Misses);
+        Assert.Equal(neighbours.MissFolds, loaded.MissFolds);
+        Assert.Equal(model.DispatchWeights, Load(Saved.Value.Bytes).DispatchWeights);
+    }
+
+    [Fact]
     public void FormatVersion1_IsRejectedWithAskToRetrain()
     {
         // Version 1 stored no dispatch calibrator; its confidences meant the top probability, so it is refused, not guessed at.
