@@ -66,15 +66,18 @@ public static class ClassifierTrainer
     {
         options ??= new ClassifierOptions();
         var clock = Stopwatch.StartNew();
-        var data = Prepare(examples, options);
-        var fold = FoldsOf(data.Labels, data.Corpus.Keys, folds, options.Seed);
-        var predicted = new string[data.Labels.Length];
-        var confidence = new double[data.Labels.Length];
-        var shifted = new double[data.Labels.Length];
+        // Each fold's training builds its own n-gram corpus; here only the labels and the normalised texts (to keep copies
+        // in one fold) are needed.
+        var (names, labels) = Labelled(examples, options);
+        var keys = examples.Select(e => TextFeatures.Normalize(e.Text ?? "", options.Features)).ToArray();
+        var fold = FoldsOf(labels, keys, folds, options.Seed);
+        var predicted = new string[labels.Length];
+        var confidence = new double[labels.Length];
+        var shifted = new double[labels.Length];
         for (var k = 0; k < folds; k++)
         {
-            var model = Train([.. Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] != k).Select(i => examples[i])], options);
-            var held = Enumerable.Range(0, data.Labels.Length).Where(i => fold[i] == k).ToArray();
+            var model = Train([.. Enumerable.Range(0, labels.Length).Where(i => fold[i] != k).Select(i => examples[i])], options);
+            var held = Enumerable.Range(0, labels.Length).Where(i => fold[i] == k).ToArray();
             Parallel.ForEach(held, new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism }, i =>
             {
                 var prediction = model.Predict(examples[i].Text);
@@ -84,7 +87,7 @@ public static class ClassifierTrainer
                 shifted[i] = prediction.Confidence - model.Threshold;
             });
         }
-        var truth = data.Labels.Select(l => data.Names[l]).ToList();
+        var truth = labels.Select(l => names[l]).ToList();
         var correct = predicted.Select((p, i) => p == truth[i]).ToList();
         var dispatch = Metrics.AtThreshold(shifted, correct, 0) with { Threshold = double.NaN };
         return new CrossValidationReport(folds, Metrics.Classification(truth, predicted), dispatch,
@@ -95,6 +98,15 @@ public static class ClassifierTrainer
     private sealed record Data(string[] Names, int[] Labels, Corpus Corpus);
 
     private static Data Prepare(IReadOnlyList<LabelledText> examples, ClassifierOptions options)
+    {
+        var (names, labels) = Labelled(examples, options);
+        var corpus = Corpus.Build(examples.Select(e => e.Text).ToList(), options.Features, options.MinDocumentFrequency,
+            options.MaxDegreeOfParallelism);
+        return new Data(names, labels, corpus);
+    }
+
+    /// <summary>Checks the examples and options, and numbers the labels in ordinal order.</summary>
+    private static (string[] Names, int[] Labels) Labelled(IReadOnlyList<LabelledText> examples, ClassifierOptions options)
     {
         ArgumentNullException.ThrowIfNull(examples);
         options.Validate();
@@ -112,10 +124,7 @@ public static class ClassifierTrainer
             throw new ArgumentException($"Training needs at least {2 * options.CalibrationFolds} texts.", nameof(examples));
         }
         var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
-        var labels = examples.Select(e => index[e.Label.Trim()]).ToArray();
-        var corpus = Corpus.Build(examples.Select(e => e.Text).ToList(), options.Features, options.MinDocumentFrequency,
-            options.MaxDegreeOfParallelism);
-        return new Data(names, labels, corpus);
+        return (names, examples.Select(e => index[e.Label.Trim()]).ToArray());
     }
 
     /// <summary>

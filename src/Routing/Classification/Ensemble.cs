@@ -52,7 +52,7 @@ internal sealed class Ensemble(FeatureSpace space, Member[] members)
     }
 
     /// <summary>The neighbour member's <see cref="NeighbourIndex.MissOdds"/> for a text (null without that member or its miss
-    /// flags).</summary>
+    /// flags); training reads it per fold, see there.</summary>
     public double? MissOdds(PreparedText text, int? fold = null, Func<int, bool>? skip = null) =>
         Members.FirstOrDefault(m => m.Neighbours is not null)?.Neighbours!.MissOdds(text.TfIdf, fold, skip);
 
@@ -65,8 +65,13 @@ internal sealed class Ensemble(FeatureSpace space, Member[] members)
     public int Channels => Members.Sum(m => m.Channels);
 
     /// <summary>Each member's raw scores for one text: <c>[channel][class]</c>.</summary>
-    public double[][] Score(PreparedText text)
+    public double[][] Score(PreparedText text) => Score(text, out _);
+
+    /// <summary>Each member's raw scores for one text, and the neighbour member's <see cref="NeighbourIndex.MissOdds"/> for it
+    /// as a new ticket (null without that member or its miss flags), read in the same pass.</summary>
+    public double[][] Score(PreparedText text, out double? missOdds)
     {
+        missOdds = null;
         var result = new double[Channels][];
         var c = 0;
         foreach (var member in Members)
@@ -75,7 +80,7 @@ internal sealed class Ensemble(FeatureSpace space, Member[] members)
             {
                 result[c] = new double[neighbours.Classes];
                 result[c + 1] = new double[neighbours.Classes];
-                neighbours.Score(text.TfIdf, result[c], result[c + 1]);
+                missOdds = neighbours.Score(text.TfIdf, result[c], result[c + 1]);
             }
             else
             {

@@ -68,17 +68,22 @@ internal sealed class NeighbourIndex
     /// </summary>
     public double? MissOdds(SparseVector query, int? fold = null, Func<int, bool>? skip = null)
     {
-        if (Misses is null || MissFolds is null)
+        if (Misses is null)
         {
             return null;
         }
         var (touched, similarity) = Similarities(query);
+        return MissOddsAmong(touched, similarity, fold, skip);
+    }
+
+    private double MissOddsAmong(List<int> touched, float[] similarity, int? fold, Func<int, bool>? skip)
+    {
         double total = 0, missed = 0;
-        foreach (var document in touched.Where(d => (fold is null || MissFolds[d] == fold) && (skip is null || !skip(d)))
-                     .OrderByDescending(d => similarity[d]).ThenBy(d => d).Take(MissNeighbours))
+        foreach (var document in Closest(touched, similarity, MissNeighbours,
+                     d => (fold is null || MissFolds![d] == fold) && (skip is null || !skip(d))))
         {
             total += similarity[document];
-            if (Misses[document])
+            if (Misses![document])
             {
                 missed += similarity[document];
             }
@@ -138,27 +143,27 @@ internal sealed class NeighbourIndex
     }
 
     /// <summary>Writes the summed similarity of the nearest texts per label into <paramref name="sum"/> and the highest
-    /// similarity per label among them into <paramref name="max"/>.</summary>
-    public void Score(SparseVector query, Span<double> sum, Span<double> max)
+    /// similarity per label among them into <paramref name="max"/>, and returns the text's <see cref="MissOdds"/> as a new
+    /// ticket's (null when misses are not recorded): both from one pass over the postings, the costliest step of a
+    /// prediction on a long message.</summary>
+    public double? Score(SparseVector query, Span<double> sum, Span<double> max)
     {
         sum.Clear();
         max.Clear();
-        foreach (var (document, similarity) in Nearest(query, Count))
+        var (touched, similarity) = Similarities(query);
+        foreach (var document in Closest(touched, similarity, Count))
         {
             var label = Labels[document];
-            sum[label] += similarity;
-            max[label] = Math.Max(max[label], similarity);
+            sum[label] += similarity[document];
+            max[label] = Math.Max(max[label], similarity[document]);
         }
+        return Misses is null ? null : MissOddsAmong(touched, similarity, fold: null, skip: null);
     }
 
-    /// <summary>The <paramref name="take"/> stored texts most similar to <paramref name="query"/> (cosine of TF-IDF vectors),
-    /// most similar first; only texts sharing an n-gram with it are candidates.</summary>
-    private List<(int Document, float Similarity)> Nearest(SparseVector query, int take)
-    {
-        var (touched, similarity) = Similarities(query);
-        // Ties broken by document order, so the answer does not depend on the order postings were visited.
-        return touched.OrderByDescending(d => similarity[d]).ThenBy(d => d).Take(take).Select(d => (d, similarity[d])).ToList();
-    }
+    /// <summary>The <paramref name="take"/> candidates (those passing <paramref name="include"/>) most similar first. Ties
+    /// are broken by document order, so the answer does not depend on the order postings were visited.</summary>
+    private static IEnumerable<int> Closest(List<int> touched, float[] similarity, int take, Func<int, bool>? include = null) =>
+        (include is null ? touched : touched.Where(include)).OrderByDescending(d => similarity[d]).ThenBy(d => d).Take(take);
 
     /// <summary>The stored texts sharing an n-gram with <paramref name="query"/>, and every stored text's similarity to it.</summary>
     private (List<int> Touched, float[] Similarity) Similarities(SparseVector query)

@@ -89,12 +89,12 @@ public sealed class TextClassifier
             return new Prediction(prior[0].Label, prior[0].Probability, prior,
                 "文本中没有模型认识的字词，无法判断，请人工分派。", false, []);
         }
-        var scores = Ensemble.Score(prepared);
+        var scores = Ensemble.Score(prepared, out var missOdds);
         var probabilities = Stacker.Probabilities(scores, StackWeights);
         var ranked = Ranked(probabilities, top);
         var best = Array.IndexOf(_labels, ranked[0].Label);
         var evidence = Evidence(prepared, best);
-        var confidence = DispatchCalibrator.Confidence(DispatchWeights, probabilities, Ensemble.MissOdds(prepared));
+        var confidence = DispatchCalibrator.Confidence(DispatchWeights, probabilities, missOdds);
         var dispatch = confidence >= Threshold;
         return new Prediction(ranked[0].Label, confidence, ranked,
             Explain(ranked, confidence, evidence, dispatch), dispatch, evidence);
