@@ -31,6 +31,25 @@ public sealed class ClassifierTests
     }
 
     [Fact]
+    public void Confidence_WeighsHowOftenTheModelMissedAroundTheText()
+    {
+        // Every fifth label flipped, so the out-of-fold predictions miss and the neighbours' miss flags mean something.
+        var noisy = Synthetic.Examples().Select((e, i) => i % 5 == 0 ? e with { Label = e.Label == "住建" ? "教育" : "住建" } : e).ToList();
+        var model = ClassifierTrainer.Train(noisy);
+        var text = "小区物业电梯维修";
+        var prepared = model.Ensemble.Prepare(text);
+        var probabilities = Stacker.Probabilities(model.Ensemble.Score(prepared), model.StackWeights);
+        var missOdds = model.Ensemble.MissOdds(prepared);
+
+        Assert.NotNull(missOdds);
+        Assert.NotEqual(0.0, model.DispatchWeights[3]);
+        var withNeighbourhood = DispatchCalibrator.Confidence(model.DispatchWeights, probabilities, missOdds);
+        var without = DispatchCalibrator.Confidence(model.DispatchWeights, probabilities);
+        Assert.NotEqual(without, withNeighbourhood, 6);
+        Assert.Equal(withNeighbourhood, model.Predict(text).Confidence, 12);
+    }
+
+    [Fact]
     public void Prediction_ExplainsItselfWithTheTextsOwnWords()
     {
         var prediction = Model.Value.Predict("小区物业不管电梯维修");
