@@ -3,6 +3,7 @@ import { App, Form, Input, Modal } from 'antd';
 import { api } from '../api/http';
 import { ProblemAlert } from '../pages/admin/shared/ProblemAlert';
 import { showProblemOnForm } from '../pages/admin/shared/problemFields';
+import { passwordPolicy } from './passwordPolicy';
 
 interface PasswordForm {
   currentPassword: string;
@@ -43,7 +44,7 @@ export function ChangePasswordModal({ onClose }: { onClose: () => void }) {
         <Form.Item
           label="新密码"
           name="newPassword"
-          extra="至少 8 位，须含大写字母、小写字母、数字和符号。"
+          extra={passwordPolicy}
           rules={[{ required: true, message: '请输入新密码' }]}
         >
           <Input.Password autoComplete="new-password" />

@@ -5,6 +5,7 @@ import { PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
+import { passwordPolicy } from '../../components/passwordPolicy';
 import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { labelOf, roleLabels } from './shared/labels';
@@ -267,7 +268,7 @@ function StaffEditor({ departments, onClose, onSaved }: { departments: Departmen
         <Form.Item
           label="初始密码"
           name="password"
-          extra="至少 8 位，须含大写字母、小写字母、数字和符号。请通过安全渠道告知本人。"
+          extra={`${passwordPolicy}请通过安全渠道告知本人。`}
           rules={[{ required: true, message: '请设置初始密码' }]}
         >
           <Input.Password autoComplete="new-password" />
@@ -311,7 +312,7 @@ function PasswordReset({ account, onClose, onSaved }: { account: StaffAccount; o
         <Form.Item
           label="新密码"
           name="password"
-          extra="至少 8 位，须含大写字母、小写字母、数字和符号。重置后该账号在其他地方的登录一分钟内失效，锁定同时解除。"
+          extra={`${passwordPolicy}重置后该账号在其他地方的登录一分钟内失效，锁定同时解除。`}
           rules={[{ required: true, message: '请输入新密码' }]}
         >
           <Input.Password autoComplete="new-password" />
