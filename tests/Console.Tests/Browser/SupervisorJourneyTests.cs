@@ -152,5 +152,30 @@ public sealed class SupervisorJourneyTests(BrowserFixture fixture) : BrowserTest
         await Expect(page.GetByTestId("list-returns")).ToContainTextAsync("暂无待审核的退单");
         var rejected = await housing.GetOkAsync($"/api/tickets/{returnId}");
         Assert.Equal("Dispatched", rejected.Str("state"));
+
+        // The list shows a ticket once its deadline has passed; the overdue check marks it up to a minute later, and that mark
+        // moves the version. An urge sent on the list as read before the mark still goes through (it changed nothing the
+        // supervisor decided on). The list's reloads are held so the page cannot have caught up with the mark.
+        Host.Clock.Set(TestClock.Shanghai(2026, 12, 16, 9));
+        await seed.CatchUpWithHostClockAsync(page);
+        await page.ReloadAsync();
+        await Expect(overdue).ToContainTextAsync("办结：已超时");
+        var releaseLists = new TaskCompletionSource();
+        await page.RouteAsync(url => url.Contains("/api/tickets?", StringComparison.Ordinal), async route =>
+        {
+            await releaseLists.Task;
+            await route.ContinueAsync();
+        });
+        var versionShown = (await housing.GetOkAsync($"/api/tickets/{overdueId}"))["version"]!.GetValue<int>();
+        await page.GetByRole(AriaRole.Button, new() { Name = $"催办 {overdueCode}" }).ClickAsync();
+        await dialog.GetByLabel("督办意见").FillAsync("已超过办结期限，请说明原因并明确办结时间。");
+        Assert.True(await Host.Get<OverdueMonitor>().CheckOnceAsync(CancellationToken.None) >= 1);
+        Assert.True((await housing.GetOkAsync($"/api/tickets/{overdueId}"))["version"]!.GetValue<int>() > versionShown);
+        await dialog.GetByRole(AriaRole.Button, new() { NameRegex = new("^提\\s*交$") }).ClickAsync();
+        await Expect(page.GetByText($"督办催办已提交：{overdueCode}")).ToBeVisibleAsync();
+        releaseLists.SetResult();
+        await Expect(overdue).ToContainTextAsync("已催办 2 次");
+        var twice = await housing.GetOkAsync($"/api/tickets/{overdueId}");
+        Assert.Equal(2, twice["urgeCount"]!.GetValue<int>());
     }
 }

@@ -11,6 +11,7 @@ import { useLiveRefresh } from '../../live/LiveContext';
 import { RectificationDrawer } from '../department/RectificationDrawer';
 import { currentDeadline, type Rectification } from '../department/rectifications';
 import { ReviewForm } from './ReviewForm';
+import { urgeStillApplies } from './urgeConflict';
 
 type TabKey = 'overdue' | 'urged' | 'extensions' | 'returns' | 'reviews' | 'lateRectifications';
 type Decision = 'urge' | 'extension' | 'return';
@@ -88,7 +89,8 @@ export default function OverduePage() {
     const values = await form.validateFields();
     const { decision } = deciding;
     // The lists reload on every change to a ticket they show: decide on the ticket as the page shows it now (an overdue mark
-    // recorded while the dialog was open must not make the urge fail), while a change nobody has seen yet still gets 409.
+    // recorded while the dialog was open must not make the urge fail), while a change nobody has seen yet still gets 409 —
+    // except a mark that lands after the list was read, which an urge may ignore (urgeStillApplies).
     const t =
       Object.values(lists)
         .flatMap((page) => page?.items ?? [])
@@ -97,7 +99,14 @@ export default function OverduePage() {
     const body = decision === 'urge' ? { message: values.note } : { approve: values.approve, note: values.note || undefined };
     setBusy(true);
     try {
-      await api.post(`/api/tickets/${t.id}/${path}`, { ...body, version: t.version });
+      try {
+        await api.post(`/api/tickets/${t.id}/${path}`, { ...body, version: t.version });
+      } catch (e) {
+        // Refused as stale: an urge goes again, once, when the change was only the overdue check's mark (see urgeStillApplies).
+        const current = e instanceof ApiError && e.status === 409 ? (e.problem.ticket as Ticket | undefined) : undefined;
+        if (decision !== 'urge' || !current || !urgeStillApplies(t, current)) throw e;
+        await api.post(`/api/tickets/${t.id}/${path}`, { ...body, version: current.version });
+      }
       message.success(`${decisionTitles[decision]}已提交：${t.trackingCode}`);
       setDeciding(undefined);
       void reload();
