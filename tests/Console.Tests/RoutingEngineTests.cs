@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Routing.Engine;
 using Hotline.Routing.Outbox;
@@ -94,6 +95,12 @@ public sealed class RoutingEngineTests : HostTest
         {
             var advice = await agent.PostOkAsync("/api/routing/suggest", new { content = text });
             Assert.Equal(version, advice.Str("modelVersion"));
+            // One verdict per reason, the engine's: the text model's sentence in it says what the text points to, not whether
+            // to dispatch (its own threshold could say otherwise).
+            var reason = advice.Str("reason")!;
+            var verdicts = Regex.Count(reason, "可自动派单|请人工确认");
+            Assert.True(verdicts == 1, reason);
+            Assert.Contains(advice["wouldDispatch"]!.GetValue<bool>() ? "可自动派单" : "请人工确认", reason, StringComparison.Ordinal);
             if (advice["wouldDispatch"]!.GetValue<bool>())
             {
                 Assert.Equal("卫生计生", advice["suggestions"]![0]!.Str("label"));

@@ -18,8 +18,11 @@ public sealed record LabelScore(string Label, double Probability);
 /// <param name="Reason">A sentence a dispatcher can read: the n-grams of the text that pushed hardest towards the label.</param>
 /// <param name="Dispatch">Confidence reaches the model's threshold for automatic dispatch.</param>
 /// <param name="Evidence">The n-grams behind <paramref name="Reason"/>, strongest first.</param>
+/// <param name="Finding">What the text points to, without the dispatch verdict: the routing engine quotes this as the text
+/// model's opinion and states one verdict for the whole ensemble (the model's own could contradict it).</param>
 public sealed record Prediction(
-    string Label, double Confidence, IReadOnlyList<LabelScore> Top, string Reason, bool Dispatch, IReadOnlyList<string> Evidence);
+    string Label, double Confidence, IReadOnlyList<LabelScore> Top, string Reason, bool Dispatch, IReadOnlyList<string> Evidence,
+    string Finding);
 
 /// <summary>What the trainer measured on out-of-fold predictions over the training texts, kept with the model. (No timings:
 /// the model's content, and so its version, depends only on the data and the options.)</summary>
@@ -87,7 +90,7 @@ public sealed class TextClassifier
         {
             var prior = Ranked(Priors, top);
             return new Prediction(prior[0].Label, prior[0].Probability, prior,
-                "文本中没有模型认识的字词，无法判断，请人工分派。", false, []);
+                "文本中没有模型认识的字词，无法判断，请人工分派。", false, [], "文本中没有模型认识的字词，无法判断。");
         }
         var scores = Ensemble.Score(prepared, out var missOdds);
         var probabilities = Stacker.Probabilities(scores, StackWeights);
@@ -97,7 +100,7 @@ public sealed class TextClassifier
         var confidence = DispatchCalibrator.Confidence(DispatchWeights, probabilities, missOdds);
         var dispatch = confidence >= Threshold;
         return new Prediction(ranked[0].Label, confidence, ranked,
-            Explain(ranked, confidence, evidence, dispatch), dispatch, evidence);
+            Explain(ranked, confidence, evidence, dispatch), dispatch, evidence, Finding(ranked, confidence, evidence));
     }
 
     private List<LabelScore> Ranked(double[] probabilities, int top) => probabilities
@@ -166,11 +169,7 @@ public sealed class TextClassifier
 
     private static string Explain(List<LabelScore> ranked, double confidence, List<string> evidence, bool dispatch)
     {
-        var text = new StringBuilder();
-        text.Append(evidence.Count > 0
-            ? $"文本中的{string.Concat(evidence.Select(e => $"「{e}」"))}指向「{ranked[0].Label}」"
-            : $"综合判断为「{ranked[0].Label}」");
-        text.Append(CultureInfo.InvariantCulture, $"（置信度 {confidence:0.00}）");
+        var text = new StringBuilder(Points(ranked, confidence, evidence));
         if (!dispatch)
         {
             text.Append(ranked.Count > 1
@@ -183,6 +182,17 @@ public sealed class TextClassifier
         }
         return text.ToString();
     }
+
+    private static string Finding(List<LabelScore> ranked, double confidence, List<string> evidence) =>
+        Points(ranked, confidence, evidence) + (ranked.Count > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"，次选「{ranked[1].Label}」（{ranked[1].Probability:0.00}）。")
+            : "。");
+
+    private static string Points(List<LabelScore> ranked, double confidence, List<string> evidence) =>
+        (evidence.Count > 0
+            ? $"文本中的{string.Concat(evidence.Select(e => $"「{e}」"))}指向「{ranked[0].Label}」"
+            : $"综合判断为「{ranked[0].Label}」")
+        + string.Create(CultureInfo.InvariantCulture, $"（置信度 {confidence:0.00}）");
 
     /// <summary>Writes the model in its versioned binary format (see <see cref="ModelFile"/>).</summary>
     public void Save(Stream stream) => ModelFile.Write(this, stream);

@@ -9,7 +9,7 @@ namespace Hotline.Routing.Engine;
 public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartmentId, string? DefaultDepartmentName);
 
 /// <summary>The statistical text model's answer: every label with its calibrated probability, best first.</summary>
-public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, string Reason, double Threshold);
+public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, string Finding, double Threshold);
 
 /// <summary>A matched catalogue matter and the unit its area rule chose (null: its department is inactive).</summary>
 public sealed record CatalogueSays(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, int Score, bool Strong,
@@ -157,7 +157,7 @@ public static class EnsembleRules
         var would = confidence >= threshold && department is not null && holds.Count == 0;
         var members = new List<MemberOpinion>
         {
-            new("model", "文本模型", input.Model.Reason, ranked[0], categories.FirstOrDefault(c => c.Id == ranked[0])?.DefaultDepartmentId, Math.Round(P(ranked[0]), 4)),
+            new("model", "文本模型", input.Model.Finding, ranked[0], categories.FirstOrDefault(c => c.Id == ranked[0])?.DefaultDepartmentId, Math.Round(P(ranked[0]), 4)),
             CatalogueOpinion(input.Catalogue, NameOf),
             CaseOpinion(similar, input.Cases.Count, NameOf),
             new("triage", "紧急程度与类型", input.Triage.Explain() ?? "未发现紧急或诉求类型关键词。"),

@@ -59,6 +59,22 @@ public sealed class ClassifierTests
     }
 
     [Theory]
+    [InlineData("小区物业不管电梯维修")]
+    [InlineData("物业门口公交站")]
+    public void Finding_SaysWhatTheTextPointsTo_AndLeavesTheVerdictToWhoeverDecides(string text)
+    {
+        // The routing engine quotes the finding and states one verdict for the whole ensemble; a verdict of the text model's own
+        // inside it could contradict the engine's (可自动派单 at the head, 请人工确认 in the model's sentence).
+        var prediction = Model.Value.Predict(text);
+        Assert.StartsWith(prediction.Evidence.Count > 0 ? "文本中的" : "综合判断为", prediction.Finding, StringComparison.Ordinal);
+        Assert.Contains($"「{prediction.Label}」（置信度", prediction.Finding, StringComparison.Ordinal);
+        Assert.Contains($"次选「{prediction.Top[1].Label}」", prediction.Finding, StringComparison.Ordinal);
+        Assert.DoesNotContain("派单", prediction.Finding, StringComparison.Ordinal);
+        Assert.DoesNotContain("人工", prediction.Finding, StringComparison.Ordinal);
+        Assert.Contains(prediction.Dispatch ? "可自动派单" : "请人工确认", prediction.Reason, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("   \n\t ")]
     [InlineData("😀😀🎉🎉👍")]
