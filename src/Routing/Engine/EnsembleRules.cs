@@ -8,8 +8,11 @@ namespace Hotline.Routing.Engine;
 /// <summary>A first-level category with its usual department, as the combination rules need it.</summary>
 public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartmentId, string? DefaultDepartmentName);
 
-/// <summary>The statistical text model's answer: every label with its calibrated probability, best first.</summary>
-public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, string Finding, double Threshold);
+/// <summary>
+/// The statistical text model's answer: every label with its probability, best first; <c>Confidence</c>, the calibrated chance
+/// that the first label is right (<see cref="Prediction.Confidence"/>), which is what the dispatch threshold was chosen for.
+/// </summary>
+public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, double Confidence, string Finding, double Threshold);
 
 /// <summary>A matched catalogue matter and the unit its area rule chose (null: its department is inactive).</summary>
 public sealed record CatalogueSays(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, int Score, bool Strong,
@@ -35,8 +38,8 @@ public sealed record MemberOpinion(string Member, string Label, string Said, str
 
 /// <summary>
 /// The combined decision. <c>DepartmentSource</c> says which member chose the department: catalogue, cases, or category (the
-/// category's usual one). <c>Confidence</c> is the text model's calibrated probability of the chosen category: the only number
-/// the dispatch threshold is compared with. <c>Holds</c> are reasons that stop automatic dispatch whatever the confidence
+/// category's usual one). <c>Confidence</c> is the text model's calibrated confidence when the chosen category is its first
+/// choice, otherwise that category's probability in the model: the only number the dispatch threshold is compared with. <c>Holds</c> are reasons that stop automatic dispatch whatever the confidence
 /// (members disagree, ambiguous rules); <c>Notes</c> say how the category came to differ from the model's first choice.
 /// </summary>
 public sealed record EnsembleDecision(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, string DepartmentSource,
@@ -46,7 +49,8 @@ public sealed record EnsembleDecision(string Label, string? CategoryId, string? 
 /// <summary>
 /// How the routing engine's members are combined — simply, so that every decision can be explained in a sentence:
 /// <list type="number">
-/// <item>The text model chooses the category, and its calibrated probability is the confidence. When its first two categories
+/// <item>The text model chooses the category, and its calibrated confidence is the engine's (the threshold was chosen for that
+/// number: its 98 % precision is measured on it, not on the top probability). When its first two categories
 /// are within <see cref="TieMargin"/>, the one that a strong catalogue match or most similar cases support is taken instead.</item>
 /// <item>A strong catalogue match in another category, when no matter matched in the model's category, overrides an unsure
 /// model (below the threshold) — the catalogue names the matter — and holds a sure one back from automatic dispatch (two
@@ -85,6 +89,9 @@ public static class EnsembleRules
 
         var ranked = input.Model.Ranked.Select(s => Find(s.Label)?.Id ?? s.Label).Distinct().ToList();
         var chosen = ranked[0];
+        // How sure the model is that a category is right: for its first choice the calibrated confidence, which also reads the
+        // margin to the runner-up and how often it missed on similar texts; for any other category its probability (below a half).
+        double Sure(string id) => id == ranked[0] ? input.Model.Confidence : P(id);
 
         // 1. A near tie in the model is broken by the other members.
         if (ranked.Count > 1 && P(ranked[0]) - P(ranked[1]) < TieMargin)
@@ -103,9 +110,9 @@ public static class EnsembleRules
         var strongElsewhere = input.Catalogue.Where(m => m.Strong && m.CategoryId != chosen).OrderByDescending(m => m.Score).FirstOrDefault();
         if (strongElsewhere is not null && !input.Catalogue.Any(m => m.CategoryId == chosen))
         {
-            if (P(chosen) < threshold)
+            if (Sure(chosen) < threshold)
             {
-                notes.Add(Invariant($"文本模型把握不足（「{NameOf(chosen)}」{P(chosen):0.00}），按派单目录事项「{strongElsewhere.Name}」归入「{NameOf(strongElsewhere.CategoryId)}」"));
+                notes.Add(Invariant($"文本模型把握不足（「{NameOf(chosen)}」{Sure(chosen):0.00}），按派单目录事项「{strongElsewhere.Name}」归入「{NameOf(strongElsewhere.CategoryId)}」"));
                 chosen = strongElsewhere.CategoryId;
             }
             else
@@ -114,7 +121,7 @@ public static class EnsembleRules
             }
         }
         var category = categories.FirstOrDefault(c => c.Id == chosen);
-        var confidence = P(chosen);
+        var confidence = Sure(chosen);
 
         // 3. The department: catalogue rule, agreeing cases, or the category's usual department.
         string? department = category?.DefaultDepartmentId;

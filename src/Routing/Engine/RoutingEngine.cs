@@ -136,7 +136,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         var categories = reference.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => new CategoryInfo(c.Id, c.Name,
             c.DefaultDepartmentId?.Value, c.DefaultDepartmentId is { } d ? reference.Departments.GetValueOrDefault(d)?.Name : null)).ToList();
         var decision = EnsembleRules.Combine(new EnsembleInput(
-            new ModelSays(model.Version, prediction.Top, prediction.Finding, threshold),
+            new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold),
             [.. matches.Select(m => new CatalogueSays(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId, m.Match.Terms, m.Match.Score,
                 m.Match.Strong, m.Unit))],
             [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId, c.DepartmentName,

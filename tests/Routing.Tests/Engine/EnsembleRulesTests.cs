@@ -14,11 +14,13 @@ public sealed class EnsembleRulesTests
         new("transport", "交通运输", "city-transport", "市交通运输局"),
     ];
 
-    private static ModelSays Model(double urban, double environment, double threshold = 0.9)
+    /// <summary>The model's answer; its calibrated confidence in the first label is that label's probability unless given.</summary>
+    private static ModelSays Model(double urban, double environment, double threshold = 0.9, double? confidence = null)
     {
         var transport = Math.Max(0, 1 - urban - environment);
-        LabelScore[] ranked = [new("城乡建设", urban), new("环境保护", environment), new("交通运输", transport)];
-        return new ModelSays("v1", [.. ranked.OrderByDescending(s => s.Probability)], "文本模型的理由。", threshold);
+        LabelScore[] ranked = [.. new LabelScore[] { new("城乡建设", urban), new("环境保护", environment), new("交通运输", transport) }
+            .OrderByDescending(s => s.Probability)];
+        return new ModelSays("v1", ranked, confidence ?? ranked[0].Probability, "文本模型的理由。", threshold);
     }
 
     private static CatalogueSays Matter(string name, string category, string department, int score = 4, bool strong = true) =>
@@ -58,6 +60,30 @@ public sealed class EnsembleRulesTests
         Assert.Equal("lake-office", d.DepartmentId);
         Assert.False(d.WouldDispatch);
         Assert.Contains("低于自动派单阈值 0.90", d.Reason);
+    }
+
+    [Fact]
+    public void Confidence_IsTheModelsCalibratedConfidence_NotItsTopProbability()
+    {
+        // The threshold was chosen for the calibrated confidence: a high top probability on a text whose neighbourhood the
+        // model often got wrong must not dispatch, and a calibrated confidence above the top probability may.
+        var doubtful = Combine(Model(0.95, 0.03, confidence: 0.85));
+        Assert.Equal(("urban", 0.85), (doubtful.CategoryId, doubtful.Confidence));
+        Assert.False(doubtful.WouldDispatch);
+        Assert.Contains("低于自动派单阈值 0.90", doubtful.Reason);
+
+        var sure = Combine(Model(0.88, 0.1, confidence: 0.93));
+        Assert.Equal(0.93, sure.Confidence);
+        Assert.True(sure.WouldDispatch);
+    }
+
+    [Fact]
+    public void StrongCatalogueMatchElsewhere_OverridesAModelWhoseCalibratedConfidenceIsLow()
+    {
+        var d = Combine(Model(0.95, 0.03, confidence: 0.8), [Matter("夜间施工噪音", "environment", "city-environment")]);
+        Assert.Equal(("environment", 0.03), (d.CategoryId, d.Confidence));
+        Assert.False(d.WouldDispatch);
+        Assert.Contains("文本模型把握不足（「城乡建设」0.80）", d.Reason);
     }
 
     [Fact]
