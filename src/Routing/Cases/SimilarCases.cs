@@ -28,9 +28,12 @@ public sealed record SimilarCase(Guid TicketId, string Title, double Similarity,
 public sealed class SimilarCaseFinder(RoutingDbContext db, ISearchIndex index)
 {
     /// <summary>
-    /// At or above this similarity a case counts as evidence for routing. A starting value, not yet measured on labelled pairs
-    /// (Intake's duplicate detection, a related but IDF-weighted cosine, separates "same matter" from "same place" at 0.20–0.25);
-    /// below it a case is still listed for the agent but does not vote.
+    /// At or above this similarity a case counts as evidence for the department (within the category the model chose); below
+    /// it a case is still listed for the agent but does not vote. Measured on the TipDM data as a category vote (two or more
+    /// agreeing cases forming a majority among the 5 nearest of other folds, or one at 0.8): on titles it votes on 25 % of
+    /// tickets and is right on 91 % of them (0.2: 59 % and 87 %; 0.4: 9 % and 94 %); on full messages, whose bigram sets are
+    /// large, only on 4–5 % at any value from 0.2 to 0.6, right on 98–99 %. Department choices could not be measured (the data
+    /// has categories only); 0.3 keeps a vote to texts that share most of their words.
     /// </summary>
     public const double SimilarThreshold = 0.3;
 
