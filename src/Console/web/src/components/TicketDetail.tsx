@@ -4,6 +4,7 @@ import { api, ApiError } from '../api/http';
 import type { Ticket, TicketChangedData, TimelineEntry } from '../api/types';
 import { useLiveRefresh, useWatchTicket } from '../live/LiveContext';
 import { Countdown } from './Countdown';
+import { useLatestOnly } from './latestOnly';
 import { formatTime } from './format';
 
 /** Loads one ticket and its timeline, and reloads both whenever a live event says the ticket changed. */
@@ -13,23 +14,28 @@ export function useTicket(ticketId: string | undefined) {
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
 
+  // A reload started by an earlier event can answer after a later one: only the latest may set the ticket, or the page would
+  // act on an old version (and the host refuse the action as a concurrent change).
+  const begin = useLatestOnly();
   const reload = useCallback(async () => {
     if (!ticketId) return;
+    const latest = begin();
     setLoading(true);
     try {
       const [t, entries] = await Promise.all([
         api.get<Ticket>(`/api/tickets/${ticketId}`),
         api.get<TimelineEntry[]>(`/api/tickets/${ticketId}/timeline`),
       ]);
+      if (!latest()) return;
       setTicket(t);
       setTimeline(entries);
       setError(undefined);
     } catch (e) {
-      setError(e instanceof ApiError ? e.summary : String(e));
+      if (latest()) setError(e instanceof ApiError ? e.summary : String(e));
     } finally {
-      setLoading(false);
+      if (latest()) setLoading(false);
     }
-  }, [ticketId]);
+  }, [ticketId, begin]);
 
   useEffect(() => {
     setTicket(undefined);

@@ -6,6 +6,7 @@ import type { LiveEvent, Ticket, TicketChangedData, TicketPage } from '../api/ty
 import { useAuth } from '../auth/AuthContext';
 import { Countdown } from '../components/Countdown';
 import { formatTime } from '../components/format';
+import { useLatestOnly } from '../components/latestOnly';
 import { TicketDrawer } from '../components/TicketDetail';
 import { useLiveRefresh } from '../live/LiveContext';
 import { useReference } from './agent/reference';
@@ -57,27 +58,30 @@ export default function TicketSearch() {
   const [open, setOpen] = useState<string>();
   const query = params.toString();
 
+  // Filters change faster than answers arrive: only the latest query's answer is shown.
+  const begin = useLatestOnly();
   const reload = useCallback(async () => {
+    const latest = begin();
     setLoading(true);
     try {
       const q = new URLSearchParams(query);
-      setData(
-        await api.get<TicketPage>('/api/tickets', {
-          state: q.get('state'),
-          department: q.get('department'),
-          type: q.get('type'),
-          overdue: q.get('overdue') === 'true' ? true : undefined,
-          page: q.get('page') ?? 1,
-          pageSize: q.get('pageSize') ?? 20,
-        }),
-      );
+      const page = await api.get<TicketPage>('/api/tickets', {
+        state: q.get('state'),
+        department: q.get('department'),
+        type: q.get('type'),
+        overdue: q.get('overdue') === 'true' ? true : undefined,
+        page: q.get('page') ?? 1,
+        pageSize: q.get('pageSize') ?? 20,
+      });
+      if (!latest()) return;
+      setData(page);
       setError(undefined);
     } catch (e) {
-      setError(e instanceof ApiError ? e.summary : String(e));
+      if (latest()) setError(e instanceof ApiError ? e.summary : String(e));
     } finally {
-      setLoading(false);
+      if (latest()) setLoading(false);
     }
-  }, [query]);
+  }, [query, begin]);
   useEffect(() => {
     void reload();
   }, [reload]);

@@ -3,6 +3,7 @@ import { Alert, App, Badge, Button, Popconfirm, Space, Table, Tabs, Tag, Typogra
 import { api, ApiError } from '../../api/http';
 import type { LiveEvent, Ticket, TicketChangedData, TicketPage } from '../../api/types';
 import { formatTime } from '../../components/format';
+import { useLatestOnly } from '../../components/latestOnly';
 import { useLiveRefresh } from '../../live/LiveContext';
 import type { IntakePrefill } from './IntakeForm';
 import { channelLabels, type MissedCall } from './types';
@@ -17,17 +18,21 @@ export function useList<T>(load: () => Promise<T>) {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(true);
+  const begin = useLatestOnly();
   const reload = useCallback(async () => {
+    const latest = begin();
     setLoading(true);
     try {
-      setData(await load());
+      const loaded = await load();
+      if (!latest()) return;
+      setData(loaded);
       setError(undefined);
     } catch (e) {
-      setError(e instanceof ApiError ? e.summary : String(e));
+      if (latest()) setError(e instanceof ApiError ? e.summary : String(e));
     } finally {
-      setLoading(false);
+      if (latest()) setLoading(false);
     }
-  }, [load]);
+  }, [load, begin]);
   useEffect(() => {
     void reload();
   }, [reload]);
