@@ -39,8 +39,9 @@ public sealed record MemberOpinion(string Member, string Label, string Said, str
 /// <summary>
 /// The combined decision. <c>DepartmentSource</c> says which member chose the department: catalogue, cases, or category (the
 /// category's usual one). <c>Confidence</c> is the text model's calibrated confidence when the chosen category is its first
-/// choice, otherwise that category's probability in the model: the only number the dispatch threshold is compared with. <c>Holds</c> are reasons that stop automatic dispatch whatever the confidence
-/// (members disagree, ambiguous rules); <c>Notes</c> say how the category came to differ from the model's first choice.
+/// choice, otherwise that category's probability in the model: the only number the dispatch threshold is compared with.
+/// <c>Holds</c> are reasons that stop automatic dispatch whatever the confidence (members disagree, ambiguous rules);
+/// <c>Notes</c> say how the category came to differ from the model's first choice.
 /// </summary>
 public sealed record EnsembleDecision(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, string DepartmentSource,
     double Confidence, double Threshold, bool WouldDispatch, string Reason, IReadOnlyList<MemberOpinion> Members, IReadOnlyList<string> Holds,
@@ -52,9 +53,9 @@ public sealed record EnsembleDecision(string Label, string? CategoryId, string? 
 /// <item>The text model chooses the category, and its calibrated confidence is the engine's (the threshold was chosen for that
 /// number: its 98 % precision is measured on it, not on the top probability). When its first two categories
 /// are within <see cref="TieMargin"/>, the one a strong catalogue match supports is taken instead. Similar cases do not break
-/// ties: measured on the TipDM titles (5-fold, two fold assignments), their vote was right less often than the model on the
-/// very tickets it voted on at every threshold, and breaking near ties with it turned 14 right answers into 24 wrong ones at
-/// 0.3 — the model already reads the nearest past tickets as one of its members.</item>
+/// ties: measured on the TipDM titles (5-fold, two fold assignments), their vote was never right more often than the model on
+/// the very tickets it voted on, at any threshold, and at 0.3 the near ties it switched came out 14 newly right against 24 newly
+/// wrong — the model already reads the nearest past tickets as one of its members.</item>
 /// <item>A strong catalogue match in another category, when no matter matched in the model's category, overrides an unsure
 /// model (below the threshold) — the catalogue names the matter — and holds a sure one back from automatic dispatch (two
 /// members disagree: a person decides).</item>
