@@ -52,10 +52,11 @@ internal enum NGramFamily : byte
 /// <summary>The normalised text and every n-gram occurrence in it.</summary>
 internal sealed record ExtractedText(string Normalized, List<NGram> NGrams)
 {
-    /// <summary>The n-gram as a person reads it; a skip bigram shows its gap as ＿.</summary>
-    public string Show(NGram gram) => gram.Family == NGramFamily.Skip
-        ? $"{Normalized[gram.Start]}＿{Normalized[gram.Start + gram.Length - 1]}"
-        : Normalized.Substring(gram.Start, gram.Length);
+    /// <summary>
+    /// The n-gram as a person reads it in the text: a skip bigram shows the span it was read from (公积金 for 公_金), since the
+    /// reason quotes the ticket's own words to a dispatcher, not the model's feature.
+    /// </summary>
+    public string Show(NGram gram) => Normalized.Substring(gram.Start, gram.Length);
 }
 
 /// <summary>

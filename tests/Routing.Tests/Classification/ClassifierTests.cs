@@ -58,6 +58,14 @@ public sealed class ClassifierTests
         Assert.Contains("住建", prediction.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Evidence_QuotesTheSpanASkipBigramWasReadFrom()
+    {
+        var extracted = TextFeatures.Extract("住房公积金", new FeatureSettings());
+        var skips = extracted.NGrams.Where(g => g.Family == NGramFamily.Skip).Select(extracted.Show).ToList();
+        Assert.Equal(["住房公", "房公积", "公积金"], skips);
+    }
+
     [Theory]
     [InlineData("小区物业不管电梯维修")]
     [InlineData("物业门口公交站")]
