@@ -19,13 +19,13 @@ import {
   Tag,
   TreeSelect,
   Typography,
-  Upload,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PlusOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { formatTime } from '../../components/format';
 import { EditConflictAlerts } from './shared/EditConflictAlerts';
+import { ImportButton } from './shared/ImportButton';
 import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { downloadExport, importErrors, uploadFile } from './shared/files';
@@ -63,7 +63,6 @@ export default function CataloguePage() {
   const [showInactive, setShowInactive] = useState(true);
   const [editing, setEditing] = useState<CatalogueEntry | 'new' | null>(null);
   const [importProblem, setImportProblem] = useState<string[]>([]);
-  const [importing, setImporting] = useState(false);
 
   const entries = useMemo(() => {
     const q = text.trim().toLowerCase();
@@ -87,7 +86,6 @@ export default function CataloguePage() {
   };
 
   const importFile = async (file: File) => {
-    setImporting(true);
     setImportProblem([]);
     try {
       const result = await uploadFile<{ created: number; updated: number }>('/api/admin/catalogue/import', file, 'application/x-ndjson');
@@ -96,8 +94,6 @@ export default function CataloguePage() {
     } catch (e) {
       const lines = importErrors(e);
       setImportProblem(['导入失败，派单目录未作任何修改。', ...(lines.length > 0 ? lines : [e instanceof ApiError ? e.summary : '请检查文件后重试。'])]);
-    } finally {
-      setImporting(false);
     }
   };
 
@@ -188,11 +184,7 @@ export default function CataloguePage() {
         onReload={() => void catalogue.reload()}
         actions={
           <>
-            <Upload accept=".jsonl,.ndjson,.json,.txt" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
-              <Button icon={<UploadOutlined />} loading={importing}>
-                导入 JSONL
-              </Button>
-            </Upload>
+            <ImportButton accept=".jsonl,.ndjson,.json,.txt" label="导入 JSONL" onFile={importFile} />
             <Button
               icon={<DownloadOutlined />}
               onClick={() =>

@@ -21,15 +21,15 @@ import {
   Table,
   Tag,
   Typography,
-  Upload,
 } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { DownloadOutlined, HistoryOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, HistoryOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError } from '../../api/http';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
 import { EditConflictAlerts } from './shared/EditConflictAlerts';
+import { ImportButton } from './shared/ImportButton';
 import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { downloadExport, importErrors, tabularContentType, uploadFile } from './shared/files';
@@ -92,7 +92,6 @@ export default function KnowledgeAdminPage() {
   const [editing, setEditing] = useState<Article | 'new' | null>(null);
   const [history, setHistory] = useState<Article | null>(null);
   const [importProblem, setImportProblem] = useState<string[]>([]);
-  const [importing, setImporting] = useState(false);
 
   const departmentFilter = ownDepartment ? (onlyOwn ? ownDepartment : undefined) : department;
   const articles = useLoad(
@@ -121,7 +120,6 @@ export default function KnowledgeAdminPage() {
   };
 
   const importFile = async (file: File) => {
-    setImporting(true);
     setImportProblem([]);
     try {
       const result = await uploadFile<{ created: number; updated: number; unchanged: number }>(
@@ -134,8 +132,6 @@ export default function KnowledgeAdminPage() {
     } catch (e) {
       const head = e instanceof ApiError ? [e.problem.title, e.problem.detail].filter((t): t is string => !!t).join('：') : '导入失败';
       setImportProblem([head || '导入失败，未导入任何知识。', ...importErrors(e)]);
-    } finally {
-      setImporting(false);
     }
   };
 
@@ -223,11 +219,7 @@ export default function KnowledgeAdminPage() {
         onReload={() => void articles.reload()}
         actions={
           <>
-            <Upload accept=".csv,.jsonl,.ndjson" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
-              <Button icon={<UploadOutlined />} loading={importing}>
-                导入 CSV/JSONL
-              </Button>
-            </Upload>
+            <ImportButton accept=".csv,.jsonl,.ndjson" label="导入 CSV/JSONL" onFile={importFile} />
             <Dropdown
               menu={{
                 items: [

@@ -1,9 +1,10 @@
 import { useState } from 'react';
-import { Alert, App, Button, Card, Descriptions, Empty, Popconfirm, Space, Table, Tag, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ExperimentOutlined, UploadOutlined } from '@ant-design/icons';
+import { ExperimentOutlined } from '@ant-design/icons';
 import { api, ApiError } from '../../api/http';
 import { formatTime } from '../../components/format';
+import { ImportButton } from './shared/ImportButton';
 import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { importErrors, tabularContentType, uploadFile } from './shared/files';
@@ -20,7 +21,6 @@ export default function RoutingModelsPage() {
   const { message } = App.useApp();
   const models = useLoad(() => api.get<RoutingModel[]>('/api/admin/routing/models'), []);
   const [training, setTraining] = useState(false);
-  const [importing, setImporting] = useState(false);
   const [problem, setProblem] = useState<string[]>([]);
   const active = models.data?.find((m) => m.active);
 
@@ -39,7 +39,6 @@ export default function RoutingModelsPage() {
   };
 
   const importFile = async (file: File) => {
-    setImporting(true);
     setProblem([]);
     try {
       const result = await uploadFile<{ imported: number; skipped: number }>('/api/admin/routing/training-data', file, tabularContentType(file.name));
@@ -47,8 +46,6 @@ export default function RoutingModelsPage() {
     } catch (e) {
       const lines = importErrors(e);
       setProblem(['导入失败，未导入任何历史工单。', ...(lines.length > 0 ? lines : [e instanceof ApiError ? e.summary : '请检查文件后重试。'])]);
-    } finally {
-      setImporting(false);
     }
   };
 
@@ -78,11 +75,7 @@ export default function RoutingModelsPage() {
         onReload={() => void models.reload()}
         actions={
           <>
-            <Upload accept=".jsonl,.ndjson,.csv" showUploadList={false} beforeUpload={(file) => (void importFile(file), false)}>
-              <Button icon={<UploadOutlined />} loading={importing}>
-                导入历史工单
-              </Button>
-            </Upload>
+            <ImportButton accept=".jsonl,.ndjson,.csv" label="导入历史工单" onFile={importFile} />
             <Popconfirm
               title="用全部样本重新训练？"
               description="训练可能需要一分钟左右，完成后新模型立即启用，旧版本保留。"
