@@ -5,12 +5,12 @@ namespace Hotline.Console.Tests;
 /// <summary>The <c>hotline calendar</c> verbs, run as a separate process the way an operator runs them.</summary>
 public sealed class CommandLineTests : IDisposable
 {
-    private readonly string _dataDirectory = Directory.CreateTempSubdirectory("hotline-cli-").FullName;
+    private readonly TempDirectory _dataDirectory = new("hotline-cli-");
 
     private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) =>
         HotlineCli.RunAsync(args, new Dictionary<string, string?>
         {
-            ["Hotline__DataDirectory"] = _dataDirectory,
+            ["Hotline__DataDirectory"] = _dataDirectory.Path,
             ["Hotline__Database__Provider"] = "Sqlite",
             ["Hotline__Database__ConnectionString"] = null,
         });
@@ -54,14 +54,5 @@ public sealed class CommandLineTests : IDisposable
         return (code, output);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _dataDirectory.Dispose();
 }

@@ -6,13 +6,13 @@ namespace Hotline.Console.Tests;
 /// <summary><c>hotline knowledge evaluate</c>, run as a separate process the way an operator runs it, on small files.</summary>
 public sealed class KnowledgeCommandTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("hotline-knowledge-cli-").FullName;
+    private readonly TempDirectory _directory = new("hotline-knowledge-cli-");
 
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => HotlineCli.RunAsync(args);
 
     private string Write(string name, params string[] lines)
     {
-        var path = Path.Combine(_directory, name);
+        var path = _directory.File(name);
         File.WriteAllLines(path, lines);
         return path;
     }
@@ -28,7 +28,7 @@ public sealed class KnowledgeCommandTests : IDisposable
             """{"id":"q1","text":"A3区路灯不亮\n晚上路灯一直不亮","relevant":["d1"]}""",
             """{"id":"q2","text":"我们小区又停水了","relevant":["d2"]}""",
             """{"id":"q3","text":"😀😀"}""");
-        var output = Path.Combine(_directory, "hits.jsonl");
+        var output = _directory.File("hits.jsonl");
 
         var (code, printed, error) = await RunAsync("knowledge", "evaluate", "--docs", docs, "--queries", queries, "--output", output, "--top", "2");
 
@@ -50,20 +50,11 @@ public sealed class KnowledgeCommandTests : IDisposable
         var queries = Write("queries.jsonl", "not json");
 
         var (code, _, error) = await RunAsync("knowledge", "evaluate", "--docs", docs, "--queries", queries,
-            "--output", Path.Combine(_directory, "hits.jsonl"));
+            "--output", _directory.File("hits.jsonl"));
 
         Assert.Equal(1, code);
         Assert.Contains("第 1 行", error);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }

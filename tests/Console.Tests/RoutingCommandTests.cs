@@ -6,7 +6,7 @@ namespace Hotline.Console.Tests;
 /// <summary><c>hotline routing evaluate</c>, run as a separate process the way an operator runs it, on a small made-up file.</summary>
 public sealed class RoutingCommandTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("hotline-routing-cli-").FullName;
+    private readonly TempDirectory _directory = new("hotline-routing-cli-");
 
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args) => HotlineCli.RunAsync(args);
 
@@ -30,7 +30,7 @@ public sealed class RoutingCommandTests : IDisposable
                 lines.Add(JsonSerializer.Serialize(new { text, label }));
             }
         }
-        var path = Path.Combine(_directory, "train.jsonl");
+        var path = _directory.File("train.jsonl");
         File.WriteAllLines(path, lines);
         return path;
     }
@@ -60,9 +60,9 @@ public sealed class RoutingCommandTests : IDisposable
     [Fact]
     public async Task Evaluate_WritesOneLabelAndConfidencePerTestLine()
     {
-        var test = Path.Combine(_directory, "test.jsonl");
+        var test = _directory.File("test.jsonl");
         File.WriteAllLines(test, ["""{"id":7,"text":"小区电梯坏了","label":"住建"}""", """{"id":"b","text":"公交站台"}"""]);
-        var output = Path.Combine(_directory, "predictions.jsonl");
+        var output = _directory.File("predictions.jsonl");
 
         var (code, printed, error) = await RunAsync("routing", "evaluate", "--train", TrainingFile(), "--test", test, "--output", output);
 
@@ -76,14 +76,5 @@ public sealed class RoutingCommandTests : IDisposable
         Assert.InRange(lines[1].GetProperty("confidence").GetDouble(), 0, 1);
     }
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _directory.Dispose();
 }
