@@ -19,8 +19,12 @@ public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, ICloc
     public async Task<Result<ModelSummary>> TrainAsync(CancellationToken ct)
     {
         await CollectResolvedAsync(ct);
-        var examples = await db.TrainingExamples.AsNoTracking()
-            .OrderBy(e => e.CreatedAt).Select(e => new { e.Text, e.Label, e.Source, e.TicketId }).ToListAsync(ct);
+        // A model is a function of its examples' order too (the folds are drawn from it). One import's rows share a timestamp and
+        // come back from the database in no particular order, so ties are ordered by content, in memory (ordinal, whatever the
+        // database's collation): the same history gives the same model, and the same version, on every installation.
+        var examples = (await db.TrainingExamples.AsNoTracking()
+                .Select(e => new { e.Text, e.Label, e.Source, e.TicketId, e.CreatedAt }).ToListAsync(ct))
+            .OrderBy(e => e.CreatedAt).ThenBy(e => e.Text, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
         // A correction overrides the engine's own earlier guess for the same ticket; otherwise every example counts.
         var corrected = examples.Where(e => e.Source == ExampleSource.Correction && e.TicketId is not null).Select(e => e.TicketId).ToHashSet();
         var usable = examples.Where(e => e.Source == ExampleSource.Correction || e.TicketId is null || !corrected.Contains(e.TicketId))
