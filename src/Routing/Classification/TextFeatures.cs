@@ -49,14 +49,27 @@ internal enum NGramFamily : byte
     Title = 3,
 }
 
-/// <summary>The normalised text and every n-gram occurrence in it.</summary>
-internal sealed record ExtractedText(string Normalized, List<NGram> NGrams)
+/// <summary>The normalised text and every n-gram occurrence in it, with the text it was read from.</summary>
+internal sealed record ExtractedText(string Normalized, List<NGram> NGrams, string Source = "", FeatureSettings? Settings = null)
 {
+    private int[]? _origins;
+
     /// <summary>
-    /// The n-gram as a person reads it in the text: a skip bigram shows the span it was read from (公积金 for 公_金), since the
-    /// reason quotes the ticket's own words to a dispatcher, not the model's feature.
+    /// The n-gram as a person reads it in the ticket: the original characters (3天了 and ABC, not the model's 0天了 and abc), and
+    /// for a skip bigram the span it was read from (公积金 for 公_金), since the reason quotes the ticket's own words to a
+    /// dispatcher, not the model's feature. The position map is built on the first call only: classification never needs it.
     /// </summary>
-    public string Show(NGram gram) => Normalized.Substring(gram.Start, gram.Length);
+    public string Show(NGram gram)
+    {
+        if (Settings is null)
+        {
+            return Normalized.Substring(gram.Start, gram.Length);
+        }
+        _origins ??= TextFeatures.Origins(Source, Settings);
+        // Inside a run every source character was kept, one for one, so the span is contiguous in the source too.
+        var start = _origins[gram.Start];
+        return Source[start..(_origins[gram.Start + gram.Length - 1] + 1)];
+    }
 }
 
 /// <summary>
@@ -72,11 +85,22 @@ internal static class TextFeatures
     /// Full-width forms to ASCII, letters lower-cased, digits folded if asked; ideographs, letters and digits kept; everything
     /// else (punctuation, emoji, spaces, line breaks) becomes one space, which n-grams never cross.
     /// </summary>
-    public static string Normalize(string text, FeatureSettings settings)
+    public static string Normalize(string text, FeatureSettings settings) => Normalize(text, settings, origins: null);
+
+    /// <summary>For each character of the normalised text, its index in <paramref name="text"/> (a space: the first character
+    /// it stands for).</summary>
+    public static int[] Origins(string text, FeatureSettings settings)
+    {
+        var origins = new List<int>(Math.Min(text.Length, settings.MaxCharacters));
+        Normalize(text, settings, origins);
+        return [.. origins];
+    }
+
+    private static string Normalize(string text, FeatureSettings settings, List<int>? origins)
     {
         var length = Math.Min(text.Length, settings.MaxCharacters);
         var builder = new StringBuilder(length);
-        var pendingSpace = false;
+        var pendingSpace = -1;
         for (var i = 0; i < length; i++)
         {
             var c = text[i];
@@ -99,16 +123,18 @@ internal static class TextFeatures
             }
             if (kept is { } k)
             {
-                if (pendingSpace && builder.Length > 0)
+                if (pendingSpace >= 0 && builder.Length > 0)
                 {
                     builder.Append(' ');
+                    origins?.Add(pendingSpace);
                 }
-                pendingSpace = false;
+                pendingSpace = -1;
                 builder.Append(k);
+                origins?.Add(i);
             }
-            else
+            else if (pendingSpace < 0)
             {
-                pendingSpace = true;
+                pendingSpace = i;
             }
         }
         return builder.ToString();
@@ -128,7 +154,7 @@ internal static class TextFeatures
                 AddRuns(normalized, titleLength, NGramFamily.Title, settings, grams);
             }
         }
-        return new ExtractedText(normalized, grams);
+        return new ExtractedText(normalized, grams, text ?? "", settings);
     }
 
     private static void AddRuns(string s, int end, NGramFamily family, FeatureSettings settings, List<NGram> grams)

@@ -66,6 +66,15 @@ public sealed class ClassifierTests
         Assert.Equal(["住房公", "房公积", "公积金"], skips);
     }
 
+    [Fact]
+    public void Evidence_QuotesTheTicketsOwnCharacters_NotTheNormalisedOnes()
+    {
+        // The model reads digits as 0, letters in lower case and full-width forms as ASCII; a dispatcher reads the ticket.
+        var extracted = TextFeatures.Extract("ＡBC小区路灯3天！！\n😀Wi-Fi坏了", new FeatureSettings());
+        var bigrams = extracted.NGrams.Where(g => g.Family == NGramFamily.Characters && g.Length == 2).Select(extracted.Show).ToList();
+        Assert.Equal(["ＡB", "BC", "C小", "小区", "区路", "路灯", "灯3", "3天", "Wi", "Fi", "i坏", "坏了"], bigrams);
+    }
+
     [Theory]
     [InlineData("小区物业不管电梯维修")]
     [InlineData("物业门口公交站")]
