@@ -36,6 +36,18 @@ public sealed class KnowledgeTests : HostTest
         var versions = (await admin.GetOkAsync($"/api/knowledge/articles/{id}/versions")).AsArray();
         Assert.Equal([2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
 
+        // Each version keeps what it said, so an editor can read and compare what citizens were told before a change.
+        await admin.PutOkAsync($"/api/knowledge/articles/{id}", new { title = "居住证办理指南", body = "网上申请，3 个工作日内领证。", version = 2 });
+        versions = (await admin.GetOkAsync($"/api/knowledge/articles/{id}/versions")).AsArray();
+        Assert.Equal([3, 2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
+        Assert.Equal("网上申请，3 个工作日内领证。", versions[0]!.Str("body"));
+        Assert.Null(versions[0]!["validFrom"]);
+        var first = versions[2]!;
+        Assert.Equal("携带身份证、租房合同到所在街道便民服务中心办理，5 个工作日内领证。", first.Str("body"));
+        Assert.Equal(("劳动和社会保障", "city-hrss", "居住证,办证"), (first.Str("category"), first.Str("ownerDepartmentId"), first.Str("keywords")));
+        Assert.Equal(("2026-01-01", "2026-12-31", "2026-06-30"), (first.Str("validFrom"), first.Str("validUntil"), first.Str("reviewBy")));
+        Assert.Equal("Draft", first.Str("status"));
+
         // A department edits only its own articles, and what it writes is its own.
         var housing = await Host.SignInAsync("housing");
         await (await housing.PostAsJsonAsync($"/api/knowledge/articles/{id}/status", new { status = "Expired", version = 2 })).ProblemAsync(HttpStatusCode.Forbidden);

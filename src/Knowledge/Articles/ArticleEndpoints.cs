@@ -18,7 +18,10 @@ public sealed record StatusRequest(string? Status, int? Version);
 public sealed record ArticleView(Guid Id, string Title, string Body, string? Category, string? OwnerDepartmentId, string Keywords,
     string? ValidFrom, string? ValidUntil, string? ReviewBy, string Status, int Version, DateTimeOffset UpdatedAt, string UpdatedBy);
 
-public sealed record ArticleVersionView(int Version, string Title, string Status, DateTimeOffset SavedAt, string SavedBy);
+/// <summary>One saved version with everything it said, so an editor can read what an article used to tell citizens, see what
+/// each save changed, and start a new version from an old one.</summary>
+public sealed record ArticleVersionView(int Version, string Title, string Body, string? Category, string? OwnerDepartmentId,
+    string Keywords, string? ValidFrom, string? ValidUntil, string? ReviewBy, string Status, DateTimeOffset SavedAt, string SavedBy);
 
 public sealed record ArticlePage(IReadOnlyList<ArticleView> Items, int Total);
 
@@ -83,7 +86,9 @@ public static class ArticleEndpoints
         var versions = await db.ArticleVersions.AsNoTracking().Where(v => v.ArticleId == id).OrderByDescending(v => v.Version).ToListAsync(ct);
         return versions.Count == 0
             ? NotFound()
-            : TypedResults.Ok(versions.Select(v => new ArticleVersionView(v.Version, v.Title, v.Status.ToString(), v.SavedAt.ToDateTimeOffset(), v.SavedBy)).ToArray());
+            : TypedResults.Ok(versions.Select(v => new ArticleVersionView(v.Version, v.Title, v.Body, v.Category, v.OwnerDepartmentId,
+                v.Keywords, IsoDate(v.ValidFrom), IsoDate(v.ValidUntil), IsoDate(v.ReviewBy), v.Status.ToString(), v.SavedAt.ToDateTimeOffset(),
+                v.SavedBy)).ToArray());
     }
 
     private static async Task<Results<Created<ArticleView>, ProblemHttpResult>> CreateAsync(
@@ -246,8 +251,9 @@ public static class ArticleEndpoints
     }
 
     internal static ArticleView View(Article a) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
-        a.ValidFrom?.ToString("yyyy-MM-dd", null), a.ValidUntil?.ToString("yyyy-MM-dd", null), a.ReviewBy?.ToString("yyyy-MM-dd", null),
-        a.Status.ToString(), a.Version, a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy);
+        IsoDate(a.ValidFrom), IsoDate(a.ValidUntil), IsoDate(a.ReviewBy), a.Status.ToString(), a.Version, a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy);
+
+    private static string? IsoDate(LocalDate? date) => date?.ToString("yyyy-MM-dd", null);
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(title: "未找到", detail: "知识不存在。", statusCode: StatusCodes.Status404NotFound);
 

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Hotline.Console.Tests.Infrastructure;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -13,6 +14,9 @@ namespace Hotline.Console.Tests.Browser;
 [Trait("Category", "Browser")]
 public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixture)
 {
+    // Ant Design spaces a two-character button label (保 存) in the staff console.
+    private static readonly Regex SaveButton = new("^保\\s?存$");
+
     [Fact]
     public async Task Every_admin_page_shows_its_data_in_Chinese()
     {
@@ -280,12 +284,31 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(row).ToContainTextAsync("第 2 版");
         await page.GetByLabel("按状态筛选").GetByText("已发布", new() { Exact = true }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "居住证办理指南" })).ToBeVisibleAsync();
+        // An edit of the published text, then the history: what each save changed, and a new version made from an old one.
+        await row.GetByRole(AriaRole.Button, new() { Name = "编辑 居住证办理指南" }).ClickAsync();
+        await drawer.GetByLabel("正文").FillAsync("携带身份证、租房合同到所在街道便民服务中心办理居住证，3 个工作日内领证。");
+        await drawer.GetByRole(AriaRole.Button, new() { NameRegex = SaveButton }).ClickAsync();
+        await Expect(drawer).ToBeHiddenAsync();
+        await Expect(row).ToContainTextAsync("第 3 版");
         await row.GetByRole(AriaRole.Button, new() { Name = "历史版本 居住证办理指南" }).ClickAsync();
         var history = page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "历史版本" });
         await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasText = "第 2 版" })).ToContainTextAsync("已发布");
         await Expect(history.GetByRole(AriaRole.Row).Filter(new() { HasText = "第 1 版" })).ToContainTextAsync("草稿");
+        await history.GetByRole(AriaRole.Row).Filter(new() { HasText = "第 3 版" }).GetByRole(AriaRole.Cell).Nth(1).ClickAsync();
+        var third = history.GetByTestId("version-3");
+        await Expect(third).ToContainTextAsync("与第 2 版相比");
+        await Expect(third.GetByTestId("body-diff").Locator("del")).ToHaveTextAsync("5");
+        await Expect(third.GetByTestId("body-diff").Locator("ins")).ToHaveTextAsync("3");
+        await history.GetByRole(AriaRole.Row).Filter(new() { HasText = "第 2 版" }).GetByRole(AriaRole.Cell).Nth(1).ClickAsync();
+        await Expect(history.GetByTestId("version-2")).ToContainTextAsync("状态：草稿 → 已发布");
         await ScreenshotAsync(page, "admin-knowledge-history");
-        await history.GetByRole(AriaRole.Button, new() { Name = "关闭" }).Last.ClickAsync();
+        await history.GetByRole(AriaRole.Button, new() { Name = "以第 2 版为底稿编辑" }).ClickAsync();
+        var restoring = page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "以第 2 版为底稿编辑" });
+        await Expect(restoring.GetByLabel("正文")).ToHaveValueAsync("携带身份证、租房合同到所在街道便民服务中心办理居住证，5 个工作日内领证。");
+        await restoring.GetByRole(AriaRole.Button, new() { NameRegex = SaveButton }).ClickAsync();
+        await Expect(restoring).ToBeHiddenAsync();
+        await Expect(row).ToContainTextAsync("第 4 版");
+        await Expect(row).ToContainTextAsync("已发布");
 
         // An agent finds it on the staff knowledge page; citizens through their search API.
         var agent = await SignedInPageAsync("agent");

@@ -16,6 +16,14 @@ public static class Api
         return JsonNode.Parse(text)!;
     }
 
+    public static async Task<JsonNode> PutOkAsync(this HttpClient client, string path, object body)
+    {
+        var response = await client.PutAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"PUT {path} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
     public static async Task<JsonNode> GetOkAsync(this HttpClient client, string path)
     {
         var response = await client.GetAsync(path);

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import {
+  Alert,
   App,
   AutoComplete,
   Button,
@@ -28,6 +29,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiError } from '../../api/http';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
+import { diffText } from '../../components/textDiff';
 import { EditConflictAlerts } from './shared/EditConflictAlerts';
 import { ImportButton } from './shared/ImportButton';
 import { PageHeader } from './shared/PageHeader';
@@ -90,6 +92,8 @@ export default function KnowledgeAdminPage() {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
   const [editing, setEditing] = useState<Article | 'new' | null>(null);
+  /** An old version the editor starts from (restoring it saves a new version; the history keeps every one). */
+  const [startFrom, setStartFrom] = useState<ArticleVersion>();
   const [history, setHistory] = useState<Article | null>(null);
   const [importProblem, setImportProblem] = useState<string[]>([]);
 
@@ -333,23 +337,42 @@ export default function KnowledgeAdminPage() {
       {editing && reference.data && (
         <ArticleEditor
           article={editing === 'new' ? null : editing}
+          startFrom={editing === 'new' ? undefined : startFrom}
           ownDepartment={ownDepartment}
           departments={reference.data.departments.map((d) => ({ value: d.id, label: d.name }))}
           categories={reference.data.categories.map((c) => c.name)}
-          onClose={() => setEditing(null)}
+          onClose={() => {
+            setEditing(null);
+            setStartFrom(undefined);
+          }}
           onSaved={(_saved, text) => {
             setEditing(null);
+            setStartFrom(undefined);
             message.success(text);
             void articles.reload();
           }}
         />
       )}
-      {history && <VersionHistory article={history} onClose={() => setHistory(null)} />}
+      {history && (
+        <VersionHistory
+          article={history}
+          departmentNames={departmentNames}
+          canEdit={canEdit(history)}
+          onStartFrom={(v) => {
+            setHistory(null);
+            setStartFrom(v);
+            setEditing(history);
+          }}
+          onClose={() => setHistory(null)}
+        />
+      )}
     </>
   );
 }
 
-function toForm(a: Article): ArticleForm {
+type ArticleContent = Pick<Article, 'title' | 'body' | 'category' | 'ownerDepartmentId' | 'keywords' | 'validFrom' | 'validUntil' | 'reviewBy'>;
+
+function toForm(a: ArticleContent): ArticleForm {
   return {
     title: a.title,
     body: a.body,
@@ -364,6 +387,7 @@ function toForm(a: Article): ArticleForm {
 
 function ArticleEditor({
   article,
+  startFrom,
   ownDepartment,
   departments,
   categories,
@@ -371,6 +395,7 @@ function ArticleEditor({
   onSaved,
 }: {
   article: Article | null;
+  startFrom?: ArticleVersion;
   ownDepartment: string | null;
   departments: { value: string; label: string }[];
   categories: string[];
@@ -441,7 +466,7 @@ function ArticleEditor({
     <Drawer
       open
       size="large"
-      title={creating ? '新建知识' : `编辑「${article.title}」（第 ${version} 版）`}
+      title={creating ? '新建知识' : startFrom ? `以第 ${startFrom.version} 版为底稿编辑「${article.title}」` : `编辑「${article.title}」（第 ${version} 版）`}
       onClose={onClose}
       destroyOnHidden
       footer={
@@ -460,10 +485,19 @@ function ArticleEditor({
     >
       <EditConflictAlerts conflict={conflict} description="您打开编辑之后，这条知识已被他人保存。为避免覆盖他人的修改，本次没有保存。请载入最新内容，核对后重新修改并保存。" reloaded={reloaded} onReload={() => void reloadLatest()} />
       <ProblemAlert lines={problem} />
+      {startFrom && !reloaded && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={`表单已填入第 ${startFrom.version} 版（${startFrom.savedBy}，${formatTime(startFrom.savedAt)}）的内容`}
+          description={`核对后保存，它将成为第 ${version + 1} 版；状态不变，之前的各版都保留在历史中。`}
+        />
+      )}
       <Form<ArticleForm>
         form={form}
         layout="vertical"
-        initialValues={article ? toForm(article) : { ownerDepartmentId: ownDepartment, keywords: '' }}
+        initialValues={startFrom ? toForm(startFrom) : article ? toForm(article) : { ownerDepartmentId: ownDepartment, keywords: '' }}
       >
         <Form.Item label="标题" name="title" rules={[{ required: true, whitespace: true, message: '请填写标题' }]}>
           <Input maxLength={200} showCount />
@@ -525,25 +559,134 @@ function ArticleEditor({
   );
 }
 
-function VersionHistory({ article, onClose }: { article: Article; onClose: () => void }) {
+function VersionHistory({
+  article,
+  departmentNames,
+  canEdit,
+  onStartFrom,
+  onClose,
+}: {
+  article: Article;
+  departmentNames: Map<string, string>;
+  canEdit: boolean;
+  onStartFrom: (version: ArticleVersion) => void;
+  onClose: () => void;
+}) {
   const versions = useLoad(() => api.get<ArticleVersion[]>(`/api/knowledge/articles/${article.id}/versions`), [article.id]);
+  const list = versions.data ?? [];
+  // Newest first, so the version a row was saved over is the next row.
+  const previousOf = (v: ArticleVersion) => list[list.indexOf(v) + 1];
   return (
-    <Modal open title={`「${article.title}」的历史版本`} onCancel={onClose} footer={<Button onClick={onClose}>关闭</Button>} width={720}>
+    <Modal open title={`「${article.title}」的历史版本`} onCancel={onClose} footer={<Button onClick={onClose}>关闭</Button>} width={860}>
       {versions.error && <ProblemAlert lines={[versions.error]} />}
+      <Typography.Paragraph type="secondary">展开一版可查看它的全文和与上一版相比改了什么；可以某一版为底稿重新编辑，保存后成为新的一版。</Typography.Paragraph>
       <Table<ArticleVersion>
         rowKey="version"
         size="small"
         loading={versions.loading}
-        dataSource={versions.data ?? []}
+        dataSource={list}
         pagination={false}
+        expandable={{
+          expandedRowRender: (v) => <VersionChanges version={v} previous={previousOf(v)} departmentNames={departmentNames} />,
+          expandRowByClick: true,
+        }}
         columns={[
-          { title: '版本', dataIndex: 'version', render: (v: number) => `第 ${v} 版` },
+          { title: '版本', dataIndex: 'version', render: (n: number) => `第 ${n} 版` },
           { title: '标题', dataIndex: 'title' },
           { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={statusColors[s]}>{labelOf(articleStatusLabels, s)}</Tag> },
           { title: '保存人', dataIndex: 'savedBy' },
           { title: '保存时间', dataIndex: 'savedAt', render: (t: string) => formatTime(t) },
+          {
+            title: '操作',
+            key: 'actions',
+            render: (_, v) =>
+              canEdit && v.version !== article.version ? (
+                <Button
+                  size="small"
+                  onClick={(e) => {
+                    e.stopPropagation();
+                    onStartFrom(v);
+                  }}
+                  aria-label={`以第 ${v.version} 版为底稿编辑`}
+                >
+                  以此版为底稿
+                </Button>
+              ) : null,
+          },
         ]}
       />
     </Modal>
+  );
+}
+
+/** The fields a version can change, as an editor names them, and how each reads. */
+const versionFields: { label: string; read: (v: ArticleVersion, names: Map<string, string>) => string }[] = [
+  { label: '标题', read: (v) => v.title },
+  { label: '分类', read: (v) => v.category ?? '' },
+  { label: '所属单位', read: (v, names) => (v.ownerDepartmentId ? (names.get(v.ownerDepartmentId) ?? v.ownerDepartmentId) : '全市通用') },
+  { label: '关键词', read: (v) => v.keywords },
+  { label: '生效日期', read: (v) => v.validFrom ?? '' },
+  { label: '失效日期', read: (v) => v.validUntil ?? '' },
+  { label: '复核日期', read: (v) => v.reviewBy ?? '' },
+  { label: '状态', read: (v) => labelOf(articleStatusLabels, v.status) },
+];
+
+function VersionChanges({ version, previous, departmentNames }: { version: ArticleVersion; previous?: ArticleVersion; departmentNames: Map<string, string> }) {
+  const changed = previous
+    ? versionFields.filter((f) => f.read(version, departmentNames) !== f.read(previous, departmentNames))
+    : [];
+  const bodyChanged = !!previous && previous.body !== version.body;
+  return (
+    <div data-testid={`version-${version.version}`}>
+      {previous ? (
+        <>
+          <Typography.Text strong>与第 {previous.version} 版相比：</Typography.Text>
+          {changed.length === 0 && !bodyChanged && <Typography.Text type="secondary">内容未改动。</Typography.Text>}
+          <ul style={{ margin: '4px 0 8px', paddingInlineStart: 20 }}>
+            {changed.map((f) => (
+              <li key={f.label}>
+                {f.label}：<del className="diff-removed">{f.read(previous, departmentNames) || '（空）'}</del> →{' '}
+                <ins className="diff-added">{f.read(version, departmentNames) || '（空）'}</ins>
+              </li>
+            ))}
+            {bodyChanged && <li>正文（删去的标红加删除线，新增的标绿加下划线）：</li>}
+          </ul>
+          {bodyChanged && (
+            <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }} data-testid="body-diff">
+              {diffText(previous.body, version.body).map((part, i) =>
+                part.kind === 'same' ? (
+                  <span key={i}>{part.text}</span>
+                ) : part.kind === 'removed' ? (
+                  <del key={i} className="diff-removed">
+                    {part.text}
+                  </del>
+                ) : (
+                  <ins key={i} className="diff-added">
+                    {part.text}
+                  </ins>
+                ),
+              )}
+            </Typography.Paragraph>
+          )}
+        </>
+      ) : (
+        <Typography.Text strong>第 {version.version} 版是新建时的内容。</Typography.Text>
+      )}
+      <Typography.Paragraph type="secondary" style={{ marginBottom: 4, marginTop: 8 }}>
+        此版全文：
+      </Typography.Paragraph>
+      <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 4 }}>{version.body}</Typography.Paragraph>
+      <Typography.Text type="secondary">
+        {[
+          version.category && `分类：${version.category}`,
+          `所属单位：${versionFields[2].read(version, departmentNames)}`,
+          version.keywords && `关键词：${version.keywords}`,
+          `有效期：${version.validFrom ?? '即日'} 至 ${version.validUntil ?? '长期'}`,
+          version.reviewBy && `复核日期：${version.reviewBy}`,
+        ]
+          .filter(Boolean)
+          .join('　')}
+      </Typography.Text>
+    </div>
   );
 }

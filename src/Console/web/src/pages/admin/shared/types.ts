@@ -70,9 +70,17 @@ export interface CalendarCoverage {
 // Shared with the agent's knowledge drawer, which reads the same endpoint.
 export type { Article } from '../../../api/types';
 
+/** One saved version of an article, with everything it said. */
 export interface ArticleVersion {
   version: number;
   title: string;
+  body: string;
+  category: string | null;
+  ownerDepartmentId: string | null;
+  keywords: string;
+  validFrom: string | null;
+  validUntil: string | null;
+  reviewBy: string | null;
   status: string;
   savedAt: string;
   savedBy: string;
