@@ -42,6 +42,37 @@ public sealed class DeadlineTests : HostTest
     }
 
     [Fact]
+    public async Task AnActionDecidedJustBeforeAnOverdueMark_StillApplies_ButNotOneDecidedBeforeAnotherPersonsChange()
+    {
+        var (id, _) = await SubmitAsync("咨询社保转移手续。", type: "咨询");
+        var agent = await Host.SignInAsync("agent");
+        var housing = await Host.SignInAsync("housing");
+        var supervisor = await Host.SignInAsync("supervisor");
+        var seen = (await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" }))["version"]!.GetValue<int>();
+
+        // The department opened the ticket before its deadlines; the overdue job marks the missed sign deadline, and on a later
+        // pass the missed reply deadline, before the click arrives.
+        var monitor = Host.Get<OverdueMonitor>();
+        Host.Clock.Set(TestClock.Shanghai(2026, 2, 16, 9));
+        Assert.Equal(1, await monitor.CheckOnceAsync(CancellationToken.None));
+        Host.Clock.Set(TestClock.Shanghai(2026, 2, 25, 9));
+        Assert.Equal(1, await monitor.CheckOnceAsync(CancellationToken.None));
+        var signed = await housing.PostOkAsync($"/api/tickets/{id}/sign", new { version = seen });
+        Assert.Equal("Signed", signed.Str("state"));
+        Assert.Equal(seen + 3, signed["version"]!.GetValue<int>());
+        Assert.Equal(["SignOverdue", "ReplyOverdue", "Signed"], Kinds(await TimelineAsync(agent, id)).TakeLast(3));
+
+        seen = signed["version"]!.GetValue<int>();
+        var urged = await supervisor.PostOkAsync($"/api/tickets/{id}/urge", new { message = "请尽快答复。", version = seen });
+
+        // A person's change is still a conflict: the reply was written on the view before the supervisor's urge.
+        var stale = await housing.PostAsJsonAsync($"/api/tickets/{id}/reply", new { reply = "已办理。", version = seen });
+        await stale.ProblemAsync(HttpStatusCode.Conflict);
+        var current = urged["version"]!.GetValue<int>();
+        Assert.Equal("Replied", (await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已办理。", version = current })).Str("state"));
+    }
+
+    [Fact]
     public async Task EmergencyTicket_MustBeSignedWithin15Minutes_EvenOnAHoliday()
     {
         Host.Clock.Set(TestClock.Shanghai(2026, 2, 17, 3)); // 正月初一, 03:00
