@@ -61,6 +61,43 @@ public sealed class KnowledgeTests : HostTest
     }
 
     [Fact]
+    public async Task ArticlesDueForReview_AreListedForTheirOwners_UntilReviewedOrExpired()
+    {
+        // Today is 2026-11-23 (Beijing). Due: published and its review date has come, or its validity ended while published.
+        var admin = await Host.SignInAsync("admin");
+        async Task<(string Id, int Version)> PublishedAsync(string title, string? reviewBy = null, string? validUntil = null, bool publish = true)
+        {
+            var created = await admin.PostOkAsync("/api/knowledge/articles",
+                new { title, body = "按现行规定办理。", ownerDepartmentId = "city-housing", reviewBy, validUntil });
+            var article = publish
+                ? await admin.PostOkAsync($"/api/knowledge/articles/{created.Str("id")}/status", new { status = "Published", version = 1 })
+                : created;
+            return (article.Str("id"), article["version"]!.GetValue<int>());
+        }
+        var reviewToday = await PublishedAsync("物业维修基金使用", reviewBy: "2026-11-23");
+        var lapsed = await PublishedAsync("旧版公租房政策", validUntil: "2026-11-22");
+        await PublishedAsync("居住证办理指南", reviewBy: "2026-11-24", validUntil: "2026-11-23");
+        await PublishedAsync("草稿不提醒", reviewBy: "2026-01-01", publish: false);
+
+        async Task<string[]> DueAsync(HttpClient client, string query = "") =>
+            [.. (await client.GetOkAsync("/api/knowledge/articles?needsReview=true" + query))["items"]!.AsArray().Select(a => a!.Str("title")).Order()];
+        Assert.Equal(["旧版公租房政策", "物业维修基金使用"], await DueAsync(admin));
+        var housing = await Host.SignInAsync("housing");
+        Assert.Equal(["旧版公租房政策", "物业维修基金使用"], await DueAsync(housing, "&department=city-housing"));
+        Assert.Empty(await DueAsync(housing, "&department=city-hrss"));
+        var export = await admin.GetStringAsync("/api/knowledge/articles/export?format=jsonl&needsReview=true");
+        Assert.Equal(2, export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Contains("旧版公租房政策", export, StringComparison.Ordinal);
+
+        // Reviewed: the owner sets the next review date. Lapsed: expired. Neither is due any more.
+        await admin.PutOkAsync($"/api/knowledge/articles/{reviewToday.Id}",
+            new { title = "物业维修基金使用", body = "按现行规定办理。", ownerDepartmentId = "city-housing", reviewBy = "2027-05-23", version = reviewToday.Version });
+        await admin.PostOkAsync($"/api/knowledge/articles/{lapsed.Id}/status", new { status = "Expired", version = lapsed.Version });
+        Assert.Empty(await DueAsync(admin));
+        await (await admin.GetAsync("/api/knowledge/articles?needsReview=maybe")).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
     public async Task BadArticles_AreRefused_WithChineseMessages()
     {
         var admin = await Host.SignInAsync("admin");

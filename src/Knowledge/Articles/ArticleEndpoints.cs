@@ -45,10 +45,14 @@ public static class ArticleEndpoints
         return knowledge;
     }
 
-    private static async Task<Results<Ok<ArticlePage>, ProblemHttpResult>> ListAsync(
-        string? status, string? category, string? department, int? page, int? pageSize, KnowledgeDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<ArticlePage>, ProblemHttpResult>> ListAsync(string? status, string? category,
+        string? department, bool? needsReview, int? page, int? pageSize, KnowledgeDbContext db, IClock clock, CancellationToken ct)
     {
         var query = db.Articles.AsNoTracking();
+        if (needsReview == true)
+        {
+            query = query.DueForReview(ArticleSearch.Today(clock));
+        }
         if (status is { Length: > 0 })
         {
             if (!Enum.TryParse<ArticleStatus>(status, ignoreCase: true, out var s) || !Enum.IsDefined(s))
@@ -252,6 +256,14 @@ public static class ArticleEndpoints
 
     internal static ArticleView View(Article a) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
         IsoDate(a.ValidFrom), IsoDate(a.ValidUntil), IsoDate(a.ReviewBy), a.Status.ToString(), a.Version, a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy);
+
+    /// <summary>
+    /// Still published, but its review date has come or its validity has ended: agents may be reading out a rule that changed.
+    /// The owner checks it, then sets the next review date or expires it.
+    /// </summary>
+    internal static IQueryable<Article> DueForReview(this IQueryable<Article> articles, LocalDate today) =>
+        articles.Where(a => a.Status == ArticleStatus.Published
+            && ((a.ReviewBy != null && a.ReviewBy <= today) || (a.ValidUntil != null && a.ValidUntil < today)));
 
     private static string? IsoDate(LocalDate? date) => date?.ToString("yyyy-MM-dd", null);
 

@@ -25,7 +25,7 @@ public static class ArticleTransfer
         ["id", "title", "body", "category", "ownerDepartmentId", "keywords", "validFrom", "validUntil", "reviewBy", "status", "version", "updatedAt", "updatedBy"];
 
     internal static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> ExportAsync(
-        string? format, string? status, string? department, KnowledgeDbContext db, CancellationToken ct)
+        string? format, string? status, string? department, bool? needsReview, KnowledgeDbContext db, IClock clock, CancellationToken ct)
     {
         if (TabularFile.FormatNamed(format ?? "jsonl") is not { } chosen)
         {
@@ -43,6 +43,10 @@ public static class ArticleTransfer
         if (department is { Length: > 0 })
         {
             query = query.Where(a => a.OwnerDepartmentId == department);
+        }
+        if (needsReview == true)
+        {
+            query = query.DueForReview(ArticleSearch.Today(clock));
         }
         var rows = query.OrderBy(a => a.Id).AsAsyncEnumerable().Select(Row);
         var (contentType, extension) = chosen == TabularFormat.Csv

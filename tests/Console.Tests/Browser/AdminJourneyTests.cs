@@ -322,8 +322,18 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         // The housing department's editor manages this article (it is theirs), but not one of another department.
         var admin = await Host.SignInAsync("admin");
         await admin.PostOkAsync("/api/knowledge/articles", new { title = "社保卡补办", body = "到社保经办网点补办。", ownerDepartmentId = "city-hrss" });
+        var due = await admin.PostOkAsync("/api/knowledge/articles",
+            new { title = "公租房申请条件", body = "家庭人均收入低于标准的可申请。", ownerDepartmentId = "city-housing", reviewBy = "2026-11-01" });
+        await admin.PostOkAsync($"/api/knowledge/articles/{due.Str("id")}/status", new { status = "Published", version = 1 });
         var housing = await SignedInPageAsync("housing");
         await OpenAsync(housing, "知识库管理", "/admin/knowledge");
+        // Its review date has passed (the host's today is 2026-11-23): the department is told, and one click lists it.
+        var reminder = housing.GetByRole(AriaRole.Alert).Filter(new() { HasText = "到了复核日期" });
+        await Expect(reminder).ToContainTextAsync("本单位有 1 条已发布的知识");
+        await reminder.GetByRole(AriaRole.Button, new() { Name = "查看待复核" }).ClickAsync();
+        await Expect(housing.GetByRole(AriaRole.Row).Filter(new() { HasText = "公租房申请条件" })).ToBeVisibleAsync();
+        await Expect(housing.GetByRole(AriaRole.Row).Filter(new() { HasText = "居住证办理指南" })).ToHaveCountAsync(0);
+        await housing.GetByLabel("按状态筛选").GetByText("全部", new() { Exact = true }).ClickAsync();
         await Expect(housing.GetByRole(AriaRole.Button, new() { Name = "编辑 居住证办理指南" })).ToBeVisibleAsync();
         await Expect(housing.GetByRole(AriaRole.Row).Filter(new() { HasText = "社保卡补办" })).ToHaveCountAsync(0);
         await housing.GetByLabel("只看本单位的知识").ClickAsync();

@@ -101,7 +101,8 @@ export default function KnowledgeAdminPage() {
   const articles = useLoad(
     () =>
       api.get<ArticlePage>('/api/knowledge/articles', {
-        status: status === 'all' ? undefined : status,
+        status: status === 'all' || status === 'review' ? undefined : status,
+        needsReview: status === 'review' ? true : undefined,
         category,
         department: departmentFilter,
         page,
@@ -109,6 +110,13 @@ export default function KnowledgeAdminPage() {
       }),
     [status, category, departmentFilter, page, pageSize],
   );
+  // How many of the reader's articles agents may be reading out although their review date has come or their validity ended;
+  // counted again whenever the list reloads (an edit or an expiry clears one).
+  const dueForReview = useLoad(
+    () => api.get<ArticlePage>('/api/knowledge/articles', { needsReview: true, department: ownDepartment ?? undefined, pageSize: 1 }),
+    [ownDepartment, articles.data],
+  );
+  const dueCount = dueForReview.data?.total ?? 0;
   const departmentNames = useMemo(() => new Map((reference.data?.departments ?? []).map((d) => [d.id, d.name])), [reference.data]);
   const canEdit = (a: Article) => isAdmin || (!!ownDepartment && a.ownerDepartmentId === ownDepartment);
   const today = dayjs().format(dateFormat);
@@ -141,7 +149,8 @@ export default function KnowledgeAdminPage() {
 
   const exportAs = (format: 'csv' | 'jsonl') => {
     const query = new URLSearchParams({ format });
-    if (status !== 'all') query.set('status', status);
+    if (status === 'review') query.set('needsReview', 'true');
+    else if (status !== 'all') query.set('status', status);
     if (departmentFilter) query.set('department', departmentFilter);
     downloadExport(`/api/knowledge/articles/export?${query}`, `knowledge-articles.${format}`).catch((e: unknown) =>
       message.error(e instanceof ApiError ? e.summary : '导出失败，请重试。'),
@@ -251,6 +260,26 @@ export default function KnowledgeAdminPage() {
       />
       <ProblemAlert lines={importProblem} onClose={() => setImportProblem([])} />
       {articles.error && <ProblemAlert lines={[articles.error]} />}
+      {dueCount > 0 && status !== 'review' && (
+        <Alert
+          type="warning"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={`${ownDepartment ? '本单位' : ''}有 ${dueCount} 条已发布的知识到了复核日期或已过有效期，坐席可能仍在照此答复。`}
+          description="请核对内容：仍然适用的，修改并填写下次复核日期；不再适用的，将其失效。"
+          action={
+            <Button
+              size="small"
+              onClick={() => {
+                setStatus('review');
+                setPage(1);
+              }}
+            >
+              查看待复核
+            </Button>
+          }
+        />
+      )}
       <Card>
         <Space wrap style={{ marginBottom: 16 }}>
           <Segmented
@@ -260,7 +289,11 @@ export default function KnowledgeAdminPage() {
               setStatus(String(v));
               setPage(1);
             }}
-            options={[{ value: 'all', label: '全部' }, ...Object.entries(articleStatusLabels).map(([value, label]) => ({ value, label }))]}
+            options={[
+              { value: 'all', label: '全部' },
+              ...Object.entries(articleStatusLabels).map(([value, label]) => ({ value, label })),
+              { value: 'review', label: dueCount > 0 ? `待复核（${dueCount}）` : '待复核' },
+            ]}
           />
           <Select
             allowClear
@@ -330,7 +363,13 @@ export default function KnowledgeAdminPage() {
               </div>
             ),
           }}
-          locale={{ emptyText: <Empty description={status === 'all' && !category ? '暂无知识，请新建或导入' : '没有符合条件的知识'} /> }}
+          locale={{
+            emptyText: (
+              <Empty
+                description={status === 'review' ? '没有待复核的知识' : status === 'all' && !category ? '暂无知识，请新建或导入' : '没有符合条件的知识'}
+              />
+            ),
+          }}
           scroll={{ x: 1100 }}
         />
       </Card>
