@@ -90,8 +90,13 @@ public sealed class SimilarCaseTests : HostTest
         var (first, _) = await SubmitAsync("文昌街道育才路口的路灯连续一周不亮，晚上行人看不清路，请尽快维修。我的电话13987654321，张三", name: "张三");
         await SmallHistory.DeliverAllAsync(Host);
         var dispatcher = await Host.SignInAsync("dispatcher");
-        var classified = (await dispatcher.GetOkAsync($"/api/tickets/{first}/routing"))["decision"]!;
+        var routing = await dispatcher.GetOkAsync($"/api/tickets/{first}/routing");
+        var classified = routing["decision"]!;
         Assert.NotEqual("wenchang-office", classified.Str("department"));
+        // The centre confirms every ticket by hand: however sure the engine was, the reason does not promise automatic dispatch.
+        Assert.False(classified["automatic"]!.GetValue<bool>());
+        Assert.Contains("请人工确认", routing.Str("reason"));
+        Assert.DoesNotContain("可自动派单", routing.Str("reason"));
 
         // The dispatcher sends it to the street office instead of the category's usual department; it is handled and closed.
         await dispatcher.PostOkAsync($"/api/tickets/{first}/dispatch", new { leadDepartmentId = "wenchang-office" });
@@ -122,6 +127,8 @@ public sealed class SimilarCaseTests : HostTest
         Assert.Contains("文昌街道办事处", cases.Str("Said"));
         Assert.Contains(decision["ensemble"]!["similarCases"]!.AsArray(), c => c!.Str("TicketId") == first);
         var advice = await agent.PostOkAsync("/api/routing/suggest", new { content = "育才路口路灯不亮，晚上看不清路" });
+        Assert.False(advice["autoDispatch"]!.GetValue<bool>());
+        Assert.False(advice["wouldDispatch"]!.GetValue<bool>());
         Assert.Contains(advice["similarCases"]!.AsArray(), c => c!.Str("ticketId") == first);
 
         // Department users see no other department's cases; knowledge search shows no cases or catalogue entries.

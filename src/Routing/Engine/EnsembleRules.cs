@@ -26,8 +26,12 @@ public sealed record CatalogueSays(Guid EntryId, string Name, string CategoryId,
 public sealed record CaseSays(Guid TicketId, string Title, double Similarity, string? CategoryId, string? DepartmentId,
     string? DepartmentName, bool AreaMismatch);
 
+/// <summary>
+/// Everything the members said about one text, and the centre's <c>AutoDispatch</c> setting: off, every ticket waits for a
+/// dispatcher however sure the engine is (and the reason says so rather than "可自动派单").
+/// </summary>
 public sealed record EnsembleInput(ModelSays Model, IReadOnlyList<CatalogueSays> Catalogue, IReadOnlyList<CaseSays> Cases,
-    IReadOnlyList<CategoryInfo> Categories, TriageResult Triage);
+    IReadOnlyList<CategoryInfo> Categories, TriageResult Triage, bool AutoDispatch = true);
 
 /// <summary>
 /// What one member of the ensemble said, recorded with the decision: <c>Member</c> is model, catalogue, cases, triage or an
@@ -45,7 +49,7 @@ public sealed record MemberOpinion(string Member, string Label, string Said, str
 /// </summary>
 public sealed record EnsembleDecision(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, string DepartmentSource,
     double Confidence, double Threshold, bool WouldDispatch, string Reason, IReadOnlyList<MemberOpinion> Members, IReadOnlyList<string> Holds,
-    IReadOnlyList<string> Notes);
+    IReadOnlyList<string> Notes, bool AutoDispatch = true);
 
 /// <summary>
 /// How the routing engine's members are combined — simply, so that every decision can be explained in a sentence:
@@ -163,7 +167,7 @@ public static class EnsembleRules
             }
         }
 
-        var would = confidence >= threshold && department is not null && holds.Count == 0;
+        var would = input.AutoDispatch && confidence >= threshold && department is not null && holds.Count == 0;
         var members = new List<MemberOpinion>
         {
             new("model", "文本模型", input.Model.Finding, ranked[0], categories.FirstOrDefault(c => c.Id == ranked[0])?.DefaultDepartmentId, Math.Round(P(ranked[0]), 4)),
@@ -172,7 +176,7 @@ public static class EnsembleRules
             new("triage", "紧急程度与类型", input.Triage.Explain() ?? "未发现紧急或诉求类型关键词。"),
         };
         var decision = new EnsembleDecision(category?.Name ?? chosen, category?.Id, department, departmentName, source, Math.Round(confidence, 4),
-            threshold, would, "", members, holds, notes);
+            threshold, would, "", members, holds, notes, input.AutoDispatch);
         return decision with { Reason = Explain(decision) };
     }
 
@@ -245,7 +249,9 @@ public static class EnsembleRules
         var head = d.WouldDispatch
             ? Invariant($"派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}，达到自动派单阈值 {d.Threshold:0.00}；{how}），可自动派单。")
             : Invariant($"建议派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}；{how}）；")
-              + (d.Holds.Count > 0 ? string.Join("；", d.Holds) + "，" : d.Confidence < d.Threshold ? Invariant($"低于自动派单阈值 {d.Threshold:0.00}，") : "")
+              + (d.Holds.Count > 0 ? string.Join("；", d.Holds) + "，"
+                  : d.Confidence < d.Threshold ? Invariant($"低于自动派单阈值 {d.Threshold:0.00}，")
+                  : !d.AutoDispatch ? Invariant($"达到自动派单阈值 {d.Threshold:0.00}，但本中心未开启自动派单，") : "")
               + "请人工确认。";
         var body = string.Concat(d.Members.Select(m => $"{m.Label}：{m.Said}"));
         return d.Notes.Count > 0 ? $"{head}{string.Join("；", d.Notes)}。{body}" : $"{head}{body}";

@@ -78,6 +78,10 @@ public sealed record RoutingAdvice(string ModelVersion, IReadOnlyList<RouteSugge
     public LocatedArea? Area { get; init; }
     public IReadOnlyList<MemberOpinion> Members { get; init; } = [];
     public IReadOnlyList<string> Holds { get; init; } = [];
+
+    /// <summary>The centre's setting. Off, <see cref="WouldDispatch"/> is always false and every ticket waits for a dispatcher.</summary>
+    public bool AutoDispatch { get; init; } = true;
+
     public IReadOnlyList<CatalogueMatchView> CatalogueMatches { get; init; } = [];
 
     /// <summary>Similar closed tickets with their department and reply (empty for department users).</summary>
@@ -141,7 +145,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
                 m.Match.Strong, m.Unit))],
             [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId, c.DepartmentName,
                 AreaMismatch(c.DepartmentId)))],
-            categories, triage));
+            categories, triage, options.Value.AutoDispatch));
         // Advisors (an LLM) are slow and may cost money: asked for new tickets only, never as an agent types.
         if (askAdvisors)
         {
@@ -165,6 +169,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         return new RoutingAdvice(model.Version, suggestions, decision.Confidence, decision.Reason, decision.WouldDispatch, threshold)
         {
             DepartmentSource = decision.DepartmentSource,
+            AutoDispatch = decision.AutoDispatch,
             Urgency = urgency.ToString(),
             UrgencyLabel = TicketLabels.Of(urgency),
             Type = triage.Type?.ToString(),
@@ -224,7 +229,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             return;
         }
         var best = advice.Suggestions[0];
-        var automatic = options.Value.AutoDispatch && advice.WouldDispatch;
+        var automatic = advice.WouldDispatch; // false whenever the centre has automatic dispatch off
         var ensemble = new
         {
             departmentSource = advice.DepartmentSource,

@@ -54,6 +54,19 @@ public sealed class EnsembleRulesTests
     }
 
     [Fact]
+    public void WithAutomaticDispatchOff_ASureTicketWaits_AndTheReasonSaysWhy()
+    {
+        // A centre where a dispatcher confirms every ticket: the decision is the same, the verdict is a person's.
+        var d = EnsembleRules.Combine(new EnsembleInput(Model(0.95, 0.03), [], [], Categories, new TriageResult(null, null, null, null),
+            AutoDispatch: false));
+        Assert.Equal(("urban", "city-housing", 0.95), (d.CategoryId, d.DepartmentId, d.Confidence));
+        Assert.False(d.WouldDispatch);
+        Assert.StartsWith("建议派往「市住房和城乡建设局」", d.Reason);
+        Assert.Contains("达到自动派单阈值 0.90，但本中心未开启自动派单，请人工确认。", d.Reason);
+        Assert.DoesNotContain("可自动派单", d.Reason);
+    }
+
+    [Fact]
     public void BelowTheThreshold_NothingIsDispatched_WhateverTheCatalogueSays()
     {
         var d = Combine(Model(0.85, 0.1), [Matter("占道经营", "urban", "lake-office", score: 12)], [Case("urban", "lake-office"), Case("urban", "lake-office")]);

@@ -21,6 +21,7 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
   }
   const best = advice.suggestions[0];
   const percent = Math.round(advice.confidence * 100);
+  const sureEnough = advice.confidence >= advice.threshold;
   return (
     <div data-testid="routing-advice" aria-busy={loading}>
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>
@@ -42,15 +43,18 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
           <Progress
             percent={percent}
             size="small"
-            status={advice.wouldDispatch ? 'success' : 'normal'}
+            status={sureEnough ? 'success' : 'normal'}
             format={() => `${percent}%`}
             aria-label={`置信度 ${percent}%`}
           />
-          {advice.wouldDispatch ? (
+          {/* How sure, and separately whether it will go on its own: a sure ticket still waits when a member holds it back
+              (the warning below) or when the centre has automatic dispatch off. */}
+          {sureEnough ? (
             <Tag color="green">达到自动派单阈值 {Math.round(advice.threshold * 100)}%</Tag>
           ) : (
             <Tag color="orange">低于自动派单阈值 {Math.round(advice.threshold * 100)}%，需人工确认</Tag>
           )}
+          {sureEnough && advice.autoDispatch === false && <Tag>本中心未开启自动派单，由派单员确认</Tag>}
         </div>
         {advice.holds.length > 0 && (
           <Alert type="warning" showIcon title="暂缓自动派单" description={advice.holds.join('；')} />

@@ -6,8 +6,11 @@ export interface RoutingAdvice {
   suggestions: RouteSuggestion[];
   confidence: number;
   reason: string;
+  /** The engine would dispatch it on its own: sure enough, nothing holding it back, and automatic dispatch on. */
   wouldDispatch: boolean;
   threshold: number;
+  /** The centre's setting; off, every ticket waits for a dispatcher. */
+  autoDispatch?: boolean;
   departmentSource: string;
   urgency: string;
   urgencyLabel: string;
