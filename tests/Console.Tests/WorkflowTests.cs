@@ -134,6 +134,42 @@ public sealed class WorkflowTests : HostTest
     }
 
     [Fact]
+    public async Task DirectAnswer_TakenFromAKnowledgeArticle_RecordsWhichVersion_AndOnlyAnArticleInForceMayBeCited()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var article = await admin.PostOkAsync("/api/knowledge/articles",
+            new { title = "居住证办理指南", body = "请携带身份证和租房合同到所在街道便民服务中心办理。" });
+        var articleId = article.Str("id");
+        var (id, code) = await SubmitAsync("请问居住证在哪里办理？", type: "咨询");
+        var agent = await Host.SignInAsync("agent");
+        const string answer = "请携带身份证和租房合同到所在街道便民服务中心办理。";
+
+        // A draft is not a rule in force; an unknown article is a wrong field. Neither answers the ticket.
+        var draft = await (await agent.PostAsJsonAsync($"/api/tickets/{id}/direct-answer", new { answer, articleId }))
+            .ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("未发布或不在有效期内", draft.Str("detail"));
+        await (await agent.PostAsJsonAsync($"/api/tickets/{id}/direct-answer", new { answer, articleId = Guid.NewGuid() }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));
+
+        await admin.PostOkAsync($"/api/knowledge/articles/{articleId}/status", new { status = "Published", version = 1 });
+        var answered = await agent.PostOkAsync($"/api/tickets/{id}/direct-answer", new { answer, articleId });
+        Assert.Equal("Closed", answered.Str("state"));
+        var entry = (await TimelineAsync(agent, id)).Last();
+        Assert.Equal("DirectlyAnswered", entry.Str("kind"));
+        Assert.Equal("依据知识「居住证办理指南」（第 2 版）", entry.Str("note"));
+        var source = System.Text.Json.Nodes.JsonNode.Parse(entry.Str("data"))!["article"]!;
+        Assert.Equal((articleId, 2), (source.Str("id"), source["version"]!.GetValue<int>()));
+        // The citizen reads the answer, not the staff's note of where it came from.
+        var tracking = await Host.Anonymous().GetOkAsync($"/api/citizen/tickets/{code}?phone=13812345678");
+        Assert.Equal(answer, tracking.Str("reply"));
+        Assert.DoesNotContain("依据知识", tracking.ToJsonString(new System.Text.Json.JsonSerializerOptions
+        {
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Litigation_IsNotAccepted_AndTheRouteIsRecorded()
     {
         var (id, code) = await SubmitAsync("法院判决不公，要求重审。");

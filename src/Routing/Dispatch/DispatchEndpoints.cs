@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Hotline.Knowledge.Articles;
+using Hotline.Knowledge.Storage;
 using Hotline.Routing.Deadlines;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -7,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using NodaTime;
 
 namespace Hotline.Routing.Dispatch;
 
@@ -20,7 +23,11 @@ public sealed record DispatchRequest(
     string? Note,
     int? Version);
 
-public sealed record DirectAnswerRequest(string? Answer, int? Version);
+/// <summary>
+/// An answer given on the spot, closing the ticket. <c>ArticleId</c>: the knowledge article it was taken from, if any; recorded
+/// with the answer (title and version), so a later change of the article can be traced to the citizens told the old text.
+/// </summary>
+public sealed record DirectAnswerRequest(string? Answer, int? Version, Guid? ArticleId = null);
 
 public sealed record MergeRequest(Guid? TargetId, string? Note);
 
@@ -106,18 +113,34 @@ public static class DispatchEndpoints
         return result.ToHttp();
     }
 
-    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> DirectAnswerAsync(
-        Guid id, DirectAnswerRequest request, ClaimsPrincipal user, TicketWorkflow workflow, CancellationToken ct)
+    private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> DirectAnswerAsync(Guid id, DirectAnswerRequest request,
+        ClaimsPrincipal user, TicketWorkflow workflow, KnowledgeDbContext knowledge, IClock clock, CancellationToken ct)
     {
         var input = new Input();
         var answer = input.Required(request.Answer, "answer", "答复内容", 10_000);
+        Article? article = null;
+        if (request.ArticleId is { } articleId)
+        {
+            article = await knowledge.Articles.AsNoTracking().SingleOrDefaultAsync(a => a.Id == articleId, ct);
+            if (article is null)
+            {
+                input.Add("articleId", "所引用的知识不存在。");
+            }
+        }
         if (!input.Ok)
         {
             return input.Failure.ToProblem();
         }
+        var today = clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
+        if (article is not null && !article.IsInForce(today))
+        {
+            // What a citizen is told on the record must be a rule in force, the same test as the citizens' own search.
+            return new RuleViolated($"知识「{article.Title}」未发布或不在有效期内，不能作为答复依据。").ToProblem();
+        }
+        var source = article is null ? null : new KnowledgeSource(article.Id, article.Version, article.Title);
         var actor = StaffPrincipal.ToActor(user);
         return (await workflow.ChangeAsync(new TicketId(id), actor, request.Version,
-            (ticket, now) => Task.FromResult(ticket.DirectAnswer(actor, now, answer)), ct)).ToHttp();
+            (ticket, now) => Task.FromResult(ticket.DirectAnswer(actor, now, answer, source)), ct)).ToHttp();
     }
 
     private static async Task<Results<Ok<TicketView>, ProblemHttpResult>> MergeAsync(

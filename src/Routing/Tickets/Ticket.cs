@@ -137,7 +137,7 @@ public sealed class Ticket
         return ticket;
     }
 
-    public HotlineError? DirectAnswer(Actor actor, Instant now, string answer)
+    public HotlineError? DirectAnswer(Actor actor, Instant now, string answer, KnowledgeSource? source = null)
     {
         if (Refuse(actor, "直接办结", [TicketState.PendingDispatch], StaffRole.Agent, StaffRole.Dispatcher, StaffRole.Supervisor) is { } e)
         {
@@ -147,7 +147,10 @@ public sealed class Ticket
         Closure = ClosureKind.DirectAnswer;
         ClosedAt = now;
         RepliedAt = now;
-        return Move(actor, now, TimelineEventKind.DirectlyAnswered, TicketState.Closed, publicText: answer);
+        return Move(actor, now, TimelineEventKind.DirectlyAnswered, TicketState.Closed,
+            note: source is null ? null : $"依据知识「{source.Title}」（第 {source.Version} 版）",
+            publicText: answer,
+            data: source is null ? null : new { article = new { id = source.ArticleId, version = source.Version, title = source.Title } });
     }
 
     public HotlineError? Dispatch(Actor actor, Instant now, DispatchPlan plan)
@@ -643,6 +646,9 @@ public sealed record GeoPoint(double Latitude, double Longitude);
 
 /// <summary>Metadata of a file attached to a ticket; the bytes are stored by content hash outside the database.</summary>
 public sealed record AttachmentInfo(string FileName, string ContentType, long Size, string Sha256);
+
+/// <summary>The knowledge article a direct answer was taken from, as it stood when the agent answered.</summary>
+public sealed record KnowledgeSource(Guid ArticleId, int Version, string Title);
 
 /// <summary>The deadlines of one round of handling.</summary>
 public sealed record DeadlineSet(Instant SignDue, Instant ReplyDue, Instant ReturnDue);

@@ -52,6 +52,41 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
     }
 
     [Fact]
+    public async Task A_consultation_is_answered_on_the_spot_from_a_knowledge_article_and_the_ticket_records_which_one()
+    {
+        var admin = await SmallHistory.TrainAsync(Host);
+        const string body = "缴存职工购房、租房可申请提取住房公积金，携带身份证到公积金中心办理。";
+        await CentreData.ArticleAsync(admin, "公积金提取指南", body, keywords: "公积金 提取");
+        await CentreData.ArticleAsync(admin, "公积金贷款额度调整", "额度调整方案尚在征求意见。", keywords: "公积金 提取", publish: false);
+        var page = await SignedInPageAsync("agent");
+        await page.GetByLabel("联系电话").FillAsync("13912345678");
+        await page.GetByLabel("诉求内容").FillAsync("请问租房怎么提取住房公积金？");
+        await page.GetByRole(AriaRole.Button, new() { Name = "登记工单" }).ClickAsync();
+        var registered = page.GetByTestId("registered-ticket");
+        await Expect(registered).ToContainTextAsync("登记时的分类决定");
+
+        // The answer modal searches the knowledge base with the ticket's words; a draft is listed but cannot be cited.
+        await registered.GetByRole(AriaRole.Button, new() { Name = "直接答复" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog).Filter(new() { HasText = "直接答复" });
+        var found = dialog.GetByTestId("direct-answer-knowledge");
+        await Expect(found).ToContainTextAsync("公积金提取指南");
+        await Expect(found.GetByRole(AriaRole.Button, new() { Name = "引用「公积金贷款额度调整」作答" })).ToBeDisabledAsync();
+        await found.GetByRole(AriaRole.Button, new() { Name = "引用「公积金提取指南」作答" }).ClickAsync();
+        await Expect(dialog.GetByLabel("答复内容")).ToHaveValueAsync(body);
+        await Expect(dialog).ToContainTextAsync("依据知识「公积金提取指南」（第 2 版）");
+        await ScreenshotAsync(page, "agent-direct-answer-from-knowledge");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "答复并办结" }).ClickAsync();
+        await Expect(dialog).ToBeHiddenAsync();
+
+        var agent = await Host.SignInAsync("agent");
+        var closed = (await agent.GetOkAsync("/api/tickets?state=Closed"))["items"]!.AsArray().Single()!;
+        var entries = (await agent.GetOkAsync($"/api/tickets/{closed.Str("id")}/timeline")).AsArray();
+        var answered = entries.Single(e => e!.Str("kind") == "DirectlyAnswered")!;
+        Assert.Equal(body, answered.Str("publicText"));
+        Assert.Equal("依据知识「公积金提取指南」（第 2 版）", answered.Str("note"));
+    }
+
+    [Fact]
     public async Task A_ringing_call_pops_up_with_the_masked_caller_and_their_history_and_is_registered_as_that_calls_ticket()
     {
         var agent = await Host.SignInAsync("agent");

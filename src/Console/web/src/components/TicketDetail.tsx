@@ -105,6 +105,8 @@ export function TicketTimeline({ entries }: { entries: TimelineEntry[] }) {
             {(e.note || e.publicText) && (
               <div style={{ whiteSpace: 'pre-wrap' }}>{e.publicText ?? e.note}</div>
             )}
+            {/* Both: the public text is what the citizen was told, the note the staff's own (a direct answer's source). */}
+            {e.publicText && e.note && <Typography.Text type="secondary">{e.note}</Typography.Text>}
           </div>
         ),
       }))}

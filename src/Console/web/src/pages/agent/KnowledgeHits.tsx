@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Alert, Button, Descriptions, Drawer, Empty, Space, Spin, Tag, Typography } from 'antd';
 import { api, ApiError } from '../../api/http';
 import type { Article } from '../../api/types';
@@ -55,8 +55,18 @@ export function StatusTag({ status }: { status: string }) {
   return <Tag color={s.color}>{s.label}</Tag>;
 }
 
-/** One hit: its title and body fragment with the matched words marked, its status and validity. */
-export function ArticleHitItem({ hit, onOpen, compact }: { hit: ArticleHit; onOpen: (id: string) => void; compact?: boolean }) {
+/** One hit: its title and body fragment with the matched words marked, its status and validity, and an optional action. */
+export function ArticleHitItem({
+  hit,
+  onOpen,
+  compact,
+  action,
+}: {
+  hit: ArticleHit;
+  onOpen: (id: string) => void;
+  compact?: boolean;
+  action?: ReactNode;
+}) {
   const reference = useReference();
   const title = hit.highlights.title?.[0];
   const body = hit.highlights.body?.[0];
@@ -75,6 +85,7 @@ export function ArticleHitItem({ hit, onOpen, compact }: { hit: ArticleHit; onOp
         <ValidityTag hit={hit} />
         {hit.category && <Tag>{reference?.categories.find((c) => c.id === hit.category)?.name ?? hit.category}</Tag>}
         {!compact && hit.ownerDepartmentId && <Tag>{reference?.departmentName(hit.ownerDepartmentId) ?? hit.ownerDepartmentId}</Tag>}
+        {action}
       </Space>
     </article>
   );

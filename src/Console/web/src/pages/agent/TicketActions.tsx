@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Empty, Form, Input, Modal, Radio, Select, Space, Spin, Tag, Typography } from 'antd';
 import { api, ApiError } from '../../api/http';
-import type { Ticket } from '../../api/types';
+import type { Article, Ticket } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
+import { ArticleDrawer, ArticleHitItem, useKnowledgeSearch } from './KnowledgeHits';
 import { useReference } from './reference';
 import { useTicketSuggestion, type Suggestion } from './suggestion';
 import type { MergeCandidate, RoutingAdvice } from './types';
@@ -136,11 +137,12 @@ function PendingActions({
         </Space>
       </Space>
       <DirectAnswerModal
+        ticket={ticket}
         open={answering}
         busy={busy === 'direct-answer'}
         onCancel={() => setAnswering(false)}
-        onAnswer={async (answer) => {
-          if (await run('direct-answer', 'direct-answer', { answer }, '已直接答复并办结')) setAnswering(false);
+        onAnswer={async (answer, articleId) => {
+          if (await run('direct-answer', 'direct-answer', { answer, articleId }, '已直接答复并办结')) setAnswering(false);
         }}
       />
       <MergeModal
@@ -156,8 +158,59 @@ function PendingActions({
   );
 }
 
-function DirectAnswerModal({ open, busy, onCancel, onAnswer }: { open: boolean; busy: boolean; onCancel: () => void; onAnswer: (answer: string) => void }) {
+interface CitedArticle {
+  id: string;
+  title: string;
+  version: number;
+}
+
+/**
+ * 直接答复: the agent answers on the spot and the ticket closes. Most such answers come from the knowledge base, so the modal
+ * searches it with the ticket's own words; citing an article fills the answer with its text (the agent may still adjust it to
+ * the caller) and records which article and version the citizen was told. Only a published article in force can be cited.
+ */
+function DirectAnswerModal({
+  ticket,
+  open,
+  busy,
+  onCancel,
+  onAnswer,
+}: {
+  ticket: Ticket;
+  open: boolean;
+  busy: boolean;
+  onCancel: () => void;
+  onAnswer: (answer: string, articleId?: string) => void;
+}) {
   const [form] = Form.useForm<{ answer: string }>();
+  const [query, setQuery] = useState('');
+  const [cited, setCited] = useState<CitedArticle>();
+  const [citing, setCiting] = useState<string>();
+  const [citeError, setCiteError] = useState<string>();
+  const [reading, setReading] = useState<string>();
+  const { hits, error, loading } = useKnowledgeSearch(open ? query : '', 300, 5);
+  useEffect(() => {
+    if (!open) return;
+    // The title is often the content's first words: search with the content alone then.
+    setQuery((ticket.content.startsWith(ticket.title) ? ticket.content : `${ticket.title} ${ticket.content}`).slice(0, 200));
+    setCited(undefined);
+    setCiteError(undefined);
+  }, [open, ticket.id, ticket.title, ticket.content]);
+
+  const cite = async (id: string) => {
+    setCiting(id);
+    setCiteError(undefined);
+    try {
+      const article = await api.get<Article>(`/api/knowledge/articles/${id}`);
+      form.setFieldsValue({ answer: article.body });
+      setCited({ id: article.id, title: article.title, version: article.version });
+    } catch (e) {
+      setCiteError(e instanceof ApiError ? e.summary : '读取知识失败，请重试。');
+    } finally {
+      setCiting(undefined);
+    }
+  };
+
   return (
     <Modal
       open={open}
@@ -168,12 +221,66 @@ function DirectAnswerModal({ open, busy, onCancel, onAnswer }: { open: boolean; 
       onCancel={onCancel}
       onOk={() => form.submit()}
       destroyOnHidden
+      width={760}
     >
-      <Form form={form} layout="vertical" onFinish={(v) => onAnswer(v.answer.trim())} preserve={false}>
+      <Form form={form} layout="vertical" onFinish={(v) => onAnswer(v.answer.trim(), cited?.id)} preserve={false}>
         <Form.Item label="答复内容" name="answer" rules={[{ required: true, whitespace: true, message: '请填写答复内容' }]}>
           <Input.TextArea rows={5} maxLength={10000} showCount placeholder="将通过短信告知市民，请使用规范、完整的表述" />
         </Form.Item>
       </Form>
+      {cited && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={`依据知识「${cited.title}」（第 ${cited.version} 版）`}
+          description="答复已填入该知识的正文，可按来电情况修改；工单会记录这一依据（市民看不到）。"
+          action={
+            <Button size="small" onClick={() => setCited(undefined)}>
+              不作为依据
+            </Button>
+          }
+        />
+      )}
+      {citeError && <Alert type="error" showIcon title={citeError} style={{ marginBottom: 12 }} />}
+      <section aria-label="从知识库查找答复" data-testid="direct-answer-knowledge">
+        <Typography.Text strong>从知识库查找答复</Typography.Text>
+        <Input.Search
+          aria-label="知识库检索词"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          allowClear
+          style={{ margin: '8px 0' }}
+        />
+        {error && <Alert type="warning" showIcon title={error} />}
+        {loading && !hits && <Spin size="small" />}
+        {hits?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="知识库中没有相关内容" />}
+        {hits?.map((hit) => {
+          const citable = hit.status.toLowerCase() === 'published' && hit.inForce !== false;
+          return (
+            <ArticleHitItem
+              key={hit.id}
+              hit={hit}
+              compact
+              onOpen={setReading}
+              action={
+                <Button
+                  size="small"
+                  type={cited?.id === hit.id ? 'primary' : 'default'}
+                  disabled={!citable}
+                  loading={citing === hit.id}
+                  title={citable ? undefined : '未发布或不在有效期内的知识不能作为答复依据'}
+                  aria-label={`引用「${hit.title}」作答`}
+                  onClick={() => void cite(hit.id)}
+                >
+                  {cited?.id === hit.id ? '已引用' : '引用作答'}
+                </Button>
+              }
+            />
+          );
+        })}
+      </section>
+      <ArticleDrawer articleId={reading} onClose={() => setReading(undefined)} />
     </Modal>
   );
 }
