@@ -106,7 +106,7 @@ public static class ArticleSearch
         await SearchAsync(q, size, index, Citizens, Today(clock), inForceOnly: true, ct);
 
     /// <summary>Today in the hotline's zone: validity and review dates are Beijing dates.</summary>
-    internal static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
+    public static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> SearchAsync(string? q, int? size, ISearchIndex index,
         SearchFilter filter, LocalDate today, bool inForceOnly, CancellationToken ct)

@@ -131,10 +131,9 @@ public static class DispatchEndpoints
         {
             return input.Failure.ToProblem();
         }
-        var today = clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
-        if (article is not null && !article.IsInForce(today))
+        if (article is not null && !article.IsInForce(ArticleSearch.Today(clock)))
         {
-            // What a citizen is told on the record must be a rule in force, the same test as the citizens' own search.
+            // What a citizen is told on the record must be a rule in force: the same test, on the same date, as their own search.
             return new RuleViolated($"知识「{article.Title}」未发布或不在有效期内，不能作为答复依据。").ToProblem();
         }
         var source = article is null ? null : new KnowledgeSource(article.Id, article.Version, article.Title);
