@@ -73,6 +73,41 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task AnEarlierModel_CanBePutBackInUse_ButNotOneThatCannotBeRead()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var agent = await Host.SignInAsync("agent");
+        var lines = SmallHistory.Jsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, string.Join('\n', lines))).StatusCode);
+        var first = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, string.Join('\n', lines.Take(6)))).StatusCode);
+        var second = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        Assert.NotEqual(first, second);
+        async Task<string> AdvisingAsync() => (await agent.PostOkAsync("/api/routing/suggest", new { content = "路灯不亮" })).Str("modelVersion");
+        Assert.Equal(second, await AdvisingAsync());
+
+        // The rollback: the first version is in use at once (the engine's cache is cleared), and the only one active.
+        var restored = await admin.PostOkAsync($"/api/admin/routing/models/{first}/activate", new { });
+        Assert.True(restored["active"]!.GetValue<bool>());
+        Assert.Equal(first, await AdvisingAsync());
+        var listed = (await admin.GetOkAsync("/api/admin/routing/models")).AsArray();
+        Assert.Equal([first], listed.Where(m => m!["active"]!.GetValue<bool>()).Select(m => m!.Str("version")));
+
+        await (await admin.PostAsync("/api/admin/routing/models/no-such-version/activate", null)).ProblemAsync(HttpStatusCode.NotFound);
+        using (var scope = Host.Services.CreateScope())
+        {
+            // A damaged file (a flipped byte) is refused before it replaces the model in use.
+            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+            var bytes = (await db.RoutingModels.SingleAsync(m => m.Version == second)).File.ToArray();
+            bytes[bytes.Length / 2] ^= 0xff;
+            await db.RoutingModels.Where(m => m.Version == second).ExecuteUpdateAsync(s => s.SetProperty(m => m.File, bytes));
+        }
+        var damaged = await (await admin.PostAsync($"/api/admin/routing/models/{second}/activate", null)).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("无法读取", damaged.Str("detail"));
+        Assert.Equal(first, await AdvisingAsync());
+    }
+
+    [Fact]
     public async Task BadHistoryFiles_AreRefusedWhole_WithLineNumbers()
     {
         var admin = await Host.SignInAsync("admin");

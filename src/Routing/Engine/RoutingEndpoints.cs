@@ -38,6 +38,7 @@ public static class RoutingEndpoints
             .WithMetadata(new RequestBodyLimit(MaxImportBytes));
         admin.MapPost("/routing/retrain", RetrainAsync).WithSummary("重新训练并启用新模型");
         admin.MapGet("/routing/models", ModelsAsync).WithSummary("模型版本");
+        admin.MapPost("/routing/models/{version}/activate", ActivateAsync).WithSummary("启用某一版本的模型（回退到旧版本）");
         return admin;
     }
 
@@ -145,6 +146,13 @@ public static class RoutingEndpoints
     private static async Task<Results<Ok<ModelSummary>, ProblemHttpResult>> RetrainAsync(RoutingTrainer trainer, CancellationToken ct)
     {
         var result = await trainer.TrainAsync(ct);
+        return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!);
+    }
+
+    private static async Task<Results<Ok<ModelSummary>, ProblemHttpResult>> ActivateAsync(string version, RoutingTrainer trainer,
+        CancellationToken ct)
+    {
+        var result = await trainer.ActivateAsync(version, ct);
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!);
     }
 

@@ -40,15 +40,13 @@ public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, ICloc
         var classifier = await Task.Run(() => ClassifierTrainer.Train(usable), ct);
         using var file = new MemoryStream();
         classifier.Save(file);
-        var now = clock.GetCurrentInstant();
-        await db.RoutingModels.Where(m => m.Active).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), ct);
         var existing = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == classifier.Version, ct);
         if (existing is null)
         {
             existing = new RoutingModel
             {
                 Version = classifier.Version,
-                CreatedAt = now,
+                CreatedAt = clock.GetCurrentInstant(),
                 Examples = usable.Count,
                 Threshold = classifier.Threshold,
                 Accuracy = classifier.Estimate.Accuracy,
@@ -58,10 +56,43 @@ public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, ICloc
             };
             db.RoutingModels.Add(existing);
         }
-        existing.Active = true;
-        await db.SaveChangesAsync(ct);
-        models.Invalidate();
+        await MakeActiveAsync(existing, ct);
         return Summary(existing);
+    }
+
+    /// <summary>
+    /// Puts an earlier version back in use (a rollback, when a retrained model routes worse than the one before). The file is
+    /// read first: a version this release can no longer load (an older file format) is refused rather than left active with
+    /// nothing routing. The next retraining, on demand or on schedule, makes its own model active again.
+    /// </summary>
+    public async Task<Result<ModelSummary>> ActivateAsync(string version, CancellationToken ct)
+    {
+        var model = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == version, ct);
+        if (model is null)
+        {
+            return new NotFound("没有这个版本的模型。");
+        }
+        try
+        {
+            TextClassifier.Load(new MemoryStream(model.File));
+        }
+        catch (ModelFormatException unreadable)
+        {
+            return new RuleViolated($"该版本的模型文件无法读取，不能启用：{unreadable.Message}");
+        }
+        await MakeActiveAsync(model, ct);
+        return Summary(model);
+    }
+
+    /// <summary>One active model: the others are switched off and this one on in one transaction.</summary>
+    private async Task MakeActiveAsync(RoutingModel model, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.RoutingModels.Where(m => m.Active && m.Version != model.Version).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), ct);
+        model.Active = true;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        models.Invalidate();
     }
 
     /// <summary>Closed, handled tickets with a category become examples (once each).</summary>

@@ -410,7 +410,23 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(page.GetByText("尚未训练模型")).ToHaveCountAsync(0);
         await ScreenshotAsync(page, "admin-routing-trained");
         var admin = await Host.SignInAsync("admin");
-        Assert.True((await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Single()!["active"]!.GetValue<bool>());
+        var first = (await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Single()!;
+        Assert.True(first["active"]!.GetValue<bool>());
+
+        // More history and a second training; then the first version is put back in use from its row (a rollback).
+        await page.Locator("input[type=file]").SetInputFilesAsync(Jsonl("more.jsonl", SmallHistory.Jsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(6)));
+        await Expect(page.GetByText("已导入 6 条历史工单")).ToBeVisibleAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("重新训练") }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "开始训练" }).ClickAsync();
+        await Expect(active).ToContainTextAsync("42", new() { Timeout = 120_000 });
+        var shortVersion = first.Str("version")[..12];
+        var firstRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = shortVersion });
+        await firstRow.GetByRole(AriaRole.Button, new() { Name = $"启用版本 {shortVersion}" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^启\\s*用$") }).ClickAsync();
+        await Expect(firstRow).ToContainTextAsync("使用中");
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "使用中" })).ToHaveCountAsync(1);
+        Assert.Equal(first.Str("version"), (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()
+            .Single(m => m!["active"]!.GetValue<bool>())!.Str("version"));
 
         await OpenAsync(page, "短信模板", "/admin/templates");
         var replied = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "sms.replied" });

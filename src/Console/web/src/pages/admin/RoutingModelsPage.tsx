@@ -38,6 +38,21 @@ export default function RoutingModelsPage() {
     }
   };
 
+  const [activating, setActivating] = useState<string>();
+  const activate = async (model: RoutingModel) => {
+    setActivating(model.version);
+    setProblem([]);
+    try {
+      await api.post<RoutingModel>(`/api/admin/routing/models/${encodeURIComponent(model.version)}/activate`);
+      message.success(`已启用 ${model.version.slice(0, 12)} 版本，新工单由它分类，直到下次训练。`);
+    } catch (e) {
+      setProblem([e instanceof ApiError ? e.summary : '启用失败，请重试。']);
+    } finally {
+      setActivating(undefined);
+      void models.reload();
+    }
+  };
+
   const importFile = async (file: File) => {
     setProblem([]);
     try {
@@ -66,6 +81,24 @@ export default function RoutingModelsPage() {
     { title: '宏平均 F1', dataIndex: 'macroF1', render: (v: number) => v.toFixed(3) },
     { title: '自动派单阈值', dataIndex: 'threshold', render: (v: number) => v.toFixed(2) },
     { title: '自动派单比例', dataIndex: 'dispatchShare', render: percent },
+    {
+      title: '操作',
+      key: 'actions',
+      render: (_, m) =>
+        m.active ? null : (
+          <Popconfirm
+            title="改用这个版本？"
+            description="新工单将由它分类和自动派单，直到下次训练（按计划或手动）产生新模型。已分类的工单不受影响。"
+            okText="启用"
+            cancelText="取消"
+            onConfirm={() => activate(m)}
+          >
+            <Button size="small" loading={activating === m.version} aria-label={`启用版本 ${m.version.slice(0, 12)}`}>
+              启用此版本
+            </Button>
+          </Popconfirm>
+        ),
+    },
   ];
 
   return (
