@@ -414,13 +414,13 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         Assert.True(first["active"]!.GetValue<bool>());
 
         // More history and a second training; then the first version is put back in use from its row (a rollback).
-        await page.Locator("input[type=file]").SetInputFilesAsync(Jsonl("more.jsonl", SmallHistory.Jsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(6)));
+        await page.Locator("input[type=file]").SetInputFilesAsync(Jsonl("more.jsonl", [.. SmallHistory.Jsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(6)]));
         await Expect(page.GetByText("已导入 6 条历史工单")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("重新训练") }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "开始训练" }).ClickAsync();
         await Expect(active).ToContainTextAsync("42", new() { Timeout = 120_000 });
         var shortVersion = first.Str("version")[..12];
-        var firstRow = page.GetByRole(AriaRole.Row).Filter(new() { HasText = shortVersion });
+        var firstRow = page.Locator($"tr[data-row-key='{first.Str("version")}']"); // the versions table, not the current-model card
         await firstRow.GetByRole(AriaRole.Button, new() { Name = $"启用版本 {shortVersion}" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^启\\s*用$") }).ClickAsync();
         await Expect(firstRow).ToContainTextAsync("使用中");
