@@ -108,6 +108,33 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task AnActiveModelDamagedInStorage_IsNoModel_AdviceSaysWhy_AndTicketsWaitForADispatcher()
+    {
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        using (var scope = Host.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+            var bytes = (await db.RoutingModels.SingleAsync(m => m.Version == version)).File[..100]; // truncated
+            await db.RoutingModels.Where(m => m.Version == version).ExecuteUpdateAsync(s => s.SetProperty(m => m.File, bytes));
+        }
+        Host.Get<ModelStore>().Invalidate(); // as a host restarted after the damage would
+
+        var agent = await Host.SignInAsync("agent");
+        for (var i = 0; i < 2; i++)
+        {
+            var problem = await (await agent.PostAsync("/api/routing/suggest", System.Net.Http.Json.JsonContent.Create(new { content = "路灯不亮" })))
+                .ProblemAsync(HttpStatusCode.UnprocessableEntity);
+            Assert.Contains("无法读取", problem.Str("detail"));
+            Assert.Contains("启用其他版本", problem.Str("detail"));
+        }
+        var (id, _) = await SubmitAsync();
+        await DeliverAllAsync();
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));
+    }
+
+    [Fact]
     public async Task BadHistoryFiles_AreRefusedWhole_WithLineNumbers()
     {
         var admin = await Host.SignInAsync("admin");

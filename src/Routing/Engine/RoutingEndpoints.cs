@@ -43,7 +43,7 @@ public static class RoutingEndpoints
     }
 
     private static async Task<Results<Ok<RoutingAdvice>, ProblemHttpResult>> SuggestAsync(SuggestRequest request, ClaimsPrincipal user,
-        RoutingEngine engine, RoutingDbContext db, CancellationToken ct)
+        RoutingEngine engine, RoutingDbContext db, ModelStore models, CancellationToken ct)
     {
         var input = new Input();
         var content = input.Optional(request.Content, "content", "诉求内容", 10_000) ?? "";
@@ -58,9 +58,9 @@ public static class RoutingEndpoints
         var includeCases = StaffPrincipal.ToActor(user).IsAnyOf(StaffRole.Agent, StaffRole.Dispatcher, StaffRole.Supervisor, StaffRole.Admin);
         var advice = await engine.AdviseAsync(new RoutingQuestion(title, content, request.AreaId is { Length: > 0 } a ? a : null, address), ct,
             includeCases);
-        return advice is null
-            ? new RuleViolated("尚未训练分类模型：请管理员导入历史工单并训练。").ToProblem()
-            : TypedResults.Ok(advice);
+        return advice is not null ? TypedResults.Ok(advice)
+            : models.Unreadable is { } unreadable ? new RuleViolated($"{unreadable.TrimEnd('。')}。请管理员重新训练，或在「智能派单模型」中启用其他版本。").ToProblem()
+            : new RuleViolated("尚未训练分类模型：请管理员导入历史工单并训练。").ToProblem();
     }
 
     private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> DecisionAsync(

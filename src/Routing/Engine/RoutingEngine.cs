@@ -13,12 +13,19 @@ using NodaTime;
 
 namespace Hotline.Routing.Engine;
 
-/// <summary>The active model, loaded once and reloaded when another version becomes active (checked at most once a minute).</summary>
-public sealed class ModelStore(IServiceScopeFactory scopes, IClock clock)
+/// <summary>
+/// The active model, loaded once and reloaded when another version becomes active (checked at most once a minute). An active
+/// model whose file cannot be read (damaged storage) counts as no model: tickets wait for a dispatcher, advice says why, and
+/// the error is logged once per version rather than on every ticket.
+/// </summary>
+public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock, ILogger<ModelStore> logger)
 {
     private static readonly Duration CheckEvery = Duration.FromMinutes(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (TextClassifier? Model, string? Version, Instant CheckedAt)? _cached;
+
+    /// <summary>Why the active version could not be loaded, when it could not; null when it loaded or none is active.</summary>
+    public string? Unreadable { get; private set; }
 
     public async Task<TextClassifier?> ActiveAsync(CancellationToken ct)
     {
@@ -34,7 +41,11 @@ public sealed class ModelStore(IServiceScopeFactory scopes, IClock clock)
             var version = await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct);
             var model = _cached is { } old && old.Version == version ? old.Model
                 : version is null ? null
-                : TextClassifier.Load(new MemoryStream(await db.RoutingModels.AsNoTracking().Where(m => m.Version == version).Select(m => m.File).SingleAsync(ct)));
+                : await LoadAsync(db, version, ct);
+            if (version is null)
+            {
+                Unreadable = null;
+            }
             _cached = (model, version, clock.GetCurrentInstant());
             return model;
         }
@@ -45,6 +56,27 @@ public sealed class ModelStore(IServiceScopeFactory scopes, IClock clock)
     }
 
     public void Invalidate() => _cached = null;
+
+    private async Task<TextClassifier?> LoadAsync(RoutingDbContext db, string version, CancellationToken ct)
+    {
+        var file = await db.RoutingModels.AsNoTracking().Where(m => m.Version == version).Select(m => m.File).SingleAsync(ct);
+        try
+        {
+            var model = TextClassifier.Load(new MemoryStream(file));
+            Unreadable = null;
+            return model;
+        }
+        catch (ModelFormatException unreadable)
+        {
+            LogUnreadable(logger, unreadable, version);
+            Unreadable = $"当前启用的模型（{version[..Math.Min(12, version.Length)]}）无法读取：{unreadable.Message}";
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error,
+        Message = "The active routing model {Version} cannot be read; tickets wait for a dispatcher until an admin retrains or activates another version")]
+    private static partial void LogUnreadable(ILogger logger, Exception ex, string version);
 }
 
 /// <summary>A suggested destination for a ticket: category, its department, and how sure the model is.</summary>
