@@ -108,6 +108,52 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task ScheduledRetraining_KeepsTheModelInUse_WhenTheNewOneIsClearlyWorse_OrWasSwitchedOff()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var lines = SmallHistory.Jsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, string.Join('\n', lines))).StatusCode);
+        var good = await admin.PostOkAsync("/api/admin/routing/retrain", new { });
+
+        // The same texts again, each under the next category's name: half the history is now wrong.
+        var labels = lines.Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!.Str("label")).Distinct().ToArray();
+        var wrong = lines.Select(l =>
+        {
+            var node = System.Text.Json.Nodes.JsonNode.Parse(l)!;
+            node["label"] = labels[(Array.IndexOf(labels, node.Str("label")) + 1) % labels.Length];
+            return node.ToJsonString(Api.Json);
+        });
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, string.Join('\n', wrong))).StatusCode);
+        async Task<ModelSummary> ScheduledAsync()
+        {
+            using var scope = Host.Services.CreateScope();
+            return (await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(CancellationToken.None, scheduled: true)).Value!;
+        }
+        async Task<string> ActiveAsync() => (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()
+            .Single(m => m!["active"]!.GetValue<bool>())!.Str("version");
+
+        var worse = await ScheduledAsync();
+        Assert.True(worse.MacroF1 < good["macroF1"]!.GetValue<double>() - 0.02, $"{worse.MacroF1} against {good["macroF1"]}");
+        Assert.False(worse.Active);
+        Assert.Equal(good.Str("version"), await ActiveAsync());
+        Assert.Equal(2, (await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Count);
+
+        // An admin's own training takes effect. Half its history contradicts the other half, so no confidence keeps 98 %
+        // precision: it has no threshold (null, not a number JSON cannot carry) and advises without dispatching anything.
+        var retrained = await admin.PostOkAsync("/api/admin/routing/retrain", new { });
+        Assert.Equal(worse.Version, retrained.Str("version"));
+        Assert.Null(retrained["threshold"]);
+        Assert.Equal(worse.Version, await ActiveAsync());
+        var advice = await (await Host.SignInAsync("agent")).PostOkAsync("/api/routing/suggest", new { content = "路灯不亮" });
+        Assert.Null(advice["threshold"]);
+        Assert.False(advice["wouldDispatch"]!.GetValue<bool>());
+        Assert.Contains("达不到自动派单所需的准确率", advice.Str("reason"));
+        await admin.PostOkAsync($"/api/admin/routing/models/{good.Str("version")}/activate", new { });
+        Assert.False((await ScheduledAsync()).Active);
+        Assert.Equal(good.Str("version"), await ActiveAsync());
+    }
+
+    [Fact]
     public async Task AnActiveModelDamagedInStorage_IsNoModel_AdviceSaysWhy_AndTicketsWaitForADispatcher()
     {
         var admin = await Host.SignInAsync("admin");

@@ -95,10 +95,11 @@ public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, Bac
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-        var since = await db.RoutingModels.Where(m => m.Active).Select(m => (Instant?)m.CreatedAt).SingleOrDefaultAsync(ct);
+        // Since the newest model, not the active one: after a rollback the active one is older than examples already trained on.
+        var since = await db.RoutingModels.MaxAsync(m => (Instant?)m.CreatedAt, ct);
         if (since is null || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > since, ct))
         {
-            var result = await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(ct);
+            var result = await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(ct, scheduled: true);
             LogRetrained(logger, result.Value?.Version ?? "(not enough examples)");
         }
     }

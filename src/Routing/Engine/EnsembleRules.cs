@@ -250,6 +250,7 @@ public static class EnsembleRules
             ? Invariant($"派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}，达到自动派单阈值 {d.Threshold:0.00}；{how}），可自动派单。")
             : Invariant($"建议派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}；{how}）；")
               + (d.Holds.Count > 0 ? string.Join("；", d.Holds) + "，"
+                  : !double.IsFinite(d.Threshold) ? "该模型在训练数据上达不到自动派单所需的准确率，"
                   : d.Confidence < d.Threshold ? Invariant($"低于自动派单阈值 {d.Threshold:0.00}，")
                   : !d.AutoDispatch ? Invariant($"达到自动派单阈值 {d.Threshold:0.00}，但本中心未开启自动派单，") : "")
               + "请人工确认。";

@@ -93,8 +93,10 @@ public sealed record LocatedArea(string AreaId, string Name, string How);
 /// What the engine says about a text: its suggestions (the first is the decision), the reason, and whether it would dispatch
 /// on its own. The positional part is what the engine has always answered; the rest says what each member said.
 /// </summary>
+/// <remarks><c>Threshold</c> is null when the model dispatches nothing on its own (no confidence kept the target precision on its
+/// training data).</remarks>
 public sealed record RoutingAdvice(string ModelVersion, IReadOnlyList<RouteSuggestion> Suggestions, double Confidence, string Reason,
-    bool WouldDispatch, double Threshold)
+    bool WouldDispatch, double? Threshold)
 {
     /// <summary>Which member chose the department: catalogue (area rule), cases, or category (its usual department).</summary>
     public string DepartmentSource { get; init; } = "category";
@@ -198,7 +200,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             }
         }
         var urgency = triage.Urgency ?? Tickets.Urgency.Normal;
-        return new RoutingAdvice(model.Version, suggestions, decision.Confidence, decision.Reason, decision.WouldDispatch, threshold)
+        return new RoutingAdvice(model.Version, suggestions, decision.Confidence, decision.Reason, decision.WouldDispatch,
+            double.IsFinite(threshold) ? threshold : null)
         {
             DepartmentSource = decision.DepartmentSource,
             AutoDispatch = decision.AutoDispatch,

@@ -52,6 +52,15 @@ public sealed class RoutingOptions
     [Range(0, 24 * 30)]
     public int RetrainEveryHours { get; set; } = 24;
 
+    /// <summary>A scheduled training's model is kept inactive when its cross-validated macro-F1 is lower than the model in use
+    /// by more than this (an admin's own training always takes effect).</summary>
+    [Range(0.0, 1.0)]
+    public double ScheduledMaxMacroF1Drop { get; set; } = 0.02;
+
+    /// <summary>Likewise for the share of tickets dispatched automatically (0.05: five points).</summary>
+    [Range(0.0, 1.0)]
+    public double ScheduledMaxDispatchShareDrop { get; set; } = 0.05;
+
     /// <summary>Fewer examples than this per category makes no useful model; training refuses.</summary>
     [Range(2, 1_000)]
     public int MinimumExamplesPerLabel { get; set; } = 5;

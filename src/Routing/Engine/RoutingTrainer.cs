@@ -1,22 +1,33 @@
+using System.Globalization;
 using Hotline.Routing.Classification;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace Hotline.Routing.Engine;
 
-public sealed record ModelSummary(string Version, DateTimeOffset CreatedAt, int Examples, double Threshold, double Accuracy, double MacroF1,
+/// <summary>A model version as admins see it. <c>Threshold</c> is null for a model that dispatches nothing on its own: no
+/// confidence kept the target precision on its training data (little or contradictory history).</summary>
+public sealed record ModelSummary(string Version, DateTimeOffset CreatedAt, int Examples, double? Threshold, double Accuracy, double MacroF1,
     double DispatchShare, bool Active);
 
 /// <summary>
 /// Trains a new model from every example (imported history, resolved tickets, dispatchers' corrections), keeps it as a new
 /// version and makes it active. The old versions stay, so earlier decisions remain explainable.
 /// </summary>
-public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, IClock clock, IOptions<RoutingOptions> options)
+public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore models, IClock clock, IOptions<RoutingOptions> options,
+    ILogger<RoutingTrainer> logger)
 {
-    public async Task<Result<ModelSummary>> TrainAsync(CancellationToken ct)
+    /// <summary>
+    /// Trains on every example and keeps the model as a version. On demand (an admin's click) it becomes active. On schedule it
+    /// becomes active unless it is clearly worse than the model in use (its cross-validated macro-F1 or dispatched share lower by
+    /// more than the settings allow: a flood of wrong corrections, say) or is a version someone switched off (a rollback), which
+    /// no unattended job should undo; it is then kept, inactive, for an admin to look at and enable.
+    /// </summary>
+    public async Task<Result<ModelSummary>> TrainAsync(CancellationToken ct, bool scheduled = false)
     {
         await CollectResolvedAsync(ct);
         // A model is a function of its examples' order too (the folds are drawn from it). One import's rows share a timestamp and
@@ -41,6 +52,7 @@ public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, ICloc
         using var file = new MemoryStream();
         classifier.Save(file);
         var existing = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == classifier.Version, ct);
+        var trainedBefore = existing is not null;
         if (existing is null)
         {
             existing = new RoutingModel
@@ -56,9 +68,40 @@ public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, ICloc
             };
             db.RoutingModels.Add(existing);
         }
-        await MakeActiveAsync(existing, ct);
+        var held = scheduled ? await HoldBackAsync(existing, trainedBefore, ct) : null;
+        if (held is null)
+        {
+            await MakeActiveAsync(existing, ct);
+        }
+        else
+        {
+            await db.SaveChangesAsync(ct);
+            LogHeldBack(logger, existing.Version, held);
+        }
         return Summary(existing);
     }
+
+    /// <summary>Why a scheduled training's model must not replace the one in use, or null when it may.</summary>
+    private async Task<string?> HoldBackAsync(RoutingModel trained, bool trainedBefore, CancellationToken ct)
+    {
+        var inUse = await db.RoutingModels.AsNoTracking().Where(m => m.Active)
+            .Select(m => new { m.Version, m.MacroF1, m.DispatchShare }).SingleOrDefaultAsync(ct);
+        if (inUse is null || inUse.Version == trained.Version)
+        {
+            return null;
+        }
+        var limits = options.Value;
+        return trainedBefore ? "this version was switched off before"
+            : trained.MacroF1 < inUse.MacroF1 - limits.ScheduledMaxMacroF1Drop
+                ? string.Create(CultureInfo.InvariantCulture, $"macro-F1 {trained.MacroF1:0.000} against {inUse.MacroF1:0.000} in use")
+            : trained.DispatchShare < inUse.DispatchShare - limits.ScheduledMaxDispatchShareDrop
+                ? string.Create(CultureInfo.InvariantCulture, $"dispatched share {trained.DispatchShare:P1} against {inUse.DispatchShare:P1} in use")
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning,
+        Message = "Scheduled retraining kept model {Version} inactive ({Why}); an admin can enable it on the routing models page")]
+    private static partial void LogHeldBack(ILogger logger, string version, string why);
 
     /// <summary>
     /// Puts an earlier version back in use (a rollback, when a retrained model routes worse than the one before). The file is
@@ -119,5 +162,6 @@ public sealed class RoutingTrainer(RoutingDbContext db, ModelStore models, ICloc
     }
 
     public static ModelSummary Summary(RoutingModel m) =>
-        new(m.Version, m.CreatedAt.ToDateTimeOffset(), m.Examples, m.Threshold, m.Accuracy, m.MacroF1, m.DispatchShare, m.Active);
+        new(m.Version, m.CreatedAt.ToDateTimeOffset(), m.Examples, double.IsFinite(m.Threshold) ? m.Threshold : null, m.Accuracy, m.MacroF1,
+            m.DispatchShare, m.Active);
 }

@@ -13,6 +13,9 @@ import { useLoad } from './shared/useLoad';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
 
+/** A model with no threshold reached 98 % precision at no confidence on its training data: everything waits for a dispatcher. */
+const thresholdText = (value: number | null) => (value === null ? '无（不自动派单）' : value.toFixed(2));
+
 /**
  * 智能派单模型: the text classifier's versions, training on demand, and importing history to train on. The active model decides
  * how sure the router is; tickets below its threshold wait for a dispatcher.
@@ -79,7 +82,7 @@ export default function RoutingModelsPage() {
     { title: '样本数', dataIndex: 'examples', render: (n: number) => n.toLocaleString('zh-CN') },
     { title: '准确率', dataIndex: 'accuracy', render: percent },
     { title: '宏平均 F1', dataIndex: 'macroF1', render: (v: number) => v.toFixed(3) },
-    { title: '自动派单阈值', dataIndex: 'threshold', render: (v: number) => v.toFixed(2) },
+    { title: '自动派单阈值', dataIndex: 'threshold', render: (v: number | null) => thresholdText(v) },
     { title: '自动派单比例', dataIndex: 'dispatchShare', render: percent },
     {
       title: '操作',
@@ -142,7 +145,7 @@ export default function RoutingModelsPage() {
               { key: 'n', label: '样本数', children: active.examples.toLocaleString('zh-CN') },
               { key: 'a', label: '交叉验证准确率', children: percent(active.accuracy) },
               { key: 'f', label: '宏平均 F1', children: active.macroF1.toFixed(3) },
-              { key: 'd', label: '自动派单比例（阈值 ' + active.threshold.toFixed(2) + '）', children: percent(active.dispatchShare) },
+              { key: 'd', label: `自动派单比例（阈值 ${thresholdText(active.threshold)}）`, children: percent(active.dispatchShare) },
             ]}
           />
         ) : (

@@ -21,7 +21,7 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
   }
   const best = advice.suggestions[0];
   const percent = Math.round(advice.confidence * 100);
-  const sureEnough = advice.confidence >= advice.threshold;
+  const sureEnough = advice.threshold !== null && advice.confidence >= advice.threshold;
   return (
     <div data-testid="routing-advice" aria-busy={loading}>
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>
@@ -49,7 +49,9 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
           />
           {/* How sure, and separately whether it will go on its own: a sure ticket still waits when a member holds it back
               (the warning below) or when the centre has automatic dispatch off. */}
-          {sureEnough ? (
+          {advice.threshold === null ? (
+            <Tag color="orange">当前模型不自动派单，需人工确认</Tag>
+          ) : sureEnough ? (
             <Tag color="green">达到自动派单阈值 {Math.round(advice.threshold * 100)}%</Tag>
           ) : (
             <Tag color="orange">低于自动派单阈值 {Math.round(advice.threshold * 100)}%，需人工确认</Tag>

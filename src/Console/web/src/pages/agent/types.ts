@@ -8,7 +8,8 @@ export interface RoutingAdvice {
   reason: string;
   /** The engine would dispatch it on its own: sure enough, nothing holding it back, and automatic dispatch on. */
   wouldDispatch: boolean;
-  threshold: number;
+  /** Null: the active model dispatches nothing on its own (no confidence kept 98 % precision on its training data). */
+  threshold: number | null;
   /** The centre's setting; off, every ticket waits for a dispatcher. */
   autoDispatch?: boolean;
   departmentSource: string;

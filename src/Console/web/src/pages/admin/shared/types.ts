@@ -111,7 +111,8 @@ export interface RoutingModel {
   version: string;
   createdAt: string;
   examples: number;
-  threshold: number;
+  /** Null: the model dispatches nothing on its own (no confidence kept 98 % precision on its training data). */
+  threshold: number | null;
   accuracy: number;
   macroF1: number;
   dispatchShare: number;
