@@ -141,30 +141,46 @@ public sealed class TextClassifier
                 contribution[view.Indices[i]] = contribution.GetValueOrDefault(view.Indices[i]) + value;
             }
         }
-        var shown = new Dictionary<int, string>();
+        // Where each feature first occurs in the text. Overlapping evidence is shown as one span of the ticket's words: 电梯坏
+        // and 梯坏了 read as 电梯坏了, 物业 inside 物业公司 as 物业公司.
+        var at = new Dictionary<int, NGram>();
         foreach (var gram in prepared.Extracted.NGrams)
         {
-            if (gram.Family != NGramFamily.Title && Ensemble.Space.TryGetId(gram.Hash, out var id) && !shown.ContainsKey(id))
+            if (gram.Family != NGramFamily.Title && Ensemble.Space.TryGetId(gram.Hash, out var id))
             {
-                shown[id] = prepared.Extracted.Show(gram);
+                at.TryAdd(id, gram);
             }
         }
-        var chosen = new List<string>();
-        foreach (var (id, _) in contribution.Where(c => c.Value > 0 && shown.ContainsKey(c.Key)).OrderByDescending(c => c.Value).ThenBy(c => c.Key))
+        // The strongest few only (twice as many as are quoted, since overlapping ones merge): merging every weakly positive
+        // n-gram would grow the spans into the whole text.
+        var strongest = contribution.Where(c => c.Value > 0 && at.TryGetValue(c.Key, out var g) && g.Length >= 2)
+            .OrderByDescending(c => c.Value).ThenBy(c => c.Key).Take(2 * ReasonGrams).Select(c => at[c.Key]);
+        var spans = new List<(int Start, int End)>();
+        foreach (var gram in strongest)
         {
-            var gram = shown[id];
-            if (gram.Length < 2 || chosen.Any(c => c.Contains(gram, StringComparison.Ordinal)))
+            var (start, end) = (gram.Start, gram.Start + gram.Length);
+            var overlapping = spans.FindIndex(s => s.Start < end && start < s.End);
+            if (overlapping >= 0)
             {
-                continue;
+                var s = spans[overlapping];
+                spans[overlapping] = (Math.Min(s.Start, start), Math.Max(s.End, end));
             }
-            chosen.RemoveAll(c => gram.Contains(c, StringComparison.Ordinal));
-            chosen.Add(gram);
-            if (chosen.Count == ReasonGrams)
+            else
             {
-                break;
+                spans.Add((start, end));
             }
         }
-        return chosen;
+        // A span that grew may now overlap another: fold it into the earlier (stronger) one.
+        for (var i = spans.Count - 1; i > 0; i--)
+        {
+            var earlier = spans.FindIndex(0, i, s => s.Start < spans[i].End && spans[i].Start < s.End);
+            if (earlier >= 0)
+            {
+                spans[earlier] = (Math.Min(spans[earlier].Start, spans[i].Start), Math.Max(spans[earlier].End, spans[i].End));
+                spans.RemoveAt(i);
+            }
+        }
+        return [.. spans.Take(ReasonGrams).Select(s => prepared.Extracted.Show(s.Start, s.End - s.Start)).Distinct(StringComparer.Ordinal)];
     }
 
     private static string Explain(List<LabelScore> ranked, double confidence, List<string> evidence, bool dispatch)

@@ -59,16 +59,18 @@ internal sealed record ExtractedText(string Normalized, List<NGram> NGrams, stri
     /// for a skip bigram the span it was read from (公积金 for 公_金), since the reason quotes the ticket's own words to a
     /// dispatcher, not the model's feature. The position map is built on the first call only: classification never needs it.
     /// </summary>
-    public string Show(NGram gram)
+    public string Show(NGram gram) => Show(gram.Start, gram.Length);
+
+    /// <summary>The source text behind <paramref name="length"/> normalised characters from <paramref name="start"/>.</summary>
+    public string Show(int start, int length)
     {
         if (Settings is null)
         {
-            return Normalized.Substring(gram.Start, gram.Length);
+            return Normalized.Substring(start, length);
         }
         _origins ??= TextFeatures.Origins(Source, Settings);
         // Inside a run every source character was kept, one for one, so the span is contiguous in the source too.
-        var start = _origins[gram.Start];
-        return Source[start..(_origins[gram.Start + gram.Length - 1] + 1)];
+        return Source[_origins[start]..(_origins[start + length - 1] + 1)];
     }
 }
 

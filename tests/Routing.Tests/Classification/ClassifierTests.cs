@@ -59,6 +59,21 @@ public sealed class ClassifierTests
     }
 
     [Fact]
+    public void Evidence_QuotesSeparateSpans_OverlappingOnesAsOne()
+    {
+        // 电梯坏 and 梯坏了 are one stretch of the ticket (电梯坏了): quoting both reads as a stutter.
+        foreach (var text in Synthetic.Examples().Select(e => e.Text).Distinct())
+        {
+            var evidence = Model.Value.Predict(text).Evidence;
+            Assert.InRange(evidence.Count, 0, 3);
+            var ranges = evidence.Select(e => (Start: text.IndexOf(e, StringComparison.Ordinal), e.Length)).ToList();
+            Assert.All(ranges, r => Assert.True(r.Start >= 0));
+            Assert.All(ranges.SelectMany((a, i) => ranges.Skip(i + 1).Select(b => (a, b))),
+                p => Assert.True(p.a.Start + p.a.Length <= p.b.Start || p.b.Start + p.b.Length <= p.a.Start, $"{text}: {string.Join("|", evidence)}"));
+        }
+    }
+
+    [Fact]
     public void Evidence_QuotesTheSpanASkipBigramWasReadFrom()
     {
         var extracted = TextFeatures.Extract("住房公积金", new FeatureSettings());
