@@ -413,7 +413,8 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         var first = (await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Single()!;
         Assert.True(first["active"]!.GetValue<bool>());
 
-        // More history and a second training; then the first version is put back in use from its row (a rollback).
+        // More history and, an hour later, a second training; then the first version is put back in use from its row (a rollback).
+        Host.Clock.Set(TestClock.Shanghai(2026, 11, 23, 10));
         await page.Locator("input[type=file]").SetInputFilesAsync(Jsonl("more.jsonl", [.. SmallHistory.Jsonl().Split('\n', StringSplitOptions.RemoveEmptyEntries).Take(6)]));
         await Expect(page.GetByText("已导入 6 条历史工单")).ToBeVisibleAsync();
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("重新训练") }).ClickAsync();
@@ -425,6 +426,8 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await page.GetByRole(AriaRole.Button, new() { NameRegex = new("^启\\s*用$") }).ClickAsync();
         await Expect(firstRow).ToContainTextAsync("使用中");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "使用中" })).ToHaveCountAsync(1);
+        var second = (await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Single(m => m!.Str("version") != first.Str("version"))!;
+        await Expect(page.Locator($"tr[data-row-key='{second.Str("version")}']")).ToContainTextAsync("较新，未启用");
         Assert.Equal(first.Str("version"), (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()
             .Single(m => m!["active"]!.GetValue<bool>())!.Str("version"));
 

@@ -75,6 +75,12 @@ export default function RoutingModelsPage() {
         <Space size={4}>
           <Typography.Text code>{v.slice(0, 12)}</Typography.Text>
           {m.active && <Tag color="green">使用中</Tag>}
+          {!m.active && active && m.createdAt > active.createdAt && (
+            // Newer than the model in use yet off: a scheduled training judged it clearly worse, or it was rolled back.
+            <Tag color="orange" title="定时训练的新模型指标明显低于当前模型时不会自动启用；回退后也不会被定时训练重新启用。请比较指标后决定是否启用。">
+              较新，未启用
+            </Tag>
+          )}
         </Space>
       ),
     },
