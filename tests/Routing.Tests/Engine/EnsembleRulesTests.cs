@@ -67,6 +67,17 @@ public sealed class EnsembleRulesTests
     }
 
     [Fact]
+    public void AModelWithoutAThreshold_DispatchesNothing_AndTheReasonSaysWhy()
+    {
+        // No confidence kept 98 % precision on its training data (little or contradictory history): the threshold is infinite.
+        var d = Combine(Model(0.99, 0.01, threshold: double.PositiveInfinity));
+        Assert.False(d.WouldDispatch);
+        Assert.Contains("该模型在训练数据上达不到自动派单所需的准确率，请人工确认。", d.Reason);
+        Assert.DoesNotContain("∞", d.Reason);
+        Assert.DoesNotContain("Infinity", d.Reason);
+    }
+
+    [Fact]
     public void BelowTheThreshold_NothingIsDispatched_WhateverTheCatalogueSays()
     {
         var d = Combine(Model(0.85, 0.1), [Matter("占道经营", "urban", "lake-office", score: 12)], [Case("urban", "lake-office"), Case("urban", "lake-office")]);
