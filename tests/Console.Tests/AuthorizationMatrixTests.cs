@@ -139,6 +139,7 @@ public sealed class AuthorizationMatrixTests : HostTest
         new("POST", "/api/admin/routing/training-data", _ => "/api/admin/routing/training-data", [Admin], new { }),
         new("POST", "/api/admin/routing/retrain", _ => "/api/admin/routing/retrain", [Admin], new { }),
         new("GET", "/api/admin/routing/models", _ => "/api/admin/routing/models", [Admin]),
+        new("GET", "/api/admin/routing/outcomes", _ => "/api/admin/routing/outcomes", [Admin]),
         new("POST", "/api/admin/routing/models/{version}/activate", _ => "/api/admin/routing/models/no-such-version/activate", [Admin], new { }),
         new("GET", "/api/admin/catalogue", _ => "/api/admin/catalogue", [Admin]),
         new("POST", "/api/admin/catalogue", _ => "/api/admin/catalogue", [Admin], new { name = "测试事项" }),

@@ -269,5 +269,19 @@ public sealed class RoutingEngineTests : HostTest
         var correction = await db.TrainingExamples.SingleAsync(e => e.Source == ExampleSource.Correction);
         Assert.Equal(other == "city-transport" ? "交通运输" : "教育文体", correction.Label);
         Assert.Equal(vague, correction.TicketId.ToString());
+
+        // In service: the version classified both and dispatched one on its own, uncorrected so far …
+        async Task<System.Text.Json.Nodes.JsonNode> OutcomeAsync() =>
+            (await admin.GetOkAsync("/api/admin/routing/outcomes?days=7"))["models"]!.AsArray().Single(m => m!.Str("version") == version)!;
+        var outcome = await OutcomeAsync();
+        Assert.Equal((2, 1, 0, 1.0), (outcome["classified"]!.GetValue<int>(), outcome["autoDispatched"]!.GetValue<int>(),
+            outcome["corrected"]!.GetValue<int>(), outcome["precision"]!.GetValue<double>()));
+        // … until the health commission returns it as not theirs and the centre agrees: one automatic dispatch was wrong.
+        var health = await CreateDepartmentHandlerAsync("health-handler", "city-health");
+        await health.PostOkAsync($"/api/tickets/{clear}/return", new { reason = "不属于本单位职责" });
+        await dispatcher.PostOkAsync($"/api/tickets/{clear}/return-review", new { approve = true, opinion = "同意退回" });
+        outcome = await OutcomeAsync();
+        Assert.Equal((1, 0.0), (outcome["corrected"]!.GetValue<int>(), outcome["precision"]!.GetValue<double>()));
+        await (await admin.GetAsync("/api/admin/routing/outcomes?days=0")).ProblemAsync(HttpStatusCode.BadRequest);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using Hotline.Knowledge;
+using Hotline.Routing.Deadlines;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
@@ -39,6 +40,7 @@ public static class RoutingEndpoints
         admin.MapPost("/routing/retrain", RetrainAsync).WithSummary("重新训练并启用新模型");
         admin.MapGet("/routing/models", ModelsAsync).WithSummary("模型版本");
         admin.MapPost("/routing/models/{version}/activate", ActivateAsync).WithSummary("启用某一版本的模型（回退到旧版本）");
+        admin.MapGet("/routing/outcomes", OutcomesAsync).WithSummary("各版本模型上线后的自动派单及被纠正情况");
         return admin;
     }
 
@@ -154,6 +156,21 @@ public static class RoutingEndpoints
     {
         var result = await trainer.ActivateAsync(version, ct);
         return result.Error is { } error ? error.ToProblem() : TypedResults.Ok(result.Value!);
+    }
+
+    private static async Task<Results<Ok<RoutingOutcomesView>, ProblemHttpResult>> OutcomesAsync(int? days, RoutingDbContext db,
+        DeadlinePolicy deadlines, IClock clock, CancellationToken ct)
+    {
+        var span = days ?? 30;
+        if (span is < 1 or > 366)
+        {
+            var input = new Input();
+            input.Add("days", "统计天数应在 1 到 366 之间。");
+            return input.Failure.ToProblem();
+        }
+        var since = clock.GetCurrentInstant() - Duration.FromDays(span);
+        return TypedResults.Ok(new RoutingOutcomesView(since.InZone(deadlines.Zone).ToDateTimeOffset(), span,
+            await RoutingOutcomes.SinceAsync(db, since, ct)));
     }
 
     private static async Task<Ok<ModelSummary[]>> ModelsAsync(RoutingDbContext db, CancellationToken ct) =>

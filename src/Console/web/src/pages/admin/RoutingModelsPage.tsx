@@ -8,10 +8,34 @@ import { ImportButton } from './shared/ImportButton';
 import { PageHeader } from './shared/PageHeader';
 import { ProblemAlert } from './shared/ProblemAlert';
 import { importErrors, tabularContentType, uploadFile } from './shared/files';
-import type { RoutingModel } from './shared/types';
+import type { ModelOutcome, RoutingModel, RoutingOutcomes } from './shared/types';
 import { useLoad } from './shared/useLoad';
 
 const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
+
+const outcomeDays = 30;
+
+/**
+ * A version's record in service: automatic dispatches, how many a department returned (approved) or a dispatcher sent elsewhere,
+ * and the precision that leaves. Below 98 % over enough tickets the threshold no longer holds what it promised.
+ */
+function OutcomeText({ outcome, detailed }: { outcome: ModelOutcome | undefined; detailed?: boolean }) {
+  if (!outcome || outcome.autoDispatched === 0) {
+    return <Typography.Text type="secondary">{outcome ? `分类 ${outcome.classified} 件，未自动派单` : '—'}</Typography.Text>;
+  }
+  const precision = outcome.precision ?? 1;
+  const low = outcome.autoDispatched >= 50 && precision < 0.98;
+  return (
+    <Space size={4} wrap>
+      <span>
+        {detailed && `分类 ${outcome.classified} 件，`}自动派单 {outcome.autoDispatched} 件（被纠正 {outcome.corrected}）
+      </span>
+      <Tag color={low ? 'red' : 'default'} title="没有被退回或改派的自动派单所占比例；纠正常在派单几天后才发生，最近几天的数字会变。">
+        实际准确率 {percent(precision)}
+      </Tag>
+    </Space>
+  );
+}
 
 /** A model with no threshold reached 98 % precision at no confidence on its training data: everything waits for a dispatcher. */
 const thresholdText = (value: number | null) => (value === null ? '无（不自动派单）' : value.toFixed(2));
@@ -23,6 +47,9 @@ const thresholdText = (value: number | null) => (value === null ? '无（不自�
 export default function RoutingModelsPage() {
   const { message } = App.useApp();
   const models = useLoad(() => api.get<RoutingModel[]>('/api/admin/routing/models'), []);
+  // In service over the last 30 days: did automatic dispatch keep the precision its threshold was chosen for?
+  const outcomes = useLoad(() => api.get<RoutingOutcomes>('/api/admin/routing/outcomes', { days: outcomeDays }), [models.data]);
+  const outcomeOf = (version: string) => outcomes.data?.models.find((o) => o.version === version);
   const [training, setTraining] = useState(false);
   const [problem, setProblem] = useState<string[]>([]);
   const active = models.data?.find((m) => m.active);
@@ -91,6 +118,11 @@ export default function RoutingModelsPage() {
     { title: '自动派单阈值', dataIndex: 'threshold', render: (v: number | null) => thresholdText(v) },
     { title: '自动派单比例', dataIndex: 'dispatchShare', render: percent },
     {
+      title: `近 ${outcomeDays} 天自动派单（被纠正）`,
+      key: 'outcome',
+      render: (_, m) => <OutcomeText outcome={outcomeOf(m.version)} />,
+    },
+    {
       title: '操作',
       key: 'actions',
       render: (_, m) =>
@@ -152,6 +184,11 @@ export default function RoutingModelsPage() {
               { key: 'a', label: '交叉验证准确率', children: percent(active.accuracy) },
               { key: 'f', label: '宏平均 F1', children: active.macroF1.toFixed(3) },
               { key: 'd', label: `自动派单比例（阈值 ${thresholdText(active.threshold)}）`, children: percent(active.dispatchShare) },
+              {
+                key: 'o',
+                label: `近 ${outcomeDays} 天实际`,
+                children: <OutcomeText outcome={outcomeOf(active.version)} detailed />,
+              },
             ]}
           />
         ) : (

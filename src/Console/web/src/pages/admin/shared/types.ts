@@ -107,6 +107,21 @@ export interface MessageTemplate {
   updatedBy: string | null;
 }
 
+/** What one model version did in service over the window: its automatic dispatches and how many a person corrected. */
+export interface ModelOutcome {
+  version: string;
+  classified: number;
+  autoDispatched: number;
+  corrected: number;
+  precision: number | null;
+}
+
+export interface RoutingOutcomes {
+  from: string;
+  days: number;
+  models: ModelOutcome[];
+}
+
 export interface RoutingModel {
   version: string;
   createdAt: string;
