@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
@@ -27,45 +28,90 @@ public static class RoutingOutcomes
     {
         TimelineEventKind[] kinds = [TimelineEventKind.Classified, TimelineEventKind.Dispatched, TimelineEventKind.ReturnApproved];
         // From the tickets received in the window (indexed), to their entries by ticket: never a scan of the whole timeline.
-        var entries = await (
+        // Streamed one ticket at a time: a month of a city's tickets is hundreds of thousands of decisions, each with its
+        // members' opinions in its data, far too much to hold at once.
+        var entries = (
             from e in db.Timeline.AsNoTracking()
             join t in db.Tickets.AsNoTracking() on e.TicketId equals t.Id
             where t.ReceivedAt >= since && kinds.Contains(e.Kind)
-            select new { e.TicketId, e.Sequence, e.Kind, e.ActorId, e.ActorKind, e.Data }).ToListAsync(ct);
-        var byVersion = new Dictionary<string, (int Classified, int Auto, int Corrected)>(StringComparer.Ordinal);
-        foreach (var ticket in entries.GroupBy(e => e.TicketId))
+            orderby e.TicketId, e.Sequence
+            select new Entry(e.TicketId, e.Kind, e.ActorId, e.ActorKind, e.Kind == TimelineEventKind.ReturnApproved ? null : e.Data))
+            .AsAsyncEnumerable();
+        var byVersion = new Dictionary<string, Counts>(StringComparer.Ordinal);
+        var ticket = new List<Entry>();
+        await foreach (var entry in entries.WithCancellation(ct))
         {
-            var ordered = ticket.OrderBy(e => e.Sequence).ToList();
-            var classified = ordered.FirstOrDefault(e => e.Kind == TimelineEventKind.Classified);
-            if (classified?.Data is null || Read(classified.Data, "modelVersion") is not { } version)
+            if (ticket.Count > 0 && ticket[0].TicketId != entry.TicketId)
             {
-                continue;
+                Count(ticket, byVersion);
+                ticket.Clear();
             }
-            var counts = byVersion.GetValueOrDefault(version);
-            counts.Classified++;
-            var auto = ordered.FindIndex(e => e.Kind == TimelineEventKind.Dispatched && e.ActorId == Actor.Router.Id);
-            if (auto >= 0)
-            {
-                counts.Auto++;
-                var lead = Read(ordered[auto].Data, "lead");
-                var corrected = ordered.Skip(auto + 1).Any(e => e.Kind == TimelineEventKind.ReturnApproved
-                    || (e.Kind == TimelineEventKind.Dispatched && e.ActorKind == ActorKind.Staff && Read(e.Data, "lead") != lead));
-                counts.Corrected += corrected ? 1 : 0;
-            }
-            byVersion[version] = counts;
+            ticket.Add(entry);
         }
-        return [.. byVersion.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ModelOutcome(p.Key, p.Value.Classified, p.Value.Auto,
-            p.Value.Corrected, p.Value.Auto == 0 ? null : Math.Round(1.0 - (double)p.Value.Corrected / p.Value.Auto, 4)))];
+        Count(ticket, byVersion);
+        return [.. byVersion.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new ModelOutcome(p.Key, p.Value.Classified,
+            p.Value.Auto, p.Value.Corrected, p.Value.Auto == 0 ? null : Math.Round(1.0 - (double)p.Value.Corrected / p.Value.Auto, 4)))];
     }
 
-    private static string? Read(string? data, string property)
+    private sealed record Entry(TicketId TicketId, TimelineEventKind Kind, string ActorId, ActorKind ActorKind, string? Data);
+
+    private sealed class Counts
+    {
+        public int Classified;
+        public int Auto;
+        public int Corrected;
+    }
+
+    /// <summary>One ticket's entries, in timeline order, added to the counts of the version that classified it.</summary>
+    private static void Count(List<Entry> ticket, Dictionary<string, Counts> byVersion)
+    {
+        var classified = ticket.Find(e => e.Kind == TimelineEventKind.Classified);
+        if (Read(classified?.Data, "modelVersion") is not { } version)
+        {
+            return;
+        }
+        if (!byVersion.TryGetValue(version, out var counts))
+        {
+            byVersion[version] = counts = new Counts();
+        }
+        counts.Classified++;
+        var auto = ticket.FindIndex(e => e.Kind == TimelineEventKind.Dispatched && e.ActorId == Actor.Router.Id);
+        if (auto < 0)
+        {
+            return;
+        }
+        counts.Auto++;
+        var lead = Read(ticket[auto].Data, "lead");
+        if (ticket.Skip(auto + 1).Any(e => e.Kind == TimelineEventKind.ReturnApproved
+                || (e.Kind == TimelineEventKind.Dispatched && e.ActorKind == ActorKind.Staff && Read(e.Data, "lead") != lead)))
+        {
+            counts.Corrected++;
+        }
+    }
+
+    /// <summary>A top-level string property of an entry's data, read without parsing the rest (a decision's data carries every
+    /// member's opinion after the model version).</summary>
+    internal static string? Read(string? data, string property)
     {
         if (data is null)
         {
             return null;
         }
-        using var document = JsonDocument.Parse(data);
-        return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty(property, out var value)
-            && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(data));
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            return null;
+        }
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals(property);
+            reader.Read();
+            if (wanted)
+            {
+                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+            }
+            reader.Skip();
+        }
+        return null;
     }
 }
