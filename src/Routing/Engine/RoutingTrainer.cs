@@ -16,7 +16,8 @@ public sealed record ModelSummary(string Version, DateTimeOffset CreatedAt, int 
 
 /// <summary>
 /// Trains a new model from every example (imported history, resolved tickets, dispatchers' corrections), keeps it as a new
-/// version and makes it active. The old versions stay, so earlier decisions remain explainable.
+/// version and makes it active (a scheduled training only when it is not clearly worse, see <see cref="TrainAsync"/>). The old
+/// versions stay, so earlier decisions remain explainable, and any of them can be put back in use.
 /// </summary>
 public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore models, IClock clock, IOptions<RoutingOptions> options,
     ILogger<RoutingTrainer> logger)
@@ -106,7 +107,8 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     /// <summary>
     /// Puts an earlier version back in use (a rollback, when a retrained model routes worse than the one before). The file is
     /// read first: a version this release can no longer load (an older file format) is refused rather than left active with
-    /// nothing routing. The next retraining, on demand or on schedule, makes its own model active again.
+    /// nothing routing. The next training on demand makes its own model active; a scheduled one only a new version that is not
+    /// clearly worse, never the one just switched off.
     /// </summary>
     public async Task<Result<ModelSummary>> ActivateAsync(string version, CancellationToken ct)
     {
