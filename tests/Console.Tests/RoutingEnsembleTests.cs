@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
 
 namespace Hotline.Console.Tests;
@@ -82,6 +83,26 @@ public sealed class SimilarCaseTests : HostTest
     {
         ["Hotline:Routing:AutoDispatch"] = "false",
     };
+
+    [Fact]
+    public async Task ADispatchDecidedBeforeTheEngineRecordedItsClassification_StillGoesThrough_ButNotOneBeforeAPersonsChange()
+    {
+        // An agent registers a ticket and dispatches it at once, on the version registration returned, while the engine
+        // records its classification: that note moves the version but changes nothing the agent decided on.
+        await SmallHistory.TrainAsync(Host);
+        var (id, _) = await SubmitAsync("育才路口路灯不亮，晚上很黑，请尽快维修。");
+        var agent = await Host.SignInAsync("agent");
+        var seen = (await agent.GetOkAsync($"/api/tickets/{id}"))["version"]!.GetValue<int>();
+        await SmallHistory.DeliverAllAsync(Host);
+        Assert.Contains("Classified", Kinds(await TimelineAsync(agent, id)));
+        Assert.True((await agent.GetOkAsync($"/api/tickets/{id}"))["version"]!.GetValue<int>() > seen);
+        var dispatched = await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing", version = seen });
+        Assert.Equal("Dispatched", dispatched.Str("state"));
+
+        // The dispatch is a person's decision: an answer written on the view before it is refused.
+        await (await agent.PostAsJsonAsync($"/api/tickets/{id}/direct-answer", new { answer = "已答复。", version = seen }))
+            .ProblemAsync(HttpStatusCode.Conflict);
+    }
 
     [Fact]
     public async Task ClosedTicket_IsASimilarCaseForTheNextOne_WithTheDepartmentTheDispatcherChose_AndNoPersonalData()

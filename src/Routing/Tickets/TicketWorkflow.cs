@@ -86,7 +86,7 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
         {
             return new NotFound("工单不存在，或您无权查看。");
         }
-        if (expectedVersion is { } expected && expected != ticket.Version && !await OnlyMarkedOverdueSinceAsync(ticket, expected, ct))
+        if (expectedVersion is { } expected && expected != ticket.Version && !await OnlySystemNotesSinceAsync(ticket, expected, ct))
         {
             return new ConcurrentChange(await views.ForStaffAsync(ticket, actor, ct));
         }
@@ -109,19 +109,21 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
     }
 
     /// <summary>
-    /// Whether every save since <paramref name="expected"/> was the overdue job marking a missed deadline. A mark records that
-    /// time ran out; it edits nothing a person decided on, so an action taken on the view just before it still applies (the
-    /// action's own rules are checked on the current ticket). Without this, a department signing or replying a minute after its
-    /// deadline, or a supervisor urging a ticket the overdue list showed before the job's pass, was refused as "changed
-    /// meanwhile" for a change nobody made. Each save moves the version once, and a mark's one or two entries share its instant,
-    /// so the newest saves are marks when the newest entries, grouped by instant, are that many groups of marks.
+    /// Whether every save since <paramref name="expected"/> was the system noting something about the ticket rather than anyone
+    /// deciding on it: the overdue job marking a missed deadline, or the routing engine recording its classification (without
+    /// dispatching). Such a note edits nothing a person decided on, so an action taken on the view just before it still applies
+    /// (the action's own rules are checked on the current ticket: a ticket the engine dispatched meanwhile has changed state).
+    /// Without this, an agent dispatching a ticket right after registering it, while the engine classified it, a department
+    /// signing or replying a minute after its deadline, or a supervisor urging from the overdue list before the job's pass, was
+    /// refused as "changed meanwhile" for a change nobody made. Each save moves the version once and a save's entries share its
+    /// instant, so the newest saves are notes when the newest entries, grouped by instant, are that many groups of notes.
     /// </summary>
-    private async Task<bool> OnlyMarkedOverdueSinceAsync(Ticket ticket, int expected, CancellationToken ct)
+    private async Task<bool> OnlySystemNotesSinceAsync(Ticket ticket, int expected, CancellationToken ct)
     {
         var saves = ticket.Version - expected;
         if (saves is < 1 or > 2)
         {
-            return false; // a view from the future, or older than the two marks a deadline pair can make
+            return false; // a view from the future, or older than the few notes that can follow one another
         }
         var newest = await db.Timeline.AsNoTracking()
             .Where(e => e.TicketId == ticket.Id)
@@ -129,9 +131,9 @@ public sealed partial class TicketWorkflow(RoutingDbContext db, IClock clock, Ou
             .Take(2 * saves)
             .Select(e => new { e.Kind, e.At })
             .ToListAsync(ct);
-        var marks = newest.TakeWhile(e => e.Kind is TimelineEventKind.SignOverdue or TimelineEventKind.ReplyOverdue)
+        var notes = newest.TakeWhile(e => e.Kind is TimelineEventKind.SignOverdue or TimelineEventKind.ReplyOverdue or TimelineEventKind.Classified)
             .Select(e => e.At).Distinct().Count();
-        return marks >= saves;
+        return notes >= saves;
     }
 
     /// <summary>
