@@ -152,35 +152,24 @@ public sealed class TextClassifier
             }
         }
         // The strongest few only (twice as many as are quoted, since overlapping ones merge): merging every weakly positive
-        // n-gram would grow the spans into the whole text.
+        // n-gram would grow the spans into the whole text. Merged in text order, each span keeps its strongest n-gram's rank.
         var strongest = contribution.Where(c => c.Value > 0 && at.TryGetValue(c.Key, out var g) && g.Length >= 2)
-            .OrderByDescending(c => c.Value).ThenBy(c => c.Key).Take(2 * ReasonGrams).Select(c => at[c.Key]);
-        var spans = new List<(int Start, int End)>();
-        foreach (var gram in strongest)
+            .OrderByDescending(c => c.Value).ThenBy(c => c.Key).Take(2 * ReasonGrams)
+            .Select((c, rank) => (at[c.Key].Start, End: at[c.Key].Start + at[c.Key].Length, Rank: rank));
+        var spans = new List<(int Start, int End, int Rank)>();
+        foreach (var gram in strongest.OrderBy(g => g.Start))
         {
-            var (start, end) = (gram.Start, gram.Start + gram.Length);
-            var overlapping = spans.FindIndex(s => s.Start < end && start < s.End);
-            if (overlapping >= 0)
+            if (spans.Count > 0 && gram.Start < spans[^1].End)
             {
-                var s = spans[overlapping];
-                spans[overlapping] = (Math.Min(s.Start, start), Math.Max(s.End, end));
+                spans[^1] = (spans[^1].Start, Math.Max(spans[^1].End, gram.End), Math.Min(spans[^1].Rank, gram.Rank));
             }
             else
             {
-                spans.Add((start, end));
+                spans.Add(gram);
             }
         }
-        // A span that grew may now overlap another: fold it into the earlier (stronger) one.
-        for (var i = spans.Count - 1; i > 0; i--)
-        {
-            var earlier = spans.FindIndex(0, i, s => s.Start < spans[i].End && spans[i].Start < s.End);
-            if (earlier >= 0)
-            {
-                spans[earlier] = (Math.Min(spans[earlier].Start, spans[i].Start), Math.Max(spans[earlier].End, spans[i].End));
-                spans.RemoveAt(i);
-            }
-        }
-        return [.. spans.Take(ReasonGrams).Select(s => prepared.Extracted.Show(s.Start, s.End - s.Start)).Distinct(StringComparer.Ordinal)];
+        return [.. spans.OrderBy(s => s.Rank).Take(ReasonGrams).Select(s => prepared.Extracted.Show(s.Start, s.End - s.Start))
+            .Distinct(StringComparer.Ordinal)];
     }
 
     private static string Explain(List<LabelScore> ranked, double confidence, List<string> evidence, bool dispatch)

@@ -174,7 +174,7 @@ export default function KnowledgeAdminPage() {
       ),
     },
     { title: '分类', dataIndex: 'category', render: (c: string | null) => c ?? '—' },
-    { title: '所属单位', dataIndex: 'ownerDepartmentId', render: (id: string | null) => (id ? (departmentNames.get(id) ?? id) : '全市通用') },
+    { title: '所属单位', dataIndex: 'ownerDepartmentId', render: (id: string | null) => ownerName(id, departmentNames) },
     { title: '状态', dataIndex: 'status', render: (s: string) => <Tag color={statusColors[s]}>{labelOf(articleStatusLabels, s)}</Tag> },
     {
       title: '有效期',
@@ -658,11 +658,14 @@ function VersionHistory({
   );
 }
 
+/** The owning department by name; an article without one is for the whole city. */
+const ownerName = (id: string | null, names: Map<string, string>) => (id ? (names.get(id) ?? id) : '全市通用');
+
 /** The fields a version can change, as an editor names them, and how each reads. */
 const versionFields: { label: string; read: (v: ArticleVersion, names: Map<string, string>) => string }[] = [
   { label: '标题', read: (v) => v.title },
   { label: '分类', read: (v) => v.category ?? '' },
-  { label: '所属单位', read: (v, names) => (v.ownerDepartmentId ? (names.get(v.ownerDepartmentId) ?? v.ownerDepartmentId) : '全市通用') },
+  { label: '所属单位', read: (v, names) => ownerName(v.ownerDepartmentId, names) },
   { label: '关键词', read: (v) => v.keywords },
   { label: '生效日期', read: (v) => v.validFrom ?? '' },
   { label: '失效日期', read: (v) => v.validUntil ?? '' },
@@ -718,7 +721,7 @@ function VersionChanges({ version, previous, departmentNames }: { version: Artic
       <Typography.Text type="secondary">
         {[
           version.category && `分类：${version.category}`,
-          `所属单位：${versionFields[2].read(version, departmentNames)}`,
+          `所属单位：${ownerName(version.ownerDepartmentId, departmentNames)}`,
           version.keywords && `关键词：${version.keywords}`,
           `有效期：${version.validFrom ?? '即日'} 至 ${version.validUntil ?? '长期'}`,
           version.reviewBy && `复核日期：${version.reviewBy}`,

@@ -135,9 +135,20 @@ export function ArticleDrawer({ articleId, onClose }: { articleId: string | unde
   );
 }
 
-/** Knowledge-base suggestions for the text an agent is typing. */
-export function KnowledgeSuggestions({ text }: { text: string }) {
-  const { hits, error, loading, settled } = useKnowledgeSearch(text, 400, 5);
+/**
+ * Knowledge-base suggestions for a text: what an agent is typing, or the ticket being answered, where each hit can carry an
+ * action (citing it as the answer).
+ */
+export function KnowledgeSuggestions({
+  text,
+  delayMs = 400,
+  action,
+}: {
+  text: string;
+  delayMs?: number;
+  action?: (hit: ArticleHit) => ReactNode;
+}) {
+  const { hits, error, loading, settled } = useKnowledgeSearch(text, delayMs, 5);
   const [open, setOpen] = useState<string>();
   return (
     <div data-testid="knowledge-suggestions" aria-live="polite" aria-busy={loading}>
@@ -145,7 +156,7 @@ export function KnowledgeSuggestions({ text }: { text: string }) {
       {!error && settled.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="输入诉求内容后推荐相关知识" />}
       {!error && hits?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="知识库中没有相关内容" />}
       {loading && !hits && <Spin size="small" />}
-      {hits?.map((hit) => <ArticleHitItem key={hit.id} hit={hit} onOpen={setOpen} compact />)}
+      {hits?.map((hit) => <ArticleHitItem key={hit.id} hit={hit} onOpen={setOpen} compact action={action?.(hit)} />)}
       <ArticleDrawer articleId={open} onClose={() => setOpen(undefined)} />
     </div>
   );

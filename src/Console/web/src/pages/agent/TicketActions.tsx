@@ -4,7 +4,7 @@ import { api, ApiError } from '../../api/http';
 import type { Article, Ticket } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
-import { ArticleDrawer, ArticleHitItem, useKnowledgeSearch } from './KnowledgeHits';
+import { KnowledgeSuggestions } from './KnowledgeHits';
 import { useReference } from './reference';
 import { useTicketSuggestion, type Suggestion } from './suggestion';
 import type { MergeCandidate, RoutingAdvice } from './types';
@@ -187,8 +187,6 @@ function DirectAnswerModal({
   const [cited, setCited] = useState<CitedArticle>();
   const [citing, setCiting] = useState<string>();
   const [citeError, setCiteError] = useState<string>();
-  const [reading, setReading] = useState<string>();
-  const { hits, error, loading } = useKnowledgeSearch(open ? query : '', 300, 5);
   useEffect(() => {
     if (!open) return;
     // The title is often the content's first words: search with the content alone then.
@@ -252,35 +250,27 @@ function DirectAnswerModal({
           allowClear
           style={{ margin: '8px 0' }}
         />
-        {error && <Alert type="warning" showIcon title={error} />}
-        {loading && !hits && <Spin size="small" />}
-        {hits?.length === 0 && <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description="知识库中没有相关内容" />}
-        {hits?.map((hit) => {
-          const citable = hit.status.toLowerCase() === 'published' && hit.inForce !== false;
-          return (
-            <ArticleHitItem
-              key={hit.id}
-              hit={hit}
-              compact
-              onOpen={setReading}
-              action={
-                <Button
-                  size="small"
-                  type={cited?.id === hit.id ? 'primary' : 'default'}
-                  disabled={!citable}
-                  loading={citing === hit.id}
-                  title={citable ? undefined : '未发布或不在有效期内的知识不能作为答复依据'}
-                  aria-label={`引用「${hit.title}」作答`}
-                  onClick={() => void cite(hit.id)}
-                >
-                  {cited?.id === hit.id ? '已引用' : '引用作答'}
-                </Button>
-              }
-            />
-          );
-        })}
+        <KnowledgeSuggestions
+          text={open ? query : ''}
+          delayMs={300}
+          action={(hit) => {
+            const citable = hit.status.toLowerCase() === 'published' && hit.inForce !== false;
+            return (
+              <Button
+                size="small"
+                type={cited?.id === hit.id ? 'primary' : 'default'}
+                disabled={!citable}
+                loading={citing === hit.id}
+                title={citable ? undefined : '未发布或不在有效期内的知识不能作为答复依据'}
+                aria-label={`引用「${hit.title}」作答`}
+                onClick={() => void cite(hit.id)}
+              >
+                {cited?.id === hit.id ? '已引用' : '引用作答'}
+              </Button>
+            );
+          }}
+        />
       </section>
-      <ArticleDrawer articleId={reading} onClose={() => setReading(undefined)} />
     </Modal>
   );
 }

@@ -1,3 +1,5 @@
+import type { Article } from '../../../api/types';
+
 // Shapes of the admin API's answers, as the host writes them (camelCase JSON).
 
 export interface Department {
@@ -70,21 +72,14 @@ export interface CalendarCoverage {
 // Shared with the agent's knowledge drawer, which reads the same endpoint.
 export type { Article } from '../../../api/types';
 
-/** One saved version of an article, with everything it said. */
-export interface ArticleVersion {
-  version: number;
-  title: string;
-  body: string;
-  category: string | null;
-  ownerDepartmentId: string | null;
-  keywords: string;
-  validFrom: string | null;
-  validUntil: string | null;
-  reviewBy: string | null;
-  status: string;
+/** One saved version of an article, with everything it said: the article's fields as they were, and who saved them when. */
+export type ArticleVersion = Pick<
+  Article,
+  'version' | 'title' | 'body' | 'category' | 'ownerDepartmentId' | 'keywords' | 'validFrom' | 'validUntil' | 'reviewBy' | 'status'
+> & {
   savedAt: string;
   savedBy: string;
-}
+};
 
 export interface StaffAccount {
   id: string;
