@@ -44,7 +44,7 @@ public static class IntakeModule
         services.AddSingleton<CitizenPhoneLimiter>();
         services.AddScoped<CitizenSubmissionHandler>();
         services.AddRateLimiter(o => o.AddPolicy<string, CitizenIpRateLimitPolicy>(CitizenIpRateLimitPolicy.Name));
-        services.AddHttpClient<ITwilioMessaging, TwilioRestClient>(http => http.Timeout = TimeSpan.FromSeconds(15));
+        services.AddHttpClient<ITwilioMessaging, TwilioRestClient>(http => http.Timeout = TwilioOptions.RequestTimeout);
         services.AddScoped<MessageTemplates>();
         services.AddScoped<InboundSmsHandler>();
         services.AddScoped<CallDesk>();

@@ -10,6 +10,7 @@ using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 
 namespace Hotline.Console.Tests;
 
@@ -38,7 +39,7 @@ public sealed partial class CrashTests : IAsyncLifetime
         });
 
         var recorder = new RecordingHandler(TicketEvent.Topic);
-        await using var restarted = await TestHost.StartAsync(_database, services: s => s.AddSingleton<IOutboxHandler>(recorder));
+        await using var restarted = await RestartAsync(services: s => s.AddSingleton<IOutboxHandler>(recorder));
         for (var i = 0; i < 200 && recorder.Received.Count < 2; i++)
         {
             await Task.Delay(50);
@@ -72,7 +73,7 @@ public sealed partial class CrashTests : IAsyncLifetime
 
         for (var life = 0; life < 2; life++)
         {
-            await using var host = await TestHost.StartAsync(_database, settings: settings);
+            await using var host = await RestartAsync(settings);
             var dispatcher = host.Get<OutboxDispatcher>();
             for (var i = 0; i < 200 && twilio.Requests.Count == 0; i++)
             {
@@ -98,7 +99,7 @@ public sealed partial class CrashTests : IAsyncLifetime
             message["sid"] = "SM" + Guid.NewGuid().ToString("N");
             message["to"] = form["To"].ToString();
             message["body"] = form["Body"].ToString();
-            message["date_created"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture);
+            message["date_created"] = DateTimeOffset.UtcNow.ToString("ddd, dd MMM yyyy HH:mm:ss +0000", System.Globalization.CultureInfo.InvariantCulture);
             accepted.Enqueue(message);
             context.Response.StatusCode = 201;
             context.Response.ContentType = "application/json; charset=utf-8";
@@ -123,6 +124,9 @@ public sealed partial class CrashTests : IAsyncLifetime
             ["Hotline:Twilio:FromNumber"] = "+15005550006",
             ["Hotline:Twilio:PublicBaseUrl"] = "https://hotline.example.test",
             ["Hotline:Twilio:ApiBaseUrl"] = twilio.BaseUrl,
+            // Short claims: the batches of the restarted hosts (two deliverers each, under the restart's load) outlive them, so
+            // messages are claimed again while an earlier claim's holder is still working: texts must still go once.
+            ["Hotline:Outbox:ClaimSeconds"] = "15",
         };
         // Sixteen agents register calls as fast as they can; the process is killed once 120 are acknowledged, while requests,
         // commits and text deliveries are all in flight. Each call comes from its own number, so every text names its ticket.
@@ -152,12 +156,13 @@ public sealed partial class CrashTests : IAsyncLifetime
         // Two lives after the crash, each delivering what is pending: the second proves nothing is sent again.
         for (var life = 0; life < 2; life++)
         {
-            await using var host = await TestHost.StartAsync(_database, settings: settings);
+            await using var host = await RestartAsync(settings);
             var dispatcher = host.Get<OutboxDispatcher>();
             // Deliver until nothing is pending: the host's own delivery loop runs too and may hold a batch's claim when a pass of
-            // ours looks, and each delivered message can queue more (texts). Bounded: what is still pending after a minute fails below.
+            // ours looks, and each delivered message can queue more (texts). Bounded: what is still pending after two minutes fails
+            // below (the killed host's claims run out after ClaimSeconds, the texts it left "sending" after the sender's InFlightWindow).
             var delivering = Stopwatch.StartNew();
-            while (delivering.Elapsed < TimeSpan.FromMinutes(1))
+            while (delivering.Elapsed < TimeSpan.FromMinutes(2))
             {
                 await dispatcher.DeliverPendingAsync(CancellationToken.None);
                 using var check = host.Services.CreateScope();
@@ -193,6 +198,18 @@ public sealed partial class CrashTests : IAsyncLifetime
         // A request cut off by the kill may or may not have committed; if it did, its text went out once too.
         Assert.All(textsByNumber, pair => Assert.Equal(1, pair.Value));
     }
+
+    /// <summary>
+    /// Hotline started again on the killed process's database. On the real clock, as the killed process was: it wrote its claims
+    /// and due times on that clock, and the test's fixed date would put them in the past or the future depending on the day the
+    /// tests run (after that date, nothing it left would ever be due).
+    /// </summary>
+    private Task<TestHost> RestartAsync(IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) =>
+        TestHost.StartAsync(_database, settings: settings, services: s =>
+        {
+            s.AddSingleton<IClock>(SystemClock.Instance);
+            services?.Invoke(s);
+        });
 
     /// <summary>
     /// Runs hotline as its own process (outbox delivery off unless <paramref name="deliver"/>), does <paramref name="work"/>, then

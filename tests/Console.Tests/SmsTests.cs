@@ -6,6 +6,7 @@ using Hotline.Intake.Twilio;
 using Hotline.Intake.Voice;
 using Hotline.Routing.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace Hotline.Console.Tests;
@@ -278,11 +279,43 @@ public sealed class SmsTests : TwilioHostTest
             Accepted.Add(("SM99999999999999999999999999999999", sms.To, sms.Body, now.ToDateTimeOffset()));
         }
 
+        // Just marked: that attempt may still be waiting for Twilio, whose list need not show the text yet; leave it alone.
+        await dispatcher.DeliverPendingAsync(CancellationToken.None);
+        Assert.Empty(Twilio.Requests);
+        Assert.Equal(OutboundStatus.Sending, (await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync())).Status);
+
+        // Once no call can still be running, Twilio's list is asked, and the text it shows is not sent again.
+        Host.Clock.Advance(OutboundSmsSender.InFlightWindow + Duration.FromMinutes(1));
         await dispatcher.DeliverPendingAsync(CancellationToken.None);
         Assert.DoesNotContain(Twilio.Requests, r => r.Method == "POST");
         var reconciled = await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync());
         Assert.Equal(OutboundStatus.Accepted, reconciled.Status);
         Assert.Equal("SM99999999999999999999999999999999", reconciled.ProviderSid);
+    }
+
+    [Fact]
+    public async Task ASecondAttemptWhileTheFirstWaitsForTwilio_DoesNotTextTwice()
+    {
+        // Two hosts on one text: the first host's claim ran out while Twilio was slow, and another host took the message.
+        await Host.DisposeAsync();
+        Host = await StartHostAsync(deliverOutbox: false);
+        var agent = await Host.SignInAsync("agent");
+        await agent.PostOkAsync("/api/tickets", new { content = "来电：路灯不亮", phone = "13812345678" });
+        await Host.Get<OutboxDispatcher>().DeliverPendingAsync(CancellationToken.None); // the text is queued
+        var message = await WithDbAsync((routing, _) => routing.Outbox.AsNoTracking().SingleAsync(m => m.Topic == SendSms.Topic));
+        var sender = Host.Services.GetServices<IOutboxHandler>().OfType<OutboundSmsSender>().Single();
+
+        var twilioAnswers = new TaskCompletionSource();
+        AnswersHeldUntil = twilioAnswers.Task;
+        var first = sender.HandleAsync(message, CancellationToken.None);
+        await WaitUntilAsync(() => Task.FromResult(Twilio.Requests.Count == 1)); // handed over; Twilio has not answered
+        await Assert.ThrowsAsync<SmsRetryException>(() => sender.HandleAsync(message, CancellationToken.None));
+        twilioAnswers.SetResult();
+        await first;
+
+        Assert.Single(Twilio.Requests);
+        var sms = await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync());
+        Assert.Equal((OutboundStatus.Accepted, 1), (sms.Status, sms.Attempts));
     }
 
     [Fact]
@@ -300,6 +333,7 @@ public sealed class SmsTests : TwilioHostTest
             row.Status = OutboundStatus.Sending; // marked, but the request never left the host
             return await intake.SaveChangesAsync();
         });
+        Host.Clock.Advance(OutboundSmsSender.InFlightWindow + Duration.FromMinutes(1));
         await dispatcher.DeliverPendingAsync(CancellationToken.None);
         Assert.Single(Twilio.Requests, r => r.Method == "POST");
         Assert.Equal(OutboundStatus.Accepted, (await WithDbAsync((_, intake) => intake.OutboundSms.SingleAsync())).Status);

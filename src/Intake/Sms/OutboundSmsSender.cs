@@ -20,8 +20,17 @@ public sealed record SendSms(Guid SmsId)
 /// text marked <see cref="OutboundStatus.Sending"/> before the call is visible after a crash. Retryable failures (429, 5xx,
 /// timeouts) are thrown back to the outbox, which retries with backoff; permanent ones are recorded as failed.
 /// </summary>
+/// <remarks>
+/// Two attempts on one text can overlap: the outbox delivers at least once, and a batch that runs past its claim (Twilio slow
+/// on every call) is claimed again by another host. So an attempt takes the text with a conditional update (only one of two
+/// that read the same state wins), and a text marked "sending" less than <see cref="InFlightWindow"/> ago is left alone: its
+/// attempt may still be waiting for Twilio, whose message list would not show the text yet.
+/// </remarks>
 public sealed class OutboundSmsSender(IServiceScopeFactory scopes, IOptions<TwilioOptions> twilio, IClock clock) : IOutboxHandler
 {
+    /// <summary>Longer than any call can take (the HTTP timeout, twice over): after it, an attempt that marked the text is over.</summary>
+    public static readonly Duration InFlightWindow = Duration.FromTimeSpan(TwilioOptions.RequestTimeout * 2);
+
     public string Name => "sms-sender";
     public string Topic => SendSms.Topic;
 
@@ -51,6 +60,10 @@ public sealed class OutboundSmsSender(IServiceScopeFactory scopes, IOptions<Twil
         var messaging = scope.ServiceProvider.GetRequiredService<ITwilioMessaging>();
         if (sms.Status == OutboundStatus.Sending)
         {
+            if (clock.GetCurrentInstant() < sms.UpdatedAt.Plus(InFlightWindow))
+            {
+                throw new SmsRetryException("an earlier attempt may still be waiting for Twilio's answer");
+            }
             // A previous attempt handed the text over and then crashed before recording Twilio's answer: ask Twilio before
             // sending again, so a crash does not double a text.
             var lookup = await messaging.FindSentAsync(sms.To, sms.Body, sms.UpdatedAt.Minus(Duration.FromMinutes(1)), ct);
@@ -67,11 +80,20 @@ public sealed class OutboundSmsSender(IServiceScopeFactory scopes, IOptions<Twil
                 return;
             }
         }
-        // Committed before the call: after a crash the text shows as "sending", never silently as "queued".
-        sms.Status = OutboundStatus.Sending;
-        sms.Attempts++;
-        sms.UpdatedAt = clock.GetCurrentInstant();
-        await db.SaveChangesAsync(ct);
+        // Committed before the call: after a crash the text shows as "sending", never silently as "queued". Conditional on the
+        // attempt count read above, so of two attempts that read the same state only one sends.
+        var attempt = sms.Attempts;
+        var markedAt = clock.GetCurrentInstant();
+        var taken = await db.OutboundSms
+            .Where(m => m.Id == sms.Id && m.Attempts == attempt && (m.Status == OutboundStatus.Queued || m.Status == OutboundStatus.Sending))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.Status, OutboundStatus.Sending)
+                .SetProperty(m => m.Attempts, attempt + 1)
+                .SetProperty(m => m.UpdatedAt, markedAt), ct);
+        if (taken == 0)
+        {
+            throw new SmsRetryException("another attempt took this text meanwhile");
+        }
+        await db.Entry(sms).ReloadAsync(ct);
 
         var result = await messaging.SendSmsAsync(new OutgoingSms(sms.To, sms.Body)
         {

@@ -11,6 +11,9 @@ public sealed partial class TwilioOptions
     /// <summary>The configuration section these options are meant to be bound from.</summary>
     public const string SectionName = "Hotline:Twilio";
 
+    /// <summary>How long one REST call may take before it counts as unanswered (the HTTP client's timeout).</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>The default REST endpoint; tests point <see cref="ApiBaseUrl"/> at a local server instead.</summary>
     public const string DefaultApiBaseUrl = "https://api.twilio.com";
 

@@ -130,8 +130,10 @@ internal sealed class TwilioRestClient(HttpClient http, IOptions<TwilioOptions> 
                 return new SentLookup(false, null, $"Twilio answered {(int)response.StatusCode} to the message list");
             }
             var page = JsonSerializer.Deserialize<MessagePage>(await response.Content.ReadAsStringAsync(ct), Json);
+            // A same-body text whose creation date cannot be read counts as this one: a doubled text is the worse mistake, and
+            // every text Hotline sends names its ticket, so an older identical one is unlikely.
             var match = page?.Messages?.FirstOrDefault(m => m.Body == body && m.Sid is { Length: > 0 }
-                && ParseRfc2822(m.DateCreated) is { } created && created >= since);
+                && (ParseRfc2822(m.DateCreated) is not { } created || created >= since));
             return new SentLookup(true, match?.Sid, null);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException || (ex is OperationCanceledException && !ct.IsCancellationRequested))
@@ -201,16 +203,27 @@ internal sealed class TwilioRestClient(HttpClient http, IOptions<TwilioOptions> 
         _ => TwilioMessageStatus.Unknown,
     };
 
-    /// <summary>Parses an RFC 2822 date as Twilio writes it (<c>Thu, 24 Aug 2023 05:01:45 +0000</c>); null if absent or unreadable.</summary>
+    /// <summary>
+    /// Parses an RFC 2822 date as Twilio writes it (<c>Thu, 24 Aug 2023 05:01:45 +0000</c>), also with the zone spelled
+    /// <c>GMT</c> or <c>UT</c> (RFC 2822's obsolete zones, and what .NET's "r" format writes); null if absent or unreadable.
+    /// </summary>
     internal static Instant? ParseRfc2822(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return null;
         }
+        var trimmed = text.Trim();
+        foreach (var zone in (string[])[" GMT", " UT"])
+        {
+            if (trimmed.EndsWith(zone, StringComparison.Ordinal))
+            {
+                trimmed = trimmed[..^zone.Length] + " +0000";
+            }
+        }
         foreach (var pattern in Rfc2822)
         {
-            if (pattern.Parse(text.Trim()) is { Success: true } parsed)
+            if (pattern.Parse(trimmed) is { Success: true } parsed)
             {
                 return parsed.Value.ToInstant();
             }

@@ -111,13 +111,14 @@ public sealed partial class OutboxDispatcher(
     /// <summary>
     /// Runs the handlers that have not yet succeeded on the message, then records their successes and the message's outcome in
     /// one commit. A crash before that commit re-runs them all on redelivery, which handlers must bear anyway (at-least-once).
-    /// A message whose claim was taken over meanwhile (this batch ran past <c>ClaimSeconds</c>) is left to the new holder.
+    /// A message whose claim has run out (this batch ran past <c>ClaimSeconds</c>) is left to whoever claims it next: another
+    /// host may already be running its handlers.
     /// </summary>
     private async Task<bool> DeliverAsync(RoutingDbContext db, Guid id, string token, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         var message = await db.Outbox.SingleAsync(m => m.Id == id, ct);
-        if (message.ClaimedBy != token || message.DeliveredAt is not null)
+        if (message.ClaimedBy != token || message.DeliveredAt is not null || message.ClaimedUntil < clock.GetCurrentInstant())
         {
             return false;
         }

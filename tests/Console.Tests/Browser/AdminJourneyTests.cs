@@ -427,7 +427,12 @@ public sealed class AdminJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(firstRow).ToContainTextAsync("使用中");
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "使用中" })).ToHaveCountAsync(1);
         var second = (await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Single(m => m!.Str("version") != first.Str("version"))!;
-        await Expect(page.Locator($"tr[data-row-key='{second.Str("version")}']")).ToContainTextAsync("较新，未启用");
+        var secondRow = page.Locator($"tr[data-row-key='{second.Str("version")}']");
+        await Expect(secondRow).ToContainTextAsync("较新，未启用");
+        // Hovering the tag tells why: lower figures than the version in use, or (figures as good) switched off by this rollback.
+        var worse = second["macroF1"]!.GetValue<double>() < first["macroF1"]!.GetValue<double>()
+            || second["dispatchShare"]!.GetValue<double>() < first["dispatchShare"]!.GetValue<double>();
+        await Expect(secondRow.GetByText("较新，未启用")).ToHaveAttributeAsync("title", new Regex(worse ? "^比使用中的版本" : "曾被停用"));
         Assert.Equal(first.Str("version"), (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()
             .Single(m => m!["active"]!.GetValue<bool>())!.Str("version"));
 

@@ -20,6 +20,9 @@ public abstract class TwilioHostTest : IAsyncLifetime
     protected const string PublicBase = "https://hotline.example.test";
 
     protected Queue<int> Statuses { get; } = new();
+
+    /// <summary>When set, the stand-in holds every answer until this completes (Twilio slow to answer).</summary>
+    protected Task? AnswersHeldUntil { get; set; }
     private TestDatabase _database = null!;
     private protected FakeTwilio Twilio { get; private set; } = null!;
     protected TestHost Host { get; set; } = null!;
@@ -67,6 +70,10 @@ public abstract class TwilioHostTest : IAsyncLifetime
     /// <summary>Answers like Twilio: 201 with the documented body (a fresh sid each time), or the status a test queued.</summary>
     private async Task AnswerAsync(HttpContext context)
     {
+        if (AnswersHeldUntil is { } held)
+        {
+            await held;
+        }
         int status;
         lock (Statuses)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Hotline.Intake.Twilio;
 using Microsoft.AspNetCore.Http;
 using NodaTime;
@@ -245,10 +246,43 @@ public sealed class TwilioRestClientTests
         Assert.Equal(Enum.Parse<SmsSendOutcome>(expected), TwilioRestClient.Classify((HttpStatusCode)status));
     }
 
+    [Fact]
+    public async Task FindSent_MatchesTheSameBodyToTheNumber_CreatedSinceTheAttempt()
+    {
+        // Newest first, as Twilio lists them; only the body and the creation time tell this text from the others to the number.
+        string[] dates = [];
+        await using var twilio = await FakeTwilio.StartAsync(FakeTwilio.Json(201, "{}"), list: async context =>
+        {
+            Assert.Equal(To, context.Request.Query["To"].ToString());
+            var messages = dates.Select((date, i) => new JsonObject
+            {
+                ["sid"] = $"SM{i:D32}",
+                ["to"] = To,
+                ["body"] = i == 0 ? "另一条短信" : Body,
+                ["date_created"] = date,
+            });
+            await FakeTwilio.Json(200, new JsonObject { ["messages"] = new JsonArray([.. messages]) }.ToJsonString())(context);
+        });
+        var client = Client(twilio);
+        var since = Instant.FromUtc(2026, 11, 22, 18, 50);
+        var ct = TestContext.Current.CancellationToken;
+
+        dates = ["Sun, 22 Nov 2026 18:55:00 +0000", "Sun, 22 Nov 2026 18:49:59 +0000"]; // the same text, but older
+        Assert.Equal(new SentLookup(true, null, null), await client.FindSentAsync(To, Body, since, ct));
+        dates = ["Sun, 22 Nov 2026 18:55:00 +0000", "Sun, 22 Nov 2026 18:50:00 +0000"];
+        Assert.Equal(new SentLookup(true, "SM00000000000000000000000000000001", null), await client.FindSentAsync(To, Body, since, ct));
+        dates = ["Sun, 22 Nov 2026 18:55:00 +0000", "Sun, 22 Nov 2026 18:52:24 GMT"]; // the zone as .NET's "r" format writes it
+        Assert.Equal("SM00000000000000000000000000000001", (await client.FindSentAsync(To, Body, since, ct)).Sid);
+        dates = ["Sun, 22 Nov 2026 18:55:00 +0000", "昨天"]; // unreadable: counted as sent rather than risk a second text
+        Assert.Equal("SM00000000000000000000000000000001", (await client.FindSentAsync(To, Body, since, ct)).Sid);
+    }
+
     [Theory]
     [InlineData("Thu, 24 Aug 2023 05:01:45 +0000", "2023-08-24T05:01:45Z")]
     [InlineData("Thu, 30 Jul 2015 20:12:33 +0000", "2015-07-30T20:12:33Z")]
     [InlineData("Mon, 1 Jan 2024 08:00:00 +0800", "2024-01-01T00:00:00Z")]
+    [InlineData("Sun, 22 Nov 2026 18:52:24 GMT", "2026-11-22T18:52:24Z")]
+    [InlineData("Sun, 22 Nov 2026 18:52:24 UT", "2026-11-22T18:52:24Z")]
     [InlineData("2023-08-24T05:01:45Z", null)]
     [InlineData("", null)]
     [InlineData(null, null)]

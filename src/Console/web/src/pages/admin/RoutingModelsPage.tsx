@@ -37,6 +37,24 @@ function OutcomeText({ outcome, detailed }: { outcome: ModelOutcome | undefined;
   );
 }
 
+/**
+ * Why a version newer than the one in use is off, as far as the figures tell: a scheduled training keeps a new model off when its
+ * macro-F1 or dispatched share is clearly lower (the host's ScheduledMaxMacroF1Drop / ScheduledMaxDispatchShareDrop); when neither
+ * is, someone switched it off (a rollback), and no scheduled training turns it back on.
+ */
+export function heldBackReason(model: RoutingModel, active: RoutingModel): string {
+  const lower: string[] = [];
+  if (model.macroF1 < active.macroF1) {
+    lower.push(`宏平均 F1 低 ${(active.macroF1 - model.macroF1).toFixed(3)}`);
+  }
+  if (model.dispatchShare < active.dispatchShare) {
+    lower.push(`自动派单比例低 ${((active.dispatchShare - model.dispatchShare) * 100).toFixed(1)} 个百分点`);
+  }
+  return lower.length > 0
+    ? `比使用中的版本${lower.join('，')}。定时训练的新模型指标明显低于当前模型时不会自动启用；比较后可手动启用。`
+    : '指标不低于使用中的版本：它曾被停用（回退到较早版本），定时训练不会重新启用它；需要时可手动启用。';
+}
+
 /** A model with no threshold reached 98 % precision at no confidence on its training data: everything waits for a dispatcher. */
 const thresholdText = (value: number | null) => (value === null ? '无（不自动派单）' : value.toFixed(2));
 
@@ -104,7 +122,7 @@ export default function RoutingModelsPage() {
           {m.active && <Tag color="green">使用中</Tag>}
           {!m.active && active && m.createdAt > active.createdAt && (
             // Newer than the model in use yet off: a scheduled training judged it clearly worse, or it was rolled back.
-            <Tag color="orange" title="定时训练的新模型指标明显低于当前模型时不会自动启用；回退后也不会被定时训练重新启用。请比较指标后决定是否启用。">
+            <Tag color="orange" title={heldBackReason(m, active)}>
               较新，未启用
             </Tag>
           )}
