@@ -62,6 +62,7 @@ public static class RoutingModule
         services.AddSingleton<IOutboxHandler, AutoRouter>();
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
+        services.AddSingleton<IOutboxHandler, KnowledgeCitationRecorder>();
         services.AddHostedService<ScheduledRetraining>();
         services.AddSingleton<BackgroundClaims>();
         services.AddSingleton<OverdueMonitor>();

@@ -1,6 +1,13 @@
 using System.Net;
 using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Routing.Dispatch;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
 
 namespace Hotline.Console.Tests;
 
@@ -167,6 +174,53 @@ public sealed class WorkflowTests : HostTest
         {
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ArticlesCitedInDirectAnswers_AreCountedOnce_AndCanBeListedMostCitedFirst()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var cited = await admin.PostOkAsync("/api/knowledge/articles", new { title = "居住证办理指南", body = "请携带身份证和租房合同到所在街道便民服务中心办理。" });
+        await admin.PostOkAsync($"/api/knowledge/articles/{cited.Str("id")}/status", new { status = "Published", version = 1 });
+        Host.Clock.Advance(Duration.FromMinutes(1));
+        var newer = await admin.PostOkAsync("/api/knowledge/articles", new { title = "公积金提取指南", body = "登录公积金网上服务大厅申请提取。" });
+        var agent = await Host.SignInAsync("agent");
+        var first = Host.Clock.GetCurrentInstant();
+        var (one, _) = await SubmitAsync("请问居住证在哪里办理？", type: "咨询");
+        await agent.PostOkAsync($"/api/tickets/{one}/direct-answer", new { answer = "请到街道便民服务中心办理。", articleId = cited.Str("id") });
+        Host.Clock.Advance(Duration.FromHours(2));
+        var (two, _) = await SubmitAsync("居住证要带什么材料？", type: "咨询");
+        await agent.PostOkAsync($"/api/tickets/{two}/direct-answer", new { answer = "请携带身份证和租房合同。", articleId = cited.Str("id") });
+        var (three, _) = await SubmitAsync("营业时间是几点？", type: "咨询");
+        await agent.PostOkAsync($"/api/tickets/{three}/direct-answer", new { answer = "工作日 9:00—17:00。" }); // cites nothing
+        var dispatcher = Host.Get<OutboxDispatcher>();
+        while (await dispatcher.DeliverPendingAsync(CancellationToken.None) > 0)
+        {
+        }
+
+        // Delivered again (at least once, say after a crash): still two citations.
+        var recorder = Host.Services.GetServices<IOutboxHandler>().OfType<KnowledgeCitationRecorder>().Single();
+        using (var scope = Host.Services.CreateScope())
+        {
+            foreach (var message in await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().Outbox.AsNoTracking()
+                         .Where(m => m.Topic == TicketEvent.Topic).ToListAsync())
+            {
+                await recorder.HandleAsync(message, CancellationToken.None);
+            }
+        }
+        var article = await agent.GetOkAsync($"/api/knowledge/articles/{cited.Str("id")}");
+        Assert.Equal(2, article["citations"]!.GetValue<int>());
+        Assert.Equal(first.Plus(Duration.FromHours(2)).ToDateTimeOffset(), article["lastCitedAt"]!.GetValue<DateTimeOffset>());
+        var uncited = await agent.GetOkAsync($"/api/knowledge/articles/{newer.Str("id")}");
+        Assert.Equal((0, null), (uncited["citations"]!.GetValue<int>(), uncited["lastCitedAt"]));
+
+        // Most recently changed first by default; most cited first on request.
+        Assert.Equal([newer.Str("id"), cited.Str("id")], (await agent.GetOkAsync("/api/knowledge/articles"))["items"]!.AsArray().Select(a => a!.Str("id")));
+        var byCitations = (await agent.GetOkAsync("/api/knowledge/articles?sort=citations"))["items"]!.AsArray();
+        Assert.Equal([cited.Str("id"), newer.Str("id")], byCitations.Select(a => a!.Str("id")));
+        Assert.Equal([2, 0], byCitations.Select(a => a!["citations"]!.GetValue<int>()));
+        Assert.Contains("sort", (await (await agent.GetAsync("/api/knowledge/articles?sort=popular")).ProblemAsync(HttpStatusCode.BadRequest))["errors"]!.AsObject()
+            .Select(e => e.Key));
     }
 
     [Fact]

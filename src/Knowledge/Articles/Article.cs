@@ -69,3 +69,17 @@ public sealed class ArticleVersion
         SavedBy = a.UpdatedBy,
     };
 }
+
+/// <summary>
+/// One direct answer given on the basis of an article (引用作答), keyed by the ticket's timeline entry, so a repeated delivery of the
+/// same answer counts once. The knowledge page shows how often and when last each article was cited: the articles agents lean on
+/// most are the ones whose accuracy matters most.
+/// </summary>
+public sealed class ArticleCitation
+{
+    public Guid EntryId { get; init; }
+    public Guid TicketId { get; init; }
+    public Guid ArticleId { get; init; }
+    public int ArticleVersion { get; init; }
+    public Instant CitedAt { get; init; }
+}

@@ -15,8 +15,10 @@ public sealed record ArticleRequest(string? Title, string? Body, string? Categor
 
 public sealed record StatusRequest(string? Status, int? Version);
 
+/// <summary>An article as staff read it, with how many direct answers cited it (引用作答) and when the last one did.</summary>
 public sealed record ArticleView(Guid Id, string Title, string Body, string? Category, string? OwnerDepartmentId, string Keywords,
-    string? ValidFrom, string? ValidUntil, string? ReviewBy, string Status, int Version, DateTimeOffset UpdatedAt, string UpdatedBy);
+    string? ValidFrom, string? ValidUntil, string? ReviewBy, string Status, int Version, DateTimeOffset UpdatedAt, string UpdatedBy,
+    int Citations, DateTimeOffset? LastCitedAt);
 
 /// <summary>One saved version with everything it said, so an editor can read what an article used to tell citizens, see what
 /// each save changed, and start a new version from an old one.</summary>
@@ -46,8 +48,12 @@ public static class ArticleEndpoints
     }
 
     private static async Task<Results<Ok<ArticlePage>, ProblemHttpResult>> ListAsync(string? status, string? category,
-        string? department, bool? needsReview, int? page, int? pageSize, KnowledgeDbContext db, IClock clock, CancellationToken ct)
+        string? department, bool? needsReview, string? sort, int? page, int? pageSize, KnowledgeDbContext db, IClock clock, CancellationToken ct)
     {
+        if (sort is { Length: > 0 } and not ("updated" or "citations"))
+        {
+            return Invalid("sort", "排序应为 updated（最近修改）或 citations（引用作答次数）。");
+        }
         var query = db.Articles.AsNoTracking();
         if (needsReview == true)
         {
@@ -76,14 +82,27 @@ public static class ArticleEndpoints
             return Invalid("page", "页码应在 1 到 10000 之间，每页 1 到 200 条。");
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(a => a.UpdatedAt).ThenBy(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
-        return TypedResults.Ok(new ArticlePage([.. items.Select(View)], total));
+        var ordered = sort == "citations"
+            ? query.OrderByDescending(a => db.ArticleCitations.Count(c => c.ArticleId == a.Id)).ThenByDescending(a => a.UpdatedAt)
+            : query.OrderByDescending(a => a.UpdatedAt);
+        var items = await ordered.ThenBy(a => a.Id).Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        var citations = await CitationsAsync(db, [.. items.Select(a => a.Id)], ct);
+        return TypedResults.Ok(new ArticlePage([.. items.Select(a => View(a, citations.GetValueOrDefault(a.Id)))], total));
     }
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> GetAsync(Guid id, KnowledgeDbContext db, CancellationToken ct) =>
         await db.Articles.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) is { } article
-            ? TypedResults.Ok(View(article))
+            ? TypedResults.Ok(View(article, (await CitationsAsync(db, [id], ct)).GetValueOrDefault(id)))
             : NotFound();
+
+    /// <summary>How many direct answers cited each of these articles, and when the last one did (articles never cited are absent).</summary>
+    private static async Task<Dictionary<Guid, Citations>> CitationsAsync(KnowledgeDbContext db, List<Guid> ids, CancellationToken ct) =>
+        await db.ArticleCitations.AsNoTracking().Where(c => ids.Contains(c.ArticleId))
+            .GroupBy(c => c.ArticleId)
+            .Select(g => new { g.Key, Count = g.Count(), Last = g.Max(c => c.CitedAt) })
+            .ToDictionaryAsync(g => g.Key, g => new Citations(g.Count, g.Last), ct);
+
+    private readonly record struct Citations(int Count, Instant Last);
 
     private static async Task<Results<Ok<ArticleVersionView[]>, ProblemHttpResult>> VersionsAsync(Guid id, KnowledgeDbContext db, CancellationToken ct)
     {
@@ -113,7 +132,7 @@ public static class ArticleEndpoints
         db.ArticleVersions.Add(ArticleVersion.Of(article));
         await db.SaveChangesAsync(ct);
         await indexer.IndexAsync(article, ct);
-        return TypedResults.Created($"/api/knowledge/articles/{article.Id}", View(article));
+        return TypedResults.Created($"/api/knowledge/articles/{article.Id}", View(article, default));
     }
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> UpdateAsync(
@@ -168,7 +187,7 @@ public static class ArticleEndpoints
             return TypedResults.Problem(title: "知识已被他人修改", detail: "请刷新后再修改。", statusCode: StatusCodes.Status409Conflict);
         }
         await indexer.IndexAsync(article, ct);
-        return TypedResults.Ok(View(article));
+        return TypedResults.Ok(View(article, (await CitationsAsync(db, [article.Id], ct)).GetValueOrDefault(article.Id)));
     }
 
     /// <summary>"" for an admin (any department), the department for its editors, null for everyone else.</summary>
@@ -254,8 +273,9 @@ public static class ArticleEndpoints
         article.UpdatedBy = StaffClaims.NameOf(user);
     }
 
-    internal static ArticleView View(Article a) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
-        IsoDate(a.ValidFrom), IsoDate(a.ValidUntil), IsoDate(a.ReviewBy), a.Status.ToString(), a.Version, a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy);
+    private static ArticleView View(Article a, Citations citations) => new(a.Id, a.Title, a.Body, a.Category, a.OwnerDepartmentId,
+        a.Keywords, IsoDate(a.ValidFrom), IsoDate(a.ValidUntil), IsoDate(a.ReviewBy), a.Status.ToString(), a.Version,
+        a.UpdatedAt.ToDateTimeOffset(), a.UpdatedBy, citations.Count, citations.Count == 0 ? null : citations.Last.ToDateTimeOffset());
 
     /// <summary>
     /// Still published, but its review date has come or its validity has ended: agents may be reading out a rule that changed.

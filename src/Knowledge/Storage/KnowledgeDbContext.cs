@@ -3,13 +3,14 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Hotline.Knowledge.Storage;
 
-/// <summary>Knowledge's tables: articles and their versions. Same database as the other modules; its own migrations history.</summary>
+/// <summary>Knowledge's tables: articles, their versions and the answers that cited them. Same database as the other modules; its own migrations history.</summary>
 public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> options) : DbContext(options)
 {
     public const string HistoryTable = "__KnowledgeMigrations";
 
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<ArticleVersion> ArticleVersions => Set<ArticleVersion>();
+    public DbSet<ArticleCitation> ArticleCitations => Set<ArticleCitation>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
@@ -41,6 +42,12 @@ public sealed class KnowledgeDbContext(DbContextOptions<KnowledgeDbContext> opti
             v.Property(x => x.OwnerDepartmentId).HasMaxLength(64);
             v.Property(x => x.Keywords).HasMaxLength(500);
             v.Property(x => x.SavedBy).HasMaxLength(100);
+        });
+        modelBuilder.Entity<ArticleCitation>(c =>
+        {
+            c.ToTable("ArticleCitations");
+            c.HasKey(x => x.EntryId);
+            c.HasIndex(x => new { x.ArticleId, x.CitedAt });
         });
     }
 }

@@ -84,6 +84,20 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         var answered = entries.Single(e => e!.Str("kind") == "DirectlyAnswered")!;
         Assert.Equal(body, answered.Str("publicText"));
         Assert.Equal("依据知识「公积金提取指南」（第 2 版）", answered.Str("note"));
+
+        // The knowledge page counts the citation (recorded from the outbox, a moment later), most cited first on request.
+        for (var i = 0; i < 100 && (await agent.GetOkAsync("/api/knowledge/articles?sort=citations"))["items"]![0]!["citations"]!.GetValue<int>() == 0; i++)
+        {
+            await Task.Delay(100);
+        }
+        var editor = await SignedInPageAsync("admin");
+        await editor.GetByRole(AriaRole.Navigation).First.GetByRole(AriaRole.Link, new() { Name = "知识库管理", Exact = true }).ClickAsync();
+        await editor.GetByLabel("排序").ClickAsync();
+        await editor.Locator(".ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option").Filter(new() { HasText = "引用最多在前" }).ClickAsync();
+        var rows = editor.GetByRole(AriaRole.Row).Filter(new() { HasText = "公积金" });
+        await Expect(rows.First).ToContainTextAsync("公积金提取指南");
+        await Expect(rows.First).ToContainTextAsync("1 次");
+        await Expect(rows.Filter(new() { HasText = "公积金贷款额度调整" })).ToContainTextAsync("未引用");
     }
 
     [Fact]

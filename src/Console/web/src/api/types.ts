@@ -139,4 +139,7 @@ export interface Article {
   version: number;
   updatedAt: string;
   updatedBy: string;
+  /** How many direct answers cited this article (引用作答), and when the last one did. */
+  citations: number;
+  lastCitedAt: string | null;
 }

@@ -91,6 +91,8 @@ export default function KnowledgeAdminPage() {
   const [onlyOwn, setOnlyOwn] = useState(true);
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(20);
+  /** Most recently changed first, or most cited first: the articles agents answer from most are the ones to keep right. */
+  const [sort, setSort] = useState<'updated' | 'citations'>('updated');
   const [editing, setEditing] = useState<Article | 'new' | null>(null);
   /** An old version the editor starts from (restoring it saves a new version; the history keeps every one). */
   const [startFrom, setStartFrom] = useState<ArticleVersion>();
@@ -105,10 +107,11 @@ export default function KnowledgeAdminPage() {
         needsReview: status === 'review' ? true : undefined,
         category,
         department: departmentFilter,
+        sort: sort === 'citations' ? sort : undefined,
         page,
         pageSize,
       }),
-    [status, category, departmentFilter, page, pageSize],
+    [status, category, departmentFilter, sort, page, pageSize],
   );
   // How many of the reader's articles agents may be reading out although their review date has come or their validity ended;
   // counted again whenever the list reloads (an edit or an expiry clears one).
@@ -182,6 +185,19 @@ export default function KnowledgeAdminPage() {
       render: (_, a) => (a.validFrom || a.validUntil ? `${a.validFrom ?? '即日'} 至 ${a.validUntil ?? '长期'}` : '长期有效'),
     },
     { title: '复核日期', dataIndex: 'reviewBy', render: (d: string | null) => d ?? '—' },
+    {
+      title: <span title="坐席直接答复时引用本条知识的次数">引用作答</span>,
+      key: 'citations',
+      render: (_, a) =>
+        a.citations === 0 ? (
+          <Typography.Text type="secondary">未引用</Typography.Text>
+        ) : (
+          <Space orientation="vertical" size={0}>
+            <span>{a.citations} 次</span>
+            {a.lastCitedAt && <Typography.Text type="secondary">最近 {formatTime(a.lastCitedAt)}</Typography.Text>}
+          </Space>
+        ),
+    },
     {
       title: '版本',
       key: 'version',
@@ -306,6 +322,19 @@ export default function KnowledgeAdminPage() {
               setPage(1);
             }}
             options={(reference.data?.categories ?? []).map((c) => ({ value: c.name, label: c.name }))}
+          />
+          <Select
+            aria-label="排序"
+            style={{ width: 140 }}
+            value={sort}
+            onChange={(v) => {
+              setSort(v);
+              setPage(1);
+            }}
+            options={[
+              { value: 'updated', label: '最近修改在前' },
+              { value: 'citations', label: '引用最多在前' },
+            ]}
           />
           {ownDepartment ? (
             <label>
