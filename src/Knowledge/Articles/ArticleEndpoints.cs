@@ -92,7 +92,7 @@ public static class ArticleEndpoints
 
     private static async Task<Results<Ok<ArticleView>, ProblemHttpResult>> GetAsync(Guid id, KnowledgeDbContext db, CancellationToken ct) =>
         await db.Articles.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id, ct) is { } article
-            ? TypedResults.Ok(View(article, (await CitationsAsync(db, [id], ct)).GetValueOrDefault(id)))
+            ? TypedResults.Ok(await ViewAsync(db, article, ct))
             : NotFound();
 
     /// <summary>How many direct answers cited each of these articles, and when the last one did (articles never cited are absent).</summary>
@@ -103,6 +103,10 @@ public static class ArticleEndpoints
             .ToDictionaryAsync(g => g.Key, g => new Citations(g.Count, g.Last), ct);
 
     private readonly record struct Citations(int Count, Instant Last);
+
+    /// <summary>One article as staff read it, with its citations.</summary>
+    private static async Task<ArticleView> ViewAsync(KnowledgeDbContext db, Article article, CancellationToken ct) =>
+        View(article, (await CitationsAsync(db, [article.Id], ct)).GetValueOrDefault(article.Id));
 
     private static async Task<Results<Ok<ArticleVersionView[]>, ProblemHttpResult>> VersionsAsync(Guid id, KnowledgeDbContext db, CancellationToken ct)
     {
@@ -187,7 +191,7 @@ public static class ArticleEndpoints
             return TypedResults.Problem(title: "知识已被他人修改", detail: "请刷新后再修改。", statusCode: StatusCodes.Status409Conflict);
         }
         await indexer.IndexAsync(article, ct);
-        return TypedResults.Ok(View(article, (await CitationsAsync(db, [article.Id], ct)).GetValueOrDefault(article.Id)));
+        return TypedResults.Ok(await ViewAsync(db, article, ct));
     }
 
     /// <summary>"" for an admin (any department), the department for its editors, null for everyone else.</summary>

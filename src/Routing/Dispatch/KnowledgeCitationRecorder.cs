@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Hotline.Knowledge.Articles;
 using Hotline.Knowledge.Storage;
 using Hotline.Routing.Outbox;
@@ -32,7 +30,7 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
         using var scope = scopes.CreateScope();
         var data = await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().Timeline.AsNoTracking()
             .Where(e => e.Id == change.EntryId).Select(e => e.Data).SingleOrDefaultAsync(ct);
-        if (CitedArticle(data) is not { } cited)
+        if (KnowledgeSource.FromEntryData(data) is not { } cited)
         {
             return; // answered without citing an article
         }
@@ -45,48 +43,12 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
         {
             EntryId = change.EntryId,
             TicketId = change.TicketId,
-            ArticleId = cited.Id,
+            ArticleId = cited.ArticleId,
             ArticleVersion = cited.Version,
             CitedAt = Instant.FromDateTimeOffset(change.At),
         });
-        try
-        {
-            await knowledge.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException)
-        {
-            // Another delivery of the same event (another host) may have recorded it first: then there is nothing to do.
-            if (!await RecordedMeanwhileAsync(change.EntryId, ct))
-            {
-                throw;
-            }
-        }
-    }
-
-    private async Task<bool> RecordedMeanwhileAsync(Guid entryId, CancellationToken ct)
-    {
-        using var scope = scopes.CreateScope();
-        return await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ArticleCitations.AnyAsync(c => c.EntryId == entryId, ct);
-    }
-
-    /// <summary>The article a direct answer's entry data names (<c>{"article":{"id","version","title"}}</c>); null if none.</summary>
-    internal static (Guid Id, int Version)? CitedArticle(string? data)
-    {
-        if (string.IsNullOrEmpty(data))
-        {
-            return null;
-        }
-        try
-        {
-            return JsonNode.Parse(data)?["article"] is JsonObject article
-                && article["id"]?.GetValue<string>() is { } id && Guid.TryParse(id, out var articleId)
-                && article["version"]?.GetValue<int>() is { } version
-                ? (articleId, version)
-                : null;
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            return null; // not the shape a direct answer writes
-        }
+        // A concurrent delivery of the same event (another host) fails here on the key and is retried by the outbox, which then
+        // finds the citation recorded, as CitizenTexts.QueueOnceAsync does for texts.
+        await knowledge.SaveChangesAsync(ct);
     }
 }

@@ -150,7 +150,7 @@ public sealed class Ticket
         return Move(actor, now, TimelineEventKind.DirectlyAnswered, TicketState.Closed,
             note: source is null ? null : $"依据知识「{source.Title}」（第 {source.Version} 版）",
             publicText: answer,
-            data: source is null ? null : new { article = new { id = source.ArticleId, version = source.Version, title = source.Title } });
+            data: source?.EntryData());
     }
 
     public HotlineError? Dispatch(Actor actor, Instant now, DispatchPlan plan)
@@ -648,7 +648,37 @@ public sealed record GeoPoint(double Latitude, double Longitude);
 public sealed record AttachmentInfo(string FileName, string ContentType, long Size, string Sha256);
 
 /// <summary>The knowledge article a direct answer was taken from, as it stood when the agent answered.</summary>
-public sealed record KnowledgeSource(Guid ArticleId, int Version, string Title);
+public sealed record KnowledgeSource(Guid ArticleId, int Version, string Title)
+{
+    // EntryData writes the names in lower case (System.Text.Json's default options keep an anonymous object's names as they are).
+    private static readonly JsonSerializerOptions ReadShape = new() { PropertyNameCaseInsensitive = true };
+
+    /// <summary>How the answer's timeline entry records it (<c>{"article":{"id","version","title"}}</c>).</summary>
+    internal object EntryData() => new { article = new { id = ArticleId, version = Version, title = Title } };
+
+    /// <summary>The article a direct answer's entry data names (see <see cref="EntryData"/>); null for an answer citing none.</summary>
+    public static KnowledgeSource? FromEntryData(string? data)
+    {
+        if (string.IsNullOrEmpty(data))
+        {
+            return null;
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<EntryShape>(data, ReadShape)?.Article is { Id: { } id, Version: { } version } article
+                ? new KnowledgeSource(id, version, article.Title ?? "")
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null; // not the shape a direct answer writes
+        }
+    }
+
+    private sealed record EntryShape(ArticleShape? Article);
+
+    private sealed record ArticleShape(Guid? Id, int? Version, string? Title);
+}
 
 /// <summary>The deadlines of one round of handling.</summary>
 public sealed record DeadlineSet(Instant SignDue, Instant ReplyDue, Instant ReturnDue);

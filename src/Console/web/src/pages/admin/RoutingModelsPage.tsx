@@ -51,7 +51,7 @@ export function heldBackReason(model: RoutingModel, active: RoutingModel): strin
     lower.push(`自动派单比例低 ${((active.dispatchShare - model.dispatchShare) * 100).toFixed(1)} 个百分点`);
   }
   return lower.length > 0
-    ? `比使用中的版本${lower.join('，')}。定时训练的新模型指标明显低于当前模型时不会自动启用；比较后可手动启用。`
+    ? `比使用中的版本${lower.join('，')}。定时训练的新模型指标明显低于当前模型时不会自动启用（相差在设置的容差内时，则是回退时被停用）；比较后可手动启用。`
     : '指标不低于使用中的版本：它曾被停用（回退到较早版本），定时训练不会重新启用它；需要时可手动启用。';
 }
 
