@@ -137,20 +137,33 @@ public sealed class RoutingEngineTests : HostTest
         Assert.False(worse.Active);
         Assert.Equal(good.Str("version"), await ActiveAsync());
         Assert.Equal(2, (await admin.GetOkAsync("/api/admin/routing/models")).AsArray().Count);
+        // The reason is stored with the version and shown to admins: the figure, the version in use, and the tolerance.
+        async Task<string?> ReasonAsync(string version) => (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()
+            .Single(m => m!.Str("version") == version)!["heldBackReason"]?.GetValue<string>();
+        var reason = await ReasonAsync(worse.Version);
+        Assert.Equal(reason, worse.HeldBackReason);
+        Assert.StartsWith("定时训练未启用：宏平均 F1", reason);
+        Assert.Contains(good.Str("version")[..12], reason);
+        Assert.Contains("超过允许的 0.020", reason);
+        Assert.Null(await ReasonAsync(good.Str("version")));
 
         // An admin's own training takes effect. Half its history contradicts the other half, so no confidence keeps 98 %
         // precision: it has no threshold (null, not a number JSON cannot carry) and advises without dispatching anything.
         var retrained = await admin.PostOkAsync("/api/admin/routing/retrain", new { });
         Assert.Equal(worse.Version, retrained.Str("version"));
         Assert.Null(retrained["threshold"]);
+        Assert.Null(retrained["heldBackReason"]); // in use now: the old reason no longer applies
         Assert.Equal(worse.Version, await ActiveAsync());
         var advice = await (await Host.SignInAsync("agent")).PostOkAsync("/api/routing/suggest", new { content = "路灯不亮" });
         Assert.Null(advice["threshold"]);
         Assert.False(advice["wouldDispatch"]!.GetValue<bool>());
         Assert.Contains("达不到自动派单所需的准确率", advice.Str("reason"));
         await admin.PostOkAsync($"/api/admin/routing/models/{good.Str("version")}/activate", new { });
-        Assert.False((await ScheduledAsync()).Active);
+        var switchedOff = await ScheduledAsync();
+        Assert.False(switchedOff.Active);
         Assert.Equal(good.Str("version"), await ActiveAsync());
+        // Was in use, then an admin chose another: a rollback, which the job does not undo, said as such.
+        Assert.StartsWith("该版本曾被停用", await ReasonAsync(switchedOff.Version));
     }
 
     [Fact]

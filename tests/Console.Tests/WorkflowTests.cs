@@ -219,6 +219,8 @@ public sealed class WorkflowTests : HostTest
         var byCitations = (await agent.GetOkAsync("/api/knowledge/articles?sort=citations"))["items"]!.AsArray();
         Assert.Equal([cited.Str("id"), newer.Str("id")], byCitations.Select(a => a!.Str("id")));
         Assert.Equal([2, 0], byCitations.Select(a => a!["citations"]!.GetValue<int>()));
+        var shouted = (await agent.GetOkAsync("/api/knowledge/articles?sort=CITATIONS"))["items"]!.AsArray();
+        Assert.Equal([cited.Str("id"), newer.Str("id")], shouted.Select(a => a!.Str("id")));
         Assert.Contains("sort", (await (await agent.GetAsync("/api/knowledge/articles?sort=popular")).ProblemAsync(HttpStatusCode.BadRequest))["errors"]!.AsObject()
             .Select(e => e.Key));
     }

@@ -50,6 +50,8 @@ public static class ArticleEndpoints
     private static async Task<Results<Ok<ArticlePage>, ProblemHttpResult>> ListAsync(string? status, string? category,
         string? department, bool? needsReview, string? sort, int? page, int? pageSize, KnowledgeDbContext db, IClock clock, CancellationToken ct)
     {
+        // Case is ignored, as for status: CITATIONS is not a different request.
+        sort = sort?.ToLowerInvariant();
         if (sort is { Length: > 0 } and not ("updated" or "citations"))
         {
             return Invalid("sort", "排序应为 updated（最近修改）或 citations（引用作答次数）。");

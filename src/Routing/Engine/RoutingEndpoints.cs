@@ -184,7 +184,8 @@ public static class RoutingEndpoints
                 Accuracy = m.Accuracy,
                 MacroF1 = m.MacroF1,
                 DispatchShare = m.DispatchShare,
-                Active = m.Active
+                Active = m.Active,
+                HeldBackReason = m.HeldBackReason,
             })
             .ToListAsync(ct)).OrderByDescending(m => m.CreatedAt).Select(RoutingTrainer.Summary).ToArray());
 }

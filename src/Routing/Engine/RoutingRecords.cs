@@ -36,6 +36,12 @@ public sealed class RoutingModel
     public double MacroF1 { get; init; }
     public double DispatchShare { get; init; }
     public bool Active { get; set; }
+
+    /// <summary>Why the last scheduled training left this version off, in the admins' words (null when it was never held back,
+    /// or once it has been put in use). A version switched off by a rollback has none: it was in use, then an admin chose
+    /// another.</summary>
+    public string? HeldBackReason { get; set; }
+
     public byte[] File { get; init; } = [];
 }
 

@@ -10,9 +10,10 @@ using NodaTime;
 namespace Hotline.Routing.Engine;
 
 /// <summary>A model version as admins see it. <c>Threshold</c> is null for a model that dispatches nothing on its own: no
-/// confidence kept the target precision on its training data (little or contradictory history).</summary>
+/// confidence kept the target precision on its training data (little or contradictory history). <c>HeldBackReason</c> says
+/// why a scheduled training left it off (see <see cref="RoutingModel.HeldBackReason"/>).</summary>
 public sealed record ModelSummary(string Version, DateTimeOffset CreatedAt, int Examples, double? Threshold, double Accuracy, double MacroF1,
-    double DispatchShare, bool Active);
+    double DispatchShare, bool Active, string? HeldBackReason = null);
 
 /// <summary>
 /// Trains a new model from every example (imported history, resolved tickets, dispatchers' corrections), keeps it as a new
@@ -70,20 +71,22 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
             db.RoutingModels.Add(existing);
         }
         var held = scheduled ? await HoldBackAsync(existing, trainedBefore, ct) : null;
-        if (held is null)
+        if (held is { } reason)
         {
-            await MakeActiveAsync(existing, ct);
+            existing.HeldBackReason = reason.ForAdmins;
+            await db.SaveChangesAsync(ct);
+            LogHeldBack(logger, existing.Version, reason.ForLog);
         }
         else
         {
-            await db.SaveChangesAsync(ct);
-            LogHeldBack(logger, existing.Version, held);
+            await MakeActiveAsync(existing, ct);
         }
         return Summary(existing);
     }
 
-    /// <summary>Why a scheduled training's model must not replace the one in use, or null when it may.</summary>
-    private async Task<string?> HoldBackAsync(RoutingModel trained, bool trainedBefore, CancellationToken ct)
+    /// <summary>Why a scheduled training's model must not replace the one in use (for the admins, stored with the version, and
+    /// for the log), or null when it may.</summary>
+    private async Task<(string ForAdmins, string ForLog)?> HoldBackAsync(RoutingModel trained, bool trainedBefore, CancellationToken ct)
     {
         var inUse = await db.RoutingModels.AsNoTracking().Where(m => m.Active)
             .Select(m => new { m.Version, m.MacroF1, m.DispatchShare }).SingleOrDefaultAsync(ct);
@@ -92,12 +95,28 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
             return null;
         }
         var limits = options.Value;
-        return trainedBefore ? "this version was switched off before"
-            : trained.MacroF1 < inUse.MacroF1 - limits.ScheduledMaxMacroF1Drop
-                ? string.Create(CultureInfo.InvariantCulture, $"macro-F1 {trained.MacroF1:0.000} against {inUse.MacroF1:0.000} in use")
-            : trained.DispatchShare < inUse.DispatchShare - limits.ScheduledMaxDispatchShareDrop
-                ? string.Create(CultureInfo.InvariantCulture, $"dispatched share {trained.DispatchShare:P1} against {inUse.DispatchShare:P1} in use")
-            : null;
+        var shortVersion = inUse.Version[..Math.Min(12, inUse.Version.Length)];
+        var f1Drop = inUse.MacroF1 - trained.MacroF1;
+        var shareDrop = inUse.DispatchShare - trained.DispatchShare;
+        var invariant = CultureInfo.InvariantCulture;
+        if (trainedBefore && trained.HeldBackReason is null)
+        {
+            // The same history gave a version that exists already and was not held back: it was in use until someone switched
+            // it off (a rollback), and a job does not overrule them. One held back before is judged again on its figures below.
+            return ("该版本曾被停用（管理员启用了其他版本），定时训练不会重新启用它；需要时可手动启用。",
+                "this version was switched off before");
+        }
+        if (f1Drop > limits.ScheduledMaxMacroF1Drop)
+        {
+            return (string.Create(invariant, $"定时训练未启用：宏平均 F1 {trained.MacroF1:0.000}，比使用中的 {shortVersion}（{inUse.MacroF1:0.000}）低 {f1Drop:0.000}，超过允许的 {limits.ScheduledMaxMacroF1Drop:0.000}。核对训练数据后可手动启用。"),
+                string.Create(invariant, $"macro-F1 {trained.MacroF1:0.000} against {inUse.MacroF1:0.000} in use"));
+        }
+        if (shareDrop > limits.ScheduledMaxDispatchShareDrop)
+        {
+            return (string.Create(invariant, $"定时训练未启用：自动派单比例 {trained.DispatchShare * 100:0.0}%，比使用中的 {shortVersion}（{inUse.DispatchShare * 100:0.0}%）低 {shareDrop * 100:0.0} 个百分点，超过允许的 {limits.ScheduledMaxDispatchShareDrop * 100:0.0} 个。核对训练数据后可手动启用。"),
+                string.Create(invariant, $"dispatched share {trained.DispatchShare:P1} against {inUse.DispatchShare:P1} in use"));
+        }
+        return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
@@ -135,6 +154,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await db.RoutingModels.Where(m => m.Active && m.Version != model.Version).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), ct);
         model.Active = true;
+        model.HeldBackReason = null;
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         models.Invalidate();
@@ -165,5 +185,5 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
 
     public static ModelSummary Summary(RoutingModel m) =>
         new(m.Version, m.CreatedAt.ToDateTimeOffset(), m.Examples, double.IsFinite(m.Threshold) ? m.Threshold : null, m.Accuracy, m.MacroF1,
-            m.DispatchShare, m.Active);
+            m.DispatchShare, m.Active, m.Active ? null : m.HeldBackReason);
 }

@@ -167,6 +167,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             model.ToTable("RoutingModels");
             model.HasKey(m => m.Version);
             model.Property(m => m.Version).HasMaxLength(64);
+            model.Property(m => m.HeldBackReason).HasMaxLength(500);
         });
         modelBuilder.Entity<CatalogueEntry>(entry =>
         {

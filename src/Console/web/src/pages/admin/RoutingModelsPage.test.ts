@@ -22,6 +22,12 @@ describe('heldBackReason', () => {
     expect(heldBackReason(model(0.85, 0.5), inUse)).toMatch(/^比使用中的版本宏平均 F1 低 0\.033，自动派单比例低 7\.1 个百分点。/);
   });
 
+  it('gives the reason the server stored when there is one', () => {
+    const held = { ...model(0.85, 0.5), heldBackReason: '定时训练未启用：宏平均 F1 0.850，比使用中的 abc（0.883）低 0.033，超过允许的 0.020。' };
+    expect(heldBackReason(held, inUse)).toBe(held.heldBackReason);
+    expect(heldBackReason({ ...held, heldBackReason: null }, inUse)).toMatch(/^比使用中的版本宏平均 F1 低 0\.033/);
+  });
+
   it('says a version no worse than the one in use was switched off', () => {
     expect(heldBackReason(model(0.883, 0.571), inUse)).toContain('曾被停用');
     expect(heldBackReason(model(0.9, 0.6), inUse)).toContain('曾被停用');

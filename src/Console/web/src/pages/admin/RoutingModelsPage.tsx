@@ -38,11 +38,14 @@ function OutcomeText({ outcome, detailed }: { outcome: ModelOutcome | undefined;
 }
 
 /**
- * Why a version newer than the one in use is off, as far as the figures tell: a scheduled training keeps a new model off when its
- * macro-F1 or dispatched share is clearly lower (the host's ScheduledMaxMacroF1Drop / ScheduledMaxDispatchShareDrop); when neither
- * is, someone switched it off (a rollback), and no scheduled training turns it back on.
+ * Why a version newer than the one in use is off. The server stores the reason when a scheduled training holds a version back
+ * (its figures against the tolerances, or a version someone switched off). A version without one was either switched off by a
+ * rollback or held back before the reason was stored; for those the figures tell as much as they can.
  */
 export function heldBackReason(model: RoutingModel, active: RoutingModel): string {
+  if (model.heldBackReason) {
+    return model.heldBackReason;
+  }
   const lower: string[] = [];
   if (model.macroF1 < active.macroF1) {
     lower.push(`宏平均 F1 低 ${(active.macroF1 - model.macroF1).toFixed(3)}`);

@@ -127,4 +127,7 @@ export interface RoutingModel {
   macroF1: number;
   dispatchShare: number;
   active: boolean;
+  /** Why the last scheduled training left this version off, as the server decided it (null: never held back, or held back
+   * before the reason was stored). */
+  heldBackReason?: string | null;
 }
