@@ -113,7 +113,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         }
         if (shareDrop > limits.ScheduledMaxDispatchShareDrop)
         {
-            return (string.Create(invariant, $"定时训练未启用：自动派单比例 {trained.DispatchShare * 100:0.0}%，比使用中的 {shortVersion}（{inUse.DispatchShare * 100:0.0}%）低 {shareDrop * 100:0.0} 个百分点，超过允许的 {limits.ScheduledMaxDispatchShareDrop * 100:0.0} 个。核对训练数据后可手动启用。"),
+            return (string.Create(invariant, $"定时训练未启用：自动派单比例 {trained.DispatchShare * 100:0.0}%，比使用中的 {shortVersion}（{inUse.DispatchShare * 100:0.0}%）低 {shareDrop * 100:0.0} 个百分点，超过允许的 {limits.ScheduledMaxDispatchShareDrop * 100:0.0} 个百分点。核对训练数据后可手动启用。"),
                 string.Create(invariant, $"dispatched share {trained.DispatchShare:P1} against {inUse.DispatchShare:P1} in use"));
         }
         return null;
