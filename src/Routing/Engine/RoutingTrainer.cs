@@ -71,11 +71,11 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
             db.RoutingModels.Add(existing);
         }
         var held = scheduled ? await HoldBackAsync(existing, trainedBefore, ct) : null;
-        if (held is { } reason)
+        if (held is not null)
         {
-            existing.HeldBackReason = reason.ForAdmins;
+            existing.HeldBackReason = held;
             await db.SaveChangesAsync(ct);
-            LogHeldBack(logger, existing.Version, reason.ForLog);
+            LogHeldBack(logger, existing.Version, held);
         }
         else
         {
@@ -84,9 +84,9 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         return Summary(existing);
     }
 
-    /// <summary>Why a scheduled training's model must not replace the one in use (for the admins, stored with the version, and
-    /// for the log), or null when it may.</summary>
-    private async Task<(string ForAdmins, string ForLog)?> HoldBackAsync(RoutingModel trained, bool trainedBefore, CancellationToken ct)
+    /// <summary>Why a scheduled training's model must not replace the one in use, in the admins' words (stored with the version
+    /// and logged), or null when it may.</summary>
+    private async Task<string?> HoldBackAsync(RoutingModel trained, bool trainedBefore, CancellationToken ct)
     {
         var inUse = await db.RoutingModels.AsNoTracking().Where(m => m.Active)
             .Select(m => new { m.Version, m.MacroF1, m.DispatchShare }).SingleOrDefaultAsync(ct);
@@ -103,24 +103,21 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         {
             // The same history gave a version that exists already and was not held back: it was in use until someone switched
             // it off (a rollback), and a job does not overrule them. One held back before is judged again on its figures below.
-            return ("该版本曾被停用（管理员启用了其他版本），定时训练不会重新启用它；需要时可手动启用。",
-                "this version was switched off before");
+            return "该版本曾被停用（管理员启用了其他版本），定时训练不会重新启用它；需要时可手动启用。";
         }
         if (f1Drop > limits.ScheduledMaxMacroF1Drop)
         {
-            return (string.Create(invariant, $"定时训练未启用：宏平均 F1 {trained.MacroF1:0.000}，比使用中的 {shortVersion}（{inUse.MacroF1:0.000}）低 {f1Drop:0.000}，超过允许的 {limits.ScheduledMaxMacroF1Drop:0.000}。核对训练数据后可手动启用。"),
-                string.Create(invariant, $"macro-F1 {trained.MacroF1:0.000} against {inUse.MacroF1:0.000} in use"));
+            return string.Create(invariant, $"定时训练未启用：宏平均 F1 {trained.MacroF1:0.000}，比使用中的 {shortVersion}（{inUse.MacroF1:0.000}）低 {f1Drop:0.000}，超过允许的 {limits.ScheduledMaxMacroF1Drop:0.000}。核对训练数据后可手动启用。");
         }
         if (shareDrop > limits.ScheduledMaxDispatchShareDrop)
         {
-            return (string.Create(invariant, $"定时训练未启用：自动派单比例 {trained.DispatchShare * 100:0.0}%，比使用中的 {shortVersion}（{inUse.DispatchShare * 100:0.0}%）低 {shareDrop * 100:0.0} 个百分点，超过允许的 {limits.ScheduledMaxDispatchShareDrop * 100:0.0} 个百分点。核对训练数据后可手动启用。"),
-                string.Create(invariant, $"dispatched share {trained.DispatchShare:P1} against {inUse.DispatchShare:P1} in use"));
+            return string.Create(invariant, $"定时训练未启用：自动派单比例 {trained.DispatchShare * 100:0.0}%，比使用中的 {shortVersion}（{inUse.DispatchShare * 100:0.0}%）低 {shareDrop * 100:0.0} 个百分点，超过允许的 {limits.ScheduledMaxDispatchShareDrop * 100:0.0} 个百分点。核对训练数据后可手动启用。");
         }
         return null;
     }
 
     [LoggerMessage(Level = LogLevel.Warning,
-        Message = "Scheduled retraining kept model {Version} inactive ({Why}); an admin can enable it on the routing models page")]
+        Message = "Scheduled retraining kept model {Version} inactive: {Why}")]
     private static partial void LogHeldBack(ILogger logger, string version, string why);
 
     /// <summary>
@@ -185,5 +182,5 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
 
     public static ModelSummary Summary(RoutingModel m) =>
         new(m.Version, m.CreatedAt.ToDateTimeOffset(), m.Examples, double.IsFinite(m.Threshold) ? m.Threshold : null, m.Accuracy, m.MacroF1,
-            m.DispatchShare, m.Active, m.Active ? null : m.HeldBackReason);
+            m.DispatchShare, m.Active, m.HeldBackReason);
 }
