@@ -325,6 +325,11 @@ public sealed class HttpsCookieTests : IAsyncLifetime
 }
 
 /// <summary>With <c>Hotline:Telemetry:OtlpEndpoint</c> set, the metrics reach an OTLP collector (a stand-in on loopback, OTLP/HTTP).</summary>
+/// <remarks>Runs alone (<see cref="ProcessWideMetricsCollection"/>): the OpenTelemetry SDK listens to meters by name in the whole
+/// process, so beside other tests' hosts it would export their "Hotline" instruments too, merged with this host's into one stream
+/// (identical instruments share a stream), with other hosts starting and stopping meanwhile. The likely cause of one CI failure:
+/// the batch holding the intakes lacked the outbox gauge. A production process has one host, so only the test needs this.</remarks>
+[Collection(ProcessWideMetricsCollection.Name)]
 public sealed class OtlpExportTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<byte[]> _received = new();
@@ -376,4 +381,11 @@ public sealed class OtlpExportTests : IAsyncLifetime
         Assert.Contains(_received, body => body.AsSpan().IndexOf(name) >= 0);
         Assert.Contains(_received, body => body.AsSpan().IndexOf("hotline.outbox.backlog"u8) >= 0);
     }
+}
+
+/// <summary>Tests whose listener sees every meter in the process run after the parallel ones, one at a time.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideMetricsCollection
+{
+    public const string Name = "Process-wide metrics";
 }
