@@ -7,6 +7,9 @@ using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using NodaTime;
 
 namespace Hotline.Console.Tests;
 
@@ -124,10 +127,15 @@ public sealed class RoutingEngineTests : HostTest
             return node.ToJsonString(Api.Json);
         });
         Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, string.Join('\n', wrong))).StatusCode);
-        async Task<ModelSummary> ScheduledAsync()
+        async Task<ModelSummary> ScheduledAsync(RoutingOptions? settings = null)
         {
             using var scope = Host.Services.CreateScope();
-            return (await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(CancellationToken.None, scheduled: true)).Value!;
+            var services = scope.ServiceProvider;
+            var trainer = settings is null
+                ? services.GetRequiredService<RoutingTrainer>()
+                : new RoutingTrainer(services.GetRequiredService<RoutingDbContext>(), services.GetRequiredService<ModelStore>(),
+                    services.GetRequiredService<IClock>(), Options.Create(settings), NullLogger<RoutingTrainer>.Instance);
+            return (await trainer.TrainAsync(CancellationToken.None, scheduled: true)).Value!;
         }
         async Task<string> ActiveAsync() => (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()
             .Single(m => m!["active"]!.GetValue<bool>())!.Str("version");
@@ -146,6 +154,16 @@ public sealed class RoutingEngineTests : HostTest
         Assert.Contains(good.Str("version")[..12], reason);
         Assert.Contains("超过允许的 0.020", reason);
         Assert.Null(await ReasonAsync(good.Str("version")));
+        // Where only the dispatched share falls too far (the F1 tolerance set out of reach), the same version is judged again on
+        // its figures and the reason names the share, in percentage points.
+        var byShare = await ScheduledAsync(new RoutingOptions { ScheduledMaxMacroF1Drop = 1 });
+        Assert.Equal(worse.Version, byShare.Version);
+        Assert.False(byShare.Active);
+        Assert.True(good["dispatchShare"]!.GetValue<double>() - byShare.DispatchShare > 0.05, $"{byShare.DispatchShare} against {good["dispatchShare"]}");
+        Assert.StartsWith("定时训练未启用：自动派单比例", await ReasonAsync(worse.Version));
+        Assert.Contains(good.Str("version")[..12], byShare.HeldBackReason);
+        Assert.Contains("超过允许的 5.0 个百分点", byShare.HeldBackReason);
+        Assert.Equal(good.Str("version"), await ActiveAsync());
 
         // An admin's own training takes effect. Half its history contradicts the other half, so no confidence keeps 98 %
         // precision: it has no threshold (null, not a number JSON cannot carry) and advises without dispatching anything.
