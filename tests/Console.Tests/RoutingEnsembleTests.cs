@@ -60,7 +60,31 @@ public sealed class RoutingEnsembleTests : HostTest
         Assert.Equal("catalogue", advice.Str("departmentSource"));
         Assert.Equal("chengxi-hepan", advice["area"]!.Str("areaId"));
         Assert.Equal("占道经营", advice["catalogueMatches"]![0]!.Str("name"));
+        Assert.True(advice["catalogueMatches"]![0]!["inTitle"]!.GetValue<bool>()); // no title given: the first line stands for it
         Assert.True(advice["wouldDispatch"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task AMatterMentionedOnlyInTheContent_IsShown_ButOnlyOneNamedInTheTitle_WeighsAgainstTheModel()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var agent = await Host.SignInAsync("agent");
+        var content = StallText + "\n另外，旁边工地还经常夜间施工。";
+        var passing = await agent.PostOkAsync("/api/routing/suggest", new { title = "小区门口流动摊贩占道经营", content, areaId = "chengxi-hepan" });
+        var matches = passing["catalogueMatches"]!.AsArray();
+        Assert.Equal(["占道经营", "夜间施工噪音"], matches.Select(m => m!.Str("name")));
+        Assert.Equal([true, false], matches.Select(m => m!["inTitle"]!.GetValue<bool>()));
+        Assert.Equal("urban-construction", passing["suggestions"]![0]!.Str("categoryId"));
+        Assert.DoesNotContain(passing["holds"]!.AsArray(), h => h!.GetValue<string>().Contains("夜间施工噪音", StringComparison.Ordinal));
+        Assert.True(passing["wouldDispatch"]!.GetValue<bool>());
+
+        Assert.Contains("另匹配「夜间施工噪音」（仅见于正文）", passing["members"]!.AsArray().Single(m => m!.Str("member") == "catalogue")!.Str("said"));
+
+        // The same text under a title about the construction site: that matter now comes first, as the ticket's own (whether
+        // it then weighs against the model is EnsembleRulesTests' subject: here the stall, in the model's category, agrees).
+        var named = await agent.PostOkAsync("/api/routing/suggest", new { title = "工地夜间施工", content, areaId = "chengxi-hepan" });
+        Assert.Equal(("夜间施工噪音", true), (named["catalogueMatches"]![0]!.Str("name"), named["catalogueMatches"]![0]!["inTitle"]!.GetValue<bool>()));
+        Assert.Contains("匹配事项「夜间施工噪音」（「夜间施工」，强匹配，见于标题", named.Str("reason"));
     }
 
     [Fact]

@@ -177,12 +177,6 @@ public static class CitizenEndpoints
         var timeline = await db.Timeline.AsNoTracking().Where(e => e.TicketId == ticket.Id).OrderBy(e => e.Sequence).ToListAsync(ct);
         return await views.ForCitizenAsync(ticket, timeline, ct);
     }
-
-    internal static string DefaultTitle(string content)
-    {
-        var firstLine = content.Split('\n', 2)[0].Trim();
-        return firstLine.Length <= 30 ? firstLine : firstLine[..30] + "…";
-    }
 }
 
 /// <summary>The request-body limit of one endpoint (honoured by routing before the body is read).</summary>

@@ -85,7 +85,7 @@ internal sealed class CitizenSubmissionHandler(TicketWorkflow workflow, Attachme
             await using var stream = files[i].OpenReadStream();
             await store.SaveAsync(stream, attachments[i].Sha256, ct);
         }
-        var draft = new NewTicket(channel, phone, content, title ?? CitizenEndpoints.DefaultTitle(content), type,
+        var draft = new NewTicket(channel, phone, content, title ?? NewTicket.DefaultTitle(content), type,
             Name: name, Anonymous: anonymous, Address: address, IntakeKey: intakeKey, IntakeFingerprint: fingerprint)
         {
             Attachments = attachments,

@@ -89,7 +89,7 @@ public static class StaffIntakeEndpoints
         {
             return input.Failure.ToProblem();
         }
-        var draft = new NewTicket(channel, phone, content, title ?? CitizenEndpoints.DefaultTitle(content), type, urgency, name,
+        var draft = new NewTicket(channel, phone, content, title ?? NewTicket.DefaultTitle(content), type, urgency, name,
             request.Anonymous ?? false, address,
             request.CategoryId is { Length: > 0 } ? request.CategoryId : null,
             request.AreaId is { Length: > 0 } ? request.AreaId : null, IntakeKey: call is null ? null : $"call:{call.CallSid}");

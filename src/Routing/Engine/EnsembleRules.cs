@@ -14,9 +14,17 @@ public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartm
 /// </summary>
 public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, double Confidence, string Finding, double Threshold);
 
-/// <summary>A matched catalogue matter and the unit its area rule chose (null: its department is inactive).</summary>
+/// <summary>
+/// A matched catalogue matter and the unit its area rule chose (null: its department is inactive). <c>Score</c> and
+/// <c>Strong</c> are the match in the whole text; <c>TitleScore</c> the matched characters in the title alone (0: the matter is
+/// named only in the content), which is what the category rules read (see <see cref="EnsembleRules"/>).
+/// </summary>
 public sealed record CatalogueSays(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, int Score, bool Strong,
-    ResolvedUnit? Unit);
+    ResolvedUnit? Unit, int TitleScore)
+{
+    /// <summary>The title names the matter strongly (see <see cref="MatterMatch.Strong"/>): enough to weigh against the model.</summary>
+    public bool NamedInTitle => TitleScore >= MatterMatcher.StrongScore;
+}
 
 /// <summary>
 /// A similar closed ticket: its final category and department. <c>AreaMismatch</c>: its department is an area unit (street
@@ -63,9 +71,16 @@ public sealed record EnsembleDecision(string Label, string? CategoryId, string? 
 /// <item>A strong catalogue match in another category, when no matter matched in the model's category, overrides a doubtful
 /// model (confidence below <see cref="CatalogueOverridesBelow"/> and the threshold) — the catalogue names the matter — and
 /// otherwise holds the model's category back from automatic dispatch (two members disagree: a person decides).</item>
-/// <item>The department: a catalogue match within the chosen category picks it through its area rule; otherwise similar
-/// cases in that category that agree (two or more forming a majority, or one near-duplicate) pick theirs; otherwise the
-/// category's usual department.</item>
+/// <item>Only a matter named in the title weighs against the model (breaks a tie, overrides, holds). A long message mentions
+/// many matters in passing; its title says what it is about. Measured with the TipDM category names as a stand-in catalogue on
+/// the 5,209 full messages against the model's out-of-fold predictions: matches naming one category anywhere in the text were
+/// right for 70 % of the 930 messages they occurred in, in the title (or, without one, in what the title would be) for 88 % of
+/// 216; whole-text matches held back 204 tickets the model was sure of, 192 of them rightly routed (a higher threshold would
+/// have been the better filter), against 17 (14) in the title. A matter named only in the content is still shown, agrees
+/// with the model when it is in the model's category, and can pick the department within the chosen category.</item>
+/// <item>The department: a catalogue match within the chosen category picks it through its area rule (one named in the title
+/// before one found only in the content); otherwise similar cases in that category that agree (two or more forming a majority,
+/// or one near-duplicate) pick theirs; otherwise the category's usual department.</item>
 /// <item>Automatic dispatch only when the confidence reaches the threshold, a department is known and nothing holds it back.
 /// The catalogue and the cases refine where a ticket goes; they never make the engine surer than the model is.</item>
 /// </list>
@@ -113,7 +128,7 @@ public static class EnsembleRules
         // 1. A near tie in the model is broken by a strong catalogue match (the matter named in the text), not by similar cases.
         if (ranked.Count > 1 && P(ranked[0]) - P(ranked[1]) < TieMargin)
         {
-            bool Named(string id) => input.Catalogue.Any(m => m.Strong && m.CategoryId == id);
+            bool Named(string id) => input.Catalogue.Any(m => m.NamedInTitle && m.CategoryId == id);
             if (Named(ranked[1]) && !Named(ranked[0]))
             {
                 chosen = ranked[1];
@@ -122,7 +137,9 @@ public static class EnsembleRules
         }
 
         // 2. A strong catalogue match elsewhere: follows it when the model is doubtful, otherwise holds the model's choice back.
-        var strongElsewhere = input.Catalogue.Where(m => m.Strong && m.CategoryId != chosen).OrderByDescending(m => m.Score).FirstOrDefault();
+        // A match of the model's category anywhere in the text still counts as agreement.
+        var strongElsewhere = input.Catalogue.Where(m => m.NamedInTitle && m.CategoryId != chosen)
+            .OrderByDescending(m => m.TitleScore).ThenByDescending(m => m.Score).FirstOrDefault();
         if (strongElsewhere is not null && !input.Catalogue.Any(m => m.CategoryId == chosen))
         {
             if (Sure(chosen) < Math.Min(CatalogueOverridesBelow, threshold))
@@ -142,7 +159,8 @@ public static class EnsembleRules
         string? department = category?.DefaultDepartmentId;
         var departmentName = category?.DefaultDepartmentName;
         var source = "category";
-        var inCategory = input.Catalogue.Where(m => m.CategoryId == chosen && m.Unit is not null).OrderByDescending(m => m.Score).ToList();
+        var inCategory = input.Catalogue.Where(m => m.CategoryId == chosen && m.Unit is not null)
+            .OrderByDescending(m => m.TitleScore).ThenByDescending(m => m.Score).ToList();
         var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch).ToList();
         if (inCategory.Count > 0)
         {
@@ -150,7 +168,8 @@ public static class EnsembleRules
             department = best.Unit!.DepartmentId.Value;
             departmentName = best.Unit.DepartmentName;
             source = "catalogue";
-            var rival = inCategory.Skip(1).FirstOrDefault(m => m.Score == best.Score && m.Unit!.DepartmentId != best.Unit.DepartmentId);
+            var rival = inCategory.Skip(1).FirstOrDefault(m => m.TitleScore == best.TitleScore && m.Score == best.Score
+                && m.Unit!.DepartmentId != best.Unit.DepartmentId);
             if (rival is not null)
             {
                 holds.Add($"派单目录事项「{best.Name}」与「{rival.Name}」同样匹配，承办单位不同");
@@ -220,9 +239,10 @@ public static class EnsembleRules
             return new MemberOpinion("catalogue", "派单目录", "没有匹配的事项。");
         }
         var best = matches[0];
-        var said = $"匹配事项「{best.Name}」（{string.Concat(best.Terms.Select(t => $"「{t}」"))}，{(best.Strong ? "强" : "弱")}匹配，属「{nameOf(best.CategoryId)}」）"
+        var where = best.TitleScore > 0 ? "见于标题" : "仅见于正文，不据以改变分类";
+        var said = $"匹配事项「{best.Name}」（{string.Concat(best.Terms.Select(t => $"「{t}」"))}，{(best.Strong ? "强" : "弱")}匹配，{where}，属「{nameOf(best.CategoryId)}」）"
             + (best.Unit is { } unit ? $"：{unit.How}" : "：其承办单位已停用")
-            + (matches.Count > 1 ? $"；另匹配{string.Join("、", matches.Skip(1).Take(3).Select(m => $"「{m.Name}」"))}" : "")
+            + (matches.Count > 1 ? $"；另匹配{string.Join("、", matches.Skip(1).Take(3).Select(m => $"「{m.Name}」" + (m.TitleScore > 0 ? "" : "（仅见于正文）")))}" : "")
             + "。";
         return new MemberOpinion("catalogue", "派单目录", said, best.CategoryId, best.Unit?.DepartmentId.Value, best.Score);
     }

@@ -82,9 +82,10 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
 /// <summary>A suggested destination for a ticket: category, its department, and how sure the model is.</summary>
 public sealed record RouteSuggestion(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, double Probability);
 
-/// <summary>A catalogue matter matched in the text, and where its area rule sends it.</summary>
+/// <summary>A catalogue matter matched in the text, and where its area rule sends it. <c>InTitle</c>: the title names it too
+/// (only such a match weighs against the text model's category).</summary>
 public sealed record CatalogueMatchView(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, bool Strong,
-    ResolvedUnitView? Resolved);
+    ResolvedUnitView? Resolved, bool InTitle);
 
 /// <summary>Where the engine located the matter (区/街道) and how: the registered area, or a name in the text.</summary>
 public sealed record LocatedArea(string AreaId, string Name, string How);
@@ -160,9 +161,15 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         var reference = await Reference.LoadAsync(db, ct);
         var place = AreaRules.Locate(reference.Areas, question.AreaId, question.Address, question.Title, question.Content);
 
-        var entries = await db.Catalogue.AsNoTracking().Where(e => e.Active).ToListAsync(ct);
-        var matches = MatterMatcher.Match(text, entries.Where(e => AreaRules.Applies(e, place, reference.Areas))).Take(CatalogueShown)
-            .Select(m => (Match: m, Unit: AreaRules.Resolve(m.Entry, place, reference.DepartmentList))).ToList();
+        var entries = (await db.Catalogue.AsNoTracking().Where(e => e.Active).ToListAsync(ct))
+            .Where(e => AreaRules.Applies(e, place, reference.Areas)).ToList();
+        // The category rules weigh only matters the title names (see EnsembleRules); without a title, what intake would make
+        // its title. Those come first, then the rest of the text's matches, best first.
+        var titleScores = MatterMatcher.Match(question.Title is { Length: > 0 } title ? title : NewTicket.DefaultTitle(question.Content), entries)
+            .ToDictionary(m => m.Entry.Id, m => m.Score);
+        var matches = MatterMatcher.Match(text, entries).OrderByDescending(m => titleScores.GetValueOrDefault(m.Entry.Id)).Take(CatalogueShown)
+            .Select(m => (Match: m, TitleScore: titleScores.GetValueOrDefault(m.Entry.Id), Unit: AreaRules.Resolve(m.Entry, place, reference.DepartmentList)))
+            .ToList();
 
         var similar = await cases.FindAsync(question.Title, question.Content, exclude, CasesShown, ct);
         bool AreaMismatch(string? departmentId) =>
@@ -176,7 +183,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         var decision = EnsembleRules.Combine(new EnsembleInput(
             new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold),
             [.. matches.Select(m => new CatalogueSays(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId, m.Match.Terms, m.Match.Score,
-                m.Match.Strong, m.Unit))],
+                m.Match.Strong, m.Unit, m.TitleScore))],
             [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId, c.DepartmentName,
                 AreaMismatch(c.DepartmentId)))],
             categories, triage, options.Value.AutoDispatch));
@@ -213,7 +220,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             Members = decision.Members,
             Holds = decision.Holds,
             CatalogueMatches = [.. matches.Select(m => new CatalogueMatchView(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId,
-                m.Match.Terms, m.Match.Strong, CatalogueEndpoints.Resolve(m.Match.Entry, place, reference)))],
+                m.Match.Terms, m.Match.Strong, CatalogueEndpoints.Resolve(m.Match.Entry, place, reference), m.TitleScore > 0))],
             SimilarCases = includeCases ? similar : [],
         };
     }

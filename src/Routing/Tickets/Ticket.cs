@@ -639,6 +639,13 @@ public sealed record NewTicket(
 
     /// <summary>Optional coordinates of the matter, alongside the address text.</summary>
     public GeoPoint? Coordinates { get; init; }
+
+    /// <summary>The title of a contact that came without one: its first line, cut at 30 characters.</summary>
+    public static string DefaultTitle(string content)
+    {
+        var firstLine = content.Split('\n', 2)[0].Trim();
+        return firstLine.Length <= 30 ? firstLine : firstLine[..30] + "…";
+    }
 }
 
 /// <summary>A point in WGS-84 degrees (GPS): latitude −90…90, longitude −180…180.</summary>

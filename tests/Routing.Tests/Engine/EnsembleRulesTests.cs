@@ -23,9 +23,10 @@ public sealed class EnsembleRulesTests
         return new ModelSays("v1", ranked, confidence ?? ranked[0].Probability, "文本模型的理由。", threshold);
     }
 
-    private static CatalogueSays Matter(string name, string category, string department, int score = 4, bool strong = true) =>
+    /// <summary>A matched matter; named in the title unless <paramref name="inTitle"/> is false (found only in the content).</summary>
+    private static CatalogueSays Matter(string name, string category, string department, int score = 4, bool strong = true, bool inTitle = true) =>
         new(Guid.NewGuid(), name, category, [name], score, strong,
-            new ResolvedUnit(new DepartmentId(department), department + "名称", $"由「{department}名称」承办", false));
+            new ResolvedUnit(new DepartmentId(department), department + "名称", $"由「{department}名称」承办", false), inTitle ? score : 0);
 
     private static CaseSays Case(string category, string department, double similarity = 0.6, bool areaMismatch = false) =>
         new(Guid.NewGuid(), "案例", similarity, category, department, department + "名称", areaMismatch);
@@ -159,6 +160,41 @@ public sealed class EnsembleRulesTests
         Assert.Equal(0.45, d.Confidence);
         Assert.Contains("派单目录支持后者", d.Reason);
         Assert.False(d.WouldDispatch);
+    }
+
+    [Fact]
+    public void AMatterNamedOnlyInTheContent_NeitherOverridesNorHolds_NorBreaksATie()
+    {
+        var inContent = Matter("夜间施工噪音", "environment", "city-environment", inTitle: false);
+        var doubtful = Combine(Model(0.95, 0.03, confidence: 0.75), [inContent]);
+        Assert.Equal(("urban", 0.75), (doubtful.CategoryId, doubtful.Confidence));
+        Assert.DoesNotContain("按派单目录事项", doubtful.Reason);
+        Assert.Contains("仅见于正文，不据以改变分类", doubtful.Reason);
+
+        var sure = Combine(Model(0.95, 0.03), [inContent]);
+        Assert.Empty(sure.Holds);
+        Assert.True(sure.WouldDispatch);
+
+        var tie = Combine(Model(0.48, 0.45), [inContent]);
+        Assert.Equal("urban", tie.CategoryId);
+        Assert.DoesNotContain("派单目录支持后者", tie.Reason);
+
+        // The other way round: a matter of the model's own category found in the content agrees with it, so one named in the
+        // title elsewhere does not hold it back.
+        var agreed = Combine(Model(0.95, 0.03), [Matter("夜间施工噪音", "environment", "city-environment"),
+            Matter("违法建设", "urban", "east-gov", inTitle: false)]);
+        Assert.Empty(agreed.Holds);
+        Assert.Equal(("urban", "east-gov"), (agreed.CategoryId, agreed.DepartmentId));
+    }
+
+    [Fact]
+    public void AMatterNamedInTheTitle_PicksTheDepartment_BeforeABetterMatchInTheContentOnly()
+    {
+        var d = Combine(Model(0.95, 0.03), [Matter("违法建设占道经营", "urban", "east-gov", score: 8, inTitle: false),
+            Matter("小区物业", "urban", "lake-office")]);
+        Assert.Equal(("lake-office", "catalogue"), (d.DepartmentId, d.DepartmentSource));
+        Assert.Empty(d.Holds); // not a tie: only one of them is in the title
+        Assert.True(d.WouldDispatch);
     }
 
     [Fact]

@@ -71,8 +71,13 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
           <div>
             <Typography.Text type="secondary">派单目录匹配：</Typography.Text>
             {advice.catalogueMatches.map((m) => (
-              <Tag key={m.entryId} color={m.strong ? 'geekblue' : 'default'}>
+              <Tag
+                key={m.entryId}
+                color={m.strong && m.inTitle ? 'geekblue' : 'default'}
+                title={m.inTitle ? `见于标题：${m.terms.join('、')}` : `仅见于正文（${m.terms.join('、')}），不据以改变分类`}
+              >
                 {m.name}
+                {m.inTitle ? '' : '（正文）'}
               </Tag>
             ))}
           </div>

@@ -20,7 +20,8 @@ export interface RoutingAdvice {
   area: { areaId: string; name: string; how: string } | null;
   members: { member: string; label: string; said: string }[];
   holds: string[];
-  catalogueMatches: { entryId: string; name: string; terms: string[]; strong: boolean }[];
+  /** inTitle: the title names the matter too; only such a match weighs against the text model's category. */
+  catalogueMatches: { entryId: string; name: string; terms: string[]; strong: boolean; inTitle: boolean }[];
 }
 
 export interface RouteSuggestion {
