@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Host.Storage;
+using Hotline.Knowledge.Storage;
 using Hotline.Routing.Dispatch;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
@@ -223,6 +225,55 @@ public sealed class WorkflowTests : HostTest
         Assert.Equal([cited.Str("id"), newer.Str("id")], shouted.Select(a => a!.Str("id")));
         Assert.Contains("sort", (await (await agent.GetAsync("/api/knowledge/articles?sort=popular")).ProblemAsync(HttpStatusCode.BadRequest))["errors"]!.AsObject()
             .Select(e => e.Key));
+    }
+
+    [Fact]
+    public async Task DirectAnswersCitingAnArticle_BeforeCitationsWereCounted_AreCountedAtStartUp_Once()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var article = await admin.PostOkAsync("/api/knowledge/articles", new { title = "居住证办理指南", body = "请携带身份证和租房合同到街道便民服务中心办理。" });
+        await admin.PostOkAsync($"/api/knowledge/articles/{article.Str("id")}/status", new { status = "Published", version = 1 });
+        var agent = await Host.SignInAsync("agent");
+        var (one, _) = await SubmitAsync("请问居住证在哪里办理？", type: "咨询");
+        await agent.PostOkAsync($"/api/tickets/{one}/direct-answer", new { answer = "请到街道便民服务中心办理。", articleId = article.Str("id") });
+        Host.Clock.Advance(Duration.FromHours(2));
+        var (two, _) = await SubmitAsync("居住证要带什么材料？", type: "咨询");
+        await agent.PostOkAsync($"/api/tickets/{two}/direct-answer", new { answer = "请携带身份证和租房合同。", articleId = article.Str("id") });
+        var (three, _) = await SubmitAsync("营业时间是几点？", type: "咨询");
+        await agent.PostOkAsync($"/api/tickets/{three}/direct-answer", new { answer = "工作日 9:00—17:00。" }); // cites nothing
+        var dispatcher = Host.Get<OutboxDispatcher>();
+        while (await dispatcher.DeliverPendingAsync(CancellationToken.None) > 0)
+        {
+        }
+        async Task<int> CitationsAsync() => (await agent.GetOkAsync($"/api/knowledge/articles/{article.Str("id")}"))["citations"]!.GetValue<int>();
+        async Task ForgetAsync(string? ticketId = null)
+        {
+            using var scope = Host.Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ArticleCitations
+                .Where(c => ticketId == null || c.TicketId == Guid.Parse(ticketId)).ExecuteDeleteAsync();
+        }
+        async Task<int> BackfillAsync()
+        {
+            using var scope = Host.Services.CreateScope();
+            return await KnowledgeCitationRecorder.BackfillAsync(scope.ServiceProvider.GetRequiredService<RoutingDbContext>(),
+                scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>(), CancellationToken.None);
+        }
+        Assert.Equal(2, await CitationsAsync());
+
+        // An installation upgraded from before the count: the answers are on the timelines, their events long delivered.
+        await ForgetAsync();
+        Assert.Equal(0, await CitationsAsync());
+        Assert.Equal(2, await BackfillAsync());
+        var counted = await agent.GetOkAsync($"/api/knowledge/articles/{article.Str("id")}");
+        Assert.Equal(2, counted["citations"]!.GetValue<int>());
+        Assert.Equal(Host.Clock.GetCurrentInstant().ToDateTimeOffset(), counted["lastCitedAt"]!.GetValue<DateTimeOffset>()); // when answered
+        Assert.Equal(0, await BackfillAsync());
+
+        // Answers older than the first citation recorded are the ones that can be missing; the host's start-up looks for them.
+        await ForgetAsync(one);
+        Assert.Equal(1, await CitationsAsync());
+        await Host.Get<DatabaseInitializer>().StartAsync(CancellationToken.None);
+        Assert.Equal(2, await CitationsAsync());
     }
 
     [Fact]

@@ -29,6 +29,7 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
             scope.ServiceProvider.GetRequiredService<Knowledge.Articles.ArticleIndexer>(), cancellationToken);
         await IntakeDatabase.MigrateAsync(scope.ServiceProvider.GetRequiredService<IntakeDbContext>(), cancellationToken);
         await Feedback.FeedbackModule.MigrateAsync(scope.ServiceProvider.GetRequiredService<Feedback.Storage.FeedbackDbContext>(), cancellationToken);
+        await BackfillCitationsAsync(routing, scope.ServiceProvider.GetRequiredService<Knowledge.Storage.KnowledgeDbContext>(), cancellationToken);
         if (configuration.GetValue("Hotline:Demo:Seed", true))
         {
             await DemoCity.SeedReferenceDataAsync(routing, cancellationToken);
@@ -69,6 +70,25 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Counts the knowledge articles cited by direct answers given before citations were counted (an upgrade).</summary>
+    private async Task BackfillCitationsAsync(RoutingDbContext routing, Knowledge.Storage.KnowledgeDbContext knowledge, CancellationToken ct)
+    {
+        try
+        {
+            var added = await Routing.Dispatch.KnowledgeCitationRecorder.BackfillAsync(routing, knowledge, ct);
+            if (added > 0)
+            {
+                logger.LogInformation("Recorded {Count} knowledge citations of direct answers given before citations were counted", added);
+            }
+        }
+        catch (DbUpdateException e)
+        {
+            // Another host starting at the same moment recorded some of them first (the entry is the key): nothing is lost, and
+            // the next start finishes whatever this one left.
+            logger.LogWarning("Knowledge citations of earlier direct answers were not all recorded at start-up: {Reason}", e.GetBaseException().Message);
+        }
+    }
 
     // Printed once, on the run that creates the accounts: passwords are random and stored only as hashes.
     private static void PrintAccounts(IReadOnlyList<(string Role, string UserName, string Password)> created)
