@@ -82,10 +82,10 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
 /// <summary>A suggested destination for a ticket: category, its department, and how sure the model is.</summary>
 public sealed record RouteSuggestion(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, double Probability);
 
-/// <summary>A catalogue matter matched in the text, and where its area rule sends it. <c>InTitle</c>: the title names it too
-/// (only such a match weighs against the text model's category).</summary>
+/// <summary>A catalogue matter matched in the text, and where its area rule sends it. <c>InTitle</c>: the title names it too;
+/// <c>NamedInTitle</c>: strongly, which is what it takes to weigh against the text model's category.</summary>
 public sealed record CatalogueMatchView(Guid EntryId, string Name, string CategoryId, IReadOnlyList<string> Terms, bool Strong,
-    ResolvedUnitView? Resolved, bool InTitle);
+    ResolvedUnitView? Resolved, bool InTitle, bool NamedInTitle);
 
 /// <summary>Where the engine located the matter (区/街道) and how: the registered area, or a name in the text.</summary>
 public sealed record LocatedArea(string AreaId, string Name, string How);
@@ -220,7 +220,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             Members = decision.Members,
             Holds = decision.Holds,
             CatalogueMatches = [.. matches.Select(m => new CatalogueMatchView(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId,
-                m.Match.Terms, m.Match.Strong, CatalogueEndpoints.Resolve(m.Match.Entry, place, reference), m.TitleScore > 0))],
+                m.Match.Terms, m.Match.Strong, CatalogueEndpoints.Resolve(m.Match.Entry, place, reference), m.TitleScore > 0,
+                m.TitleScore >= MatterMatcher.StrongScore))],
             SimilarCases = includeCases ? similar : [],
         };
     }

@@ -163,13 +163,13 @@ public sealed class EnsembleRulesTests
     }
 
     [Fact]
-    public void AMatterNamedOnlyInTheContent_NeitherOverridesNorHolds_NorBreaksATie()
+    public void AMatterNamedOnlyInTheContent_NeitherOverridesNorHolds_NorBreaksATie_NorVouchesForTheModel()
     {
         var inContent = Matter("夜间施工噪音", "environment", "city-environment", inTitle: false);
         var doubtful = Combine(Model(0.95, 0.03, confidence: 0.75), [inContent]);
         Assert.Equal(("urban", 0.75), (doubtful.CategoryId, doubtful.Confidence));
         Assert.DoesNotContain("按派单目录事项", doubtful.Reason);
-        Assert.Contains("仅见于正文，不据以改变分类", doubtful.Reason);
+        Assert.Contains("仅见于正文（强匹配），不据以改变分类", doubtful.Reason);
 
         var sure = Combine(Model(0.95, 0.03), [inContent]);
         Assert.Empty(sure.Holds);
@@ -179,12 +179,28 @@ public sealed class EnsembleRulesTests
         Assert.Equal("urban", tie.CategoryId);
         Assert.DoesNotContain("派单目录支持后者", tie.Reason);
 
-        // The other way round: a matter of the model's own category found in the content agrees with it, so one named in the
-        // title elsewhere does not hold it back.
-        var agreed = Combine(Model(0.95, 0.03), [Matter("夜间施工噪音", "environment", "city-environment"),
+        // Nor does it vouch for the model against a matter the title names: the title says what the ticket is about.
+        var titled = Combine(Model(0.95, 0.03), [Matter("夜间施工噪音", "environment", "city-environment"),
             Matter("违法建设", "urban", "east-gov", inTitle: false)]);
+        Assert.Contains(titled.Holds, h => h.Contains("夜间施工噪音", StringComparison.Ordinal));
+        Assert.False(titled.WouldDispatch);
+        var doubtfulTitled = Combine(Model(0.95, 0.03, confidence: 0.7), [Matter("夜间施工噪音", "environment", "city-environment"),
+            Matter("违法建设", "urban", "east-gov", inTitle: false)]);
+        Assert.Equal("environment", doubtfulTitled.CategoryId);
+        // A matter of the model's category in the title, even weakly, is agreement.
+        var agreed = Combine(Model(0.95, 0.03), [Matter("夜间施工噪音", "environment", "city-environment"),
+            Matter("违建", "urban", "east-gov", score: 2, strong: false)]);
         Assert.Empty(agreed.Holds);
         Assert.Equal(("urban", "east-gov"), (agreed.CategoryId, agreed.DepartmentId));
+    }
+
+    [Fact]
+    public void TheReason_SaysWhereAndHowStronglyTheMatterWasNamed()
+    {
+        string Said(CatalogueSays matter) => Combine(Model(0.95, 0.03), [matter]).Members.Single(m => m.Member == "catalogue").Said;
+        Assert.Contains("标题中强匹配", Said(Matter("占道经营", "urban", "lake-office")));
+        Assert.Contains("标题中弱匹配，全文强匹配", Said(Matter("小区物业服务", "urban", "lake-office", score: 5) with { TitleScore = 2 }));
+        Assert.Contains("仅见于正文（弱匹配），不据以改变分类", Said(Matter("物业", "urban", "lake-office", score: 2, strong: false, inTitle: false)));
     }
 
     [Fact]

@@ -73,8 +73,14 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
             {advice.catalogueMatches.map((m) => (
               <Tag
                 key={m.entryId}
-                color={m.strong && m.inTitle ? 'geekblue' : 'default'}
-                title={m.inTitle ? `见于标题：${m.terms.join('、')}` : `仅见于正文（${m.terms.join('、')}），不据以改变分类`}
+                color={m.namedInTitle ? 'geekblue' : 'default'}
+                title={
+                  m.namedInTitle
+                    ? `标题中强匹配：${m.terms.join('、')}`
+                    : m.inTitle
+                      ? `标题中弱匹配（${m.terms.join('、')}），不据以改变分类`
+                      : `仅见于正文（${m.terms.join('、')}），不据以改变分类`
+                }
               >
                 {m.name}
                 {m.inTitle ? '' : '（正文）'}

@@ -20,8 +20,8 @@ export interface RoutingAdvice {
   area: { areaId: string; name: string; how: string } | null;
   members: { member: string; label: string; said: string }[];
   holds: string[];
-  /** inTitle: the title names the matter too; only such a match weighs against the text model's category. */
-  catalogueMatches: { entryId: string; name: string; terms: string[]; strong: boolean; inTitle: boolean }[];
+  /** inTitle: the title names the matter too; namedInTitle: strongly, which is what it takes to weigh against the text model. */
+  catalogueMatches: { entryId: string; name: string; terms: string[]; strong: boolean; inTitle: boolean; namedInTitle: boolean }[];
 }
 
 export interface RouteSuggestion {
