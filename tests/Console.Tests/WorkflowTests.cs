@@ -6,6 +6,7 @@ using Hotline.Knowledge.Storage;
 using Hotline.Routing.Dispatch;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -237,14 +238,18 @@ public sealed class WorkflowTests : HostTest
         var (one, _) = await SubmitAsync("请问居住证在哪里办理？", type: "咨询");
         await agent.PostOkAsync($"/api/tickets/{one}/direct-answer", new { answer = "请到街道便民服务中心办理。", articleId = article.Str("id") });
         Host.Clock.Advance(Duration.FromHours(2));
+        var answeredLast = Host.Clock.GetCurrentInstant();
         var (two, _) = await SubmitAsync("居住证要带什么材料？", type: "咨询");
         await agent.PostOkAsync($"/api/tickets/{two}/direct-answer", new { answer = "请携带身份证和租房合同。", articleId = article.Str("id") });
         var (three, _) = await SubmitAsync("营业时间是几点？", type: "咨询");
         await agent.PostOkAsync($"/api/tickets/{three}/direct-answer", new { answer = "工作日 9:00—17:00。" }); // cites nothing
+        var (four, _) = await SubmitAsync("居住证多久能办好？", type: "咨询"); // at the same instant as the second
+        await agent.PostOkAsync($"/api/tickets/{four}/direct-answer", new { answer = "材料齐全的，当场受理。", articleId = article.Str("id") });
         var dispatcher = Host.Get<OutboxDispatcher>();
         while (await dispatcher.DeliverPendingAsync(CancellationToken.None) > 0)
         {
         }
+        Host.Clock.Advance(Duration.FromDays(1)); // the upgrade comes later: a citation's time must be its answer's, not the backfill's
         async Task<int> CitationsAsync() => (await agent.GetOkAsync($"/api/knowledge/articles/{article.Str("id")}"))["citations"]!.GetValue<int>();
         async Task ForgetAsync(string? ticketId = null)
         {
@@ -252,28 +257,56 @@ public sealed class WorkflowTests : HostTest
             await scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>().ArticleCitations
                 .Where(c => ticketId == null || c.TicketId == Guid.Parse(ticketId)).ExecuteDeleteAsync();
         }
-        async Task<int> BackfillAsync()
+        async Task<int> BackfillAsync(int pageSize = 1_000)
         {
             using var scope = Host.Services.CreateScope();
             return await KnowledgeCitationRecorder.BackfillAsync(scope.ServiceProvider.GetRequiredService<RoutingDbContext>(),
-                scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>(), CancellationToken.None);
+                scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>(), CancellationToken.None, pageSize);
         }
-        Assert.Equal(2, await CitationsAsync());
+        Assert.Equal(3, await CitationsAsync());
 
         // An installation upgraded from before the count: the answers are on the timelines, their events long delivered.
         await ForgetAsync();
         Assert.Equal(0, await CitationsAsync());
-        Assert.Equal(2, await BackfillAsync());
+        Assert.Equal(3, await BackfillAsync());
         var counted = await agent.GetOkAsync($"/api/knowledge/articles/{article.Str("id")}");
-        Assert.Equal(2, counted["citations"]!.GetValue<int>());
-        Assert.Equal(Host.Clock.GetCurrentInstant().ToDateTimeOffset(), counted["lastCitedAt"]!.GetValue<DateTimeOffset>()); // when answered
+        Assert.Equal(3, counted["citations"]!.GetValue<int>());
+        Assert.Equal(answeredLast.ToDateTimeOffset(), counted["lastCitedAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(0, await BackfillAsync());
+        await ForgetAsync(two); // the later one missing, the earlier one recorded: still found
+        Assert.Equal(1, await BackfillAsync());
+        // Page by page (one answer a page here): the two answers of one instant are both read, though a page ends between them.
+        await ForgetAsync();
+        Assert.Equal(3, await BackfillAsync(pageSize: 1));
 
-        // Answers older than the first citation recorded are the ones that can be missing; the host's start-up looks for them.
+        // The host runs it at start-up once: this host's start did (finding nothing), so a restart leaves a gap alone...
         await ForgetAsync(one);
-        Assert.Equal(1, await CitationsAsync());
         await Host.Get<DatabaseInitializer>().StartAsync(CancellationToken.None);
         Assert.Equal(2, await CitationsAsync());
+        // ...while the first start of a release that brings it (no record of the job) fills it.
+        using (var scope = Host.Services.CreateScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().BackgroundLeases
+                .Where(l => l.Name == KnowledgeCitationRecorder.BackfillJob).ExecuteDeleteAsync());
+        }
+        await Host.Get<DatabaseInitializer>().StartAsync(CancellationToken.None);
+        Assert.Equal(3, await CitationsAsync());
+    }
+
+    [Fact]
+    public async Task AOneOffJob_RunsUntilItHasSucceededOnce()
+    {
+        var claims = Host.Get<BackgroundClaims>();
+        var runs = 0;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => claims.RunOnceAsync("test-upgrade", _ =>
+        {
+            runs++;
+            throw new InvalidOperationException("the database went away");
+        }, CancellationToken.None));
+        Assert.True(await claims.RunOnceAsync("test-upgrade", _ => { runs++; return Task.CompletedTask; }, CancellationToken.None));
+        Host.Clock.Advance(Duration.FromDays(365));
+        Assert.False(await claims.RunOnceAsync("test-upgrade", _ => { runs++; return Task.CompletedTask; }, CancellationToken.None));
+        Assert.Equal(2, runs);
     }
 
     [Fact]

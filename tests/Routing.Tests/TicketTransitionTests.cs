@@ -266,4 +266,17 @@ public sealed class TicketTransitionTests
         Assert.Null(ticket.PublicReply);
         Assert.IsType<RuleViolated>(ticket.RequestReturn(HousingHandler, T0.Plus(Duration.FromMinutes(1)), "不归我们"));
     }
+
+    [Theory]
+    [InlineData("楼道灯坏了\n三楼到五楼都不亮", "楼道灯坏了")]
+    [InlineData("  前后有空格  ", "前后有空格")]
+    [InlineData("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十多出来的", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十…")]
+    // The 30th character is the first half of an emoji: the cut steps back rather than keep half of it.
+    [InlineData("一二三四五六七八九十一二三四五六七八九十一二三四五六七八九😀后面", "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九…")]
+    public void ATitleMadeFromTheContent_IsItsFirstLine_CutAt30Characters_NeverInsideACharacter(string content, string title)
+    {
+        var made = Hotline.Routing.Tickets.NewTicket.DefaultTitle(content);
+        Assert.Equal(title, made);
+        Assert.DoesNotContain(made, char.IsSurrogate);
+    }
 }

@@ -71,22 +71,28 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>Counts the knowledge articles cited by direct answers given before citations were counted (an upgrade).</summary>
+    /// <summary>
+    /// Counts the knowledge articles cited by direct answers given before citations were counted (an upgrade): once, on one
+    /// host, until it has succeeded.
+    /// </summary>
     private async Task BackfillCitationsAsync(RoutingDbContext routing, Knowledge.Storage.KnowledgeDbContext knowledge, CancellationToken ct)
     {
         try
         {
-            var added = await Routing.Dispatch.KnowledgeCitationRecorder.BackfillAsync(routing, knowledge, ct);
-            if (added > 0)
-            {
-                logger.LogInformation("Recorded {Count} knowledge citations of direct answers given before citations were counted", added);
-            }
+            await services.GetRequiredService<Routing.Supervision.BackgroundClaims>().RunOnceAsync(Routing.Dispatch.KnowledgeCitationRecorder.BackfillJob,
+                async token =>
+                {
+                    var added = await Routing.Dispatch.KnowledgeCitationRecorder.BackfillAsync(routing, knowledge, token);
+                    logger.LogInformation("Recorded {Count} knowledge citations of direct answers given before citations were counted", added);
+                }, ct);
         }
         catch (DbUpdateException e)
         {
-            // Another host starting at the same moment recorded some of them first (the entry is the key): nothing is lost, and
-            // the next start finishes whatever this one left.
-            logger.LogWarning("Knowledge citations of earlier direct answers were not all recorded at start-up: {Reason}", e.GetBaseException().Message);
+            // A write refused (the database busy, say): what was saved stays, nothing is counted twice, and the next start
+            // finishes the rest. Not a reason to keep the host down.
+            knowledge.ChangeTracker.Clear();
+            logger.LogWarning("Knowledge citations of earlier direct answers were not all recorded at start-up; the next start goes on: {Reason}",
+                e.GetBaseException().Message);
         }
     }
 

@@ -133,7 +133,7 @@ public sealed class InboundSmsHandler(
                 return new InboundOutcome(InboundKind.FollowUp, open.Id.Value, await Render("sms.follow-up", open.TrackingCode, ct), false);
             }
         }
-        var draft = new NewTicket(Channel.Sms, phone, content, ContentTitle(content), IntakeKey: $"sms:{text.MessageSid}");
+        var draft = new NewTicket(Channel.Sms, phone, content, NewTicket.DefaultTitle(content), IntakeKey: $"sms:{text.MessageSid}");
         var registered = await workflow.RegisterAsync(draft, Sender, ct);
         var registration = registered.Value!;
         return new InboundOutcome(InboundKind.NewTicket, registration.Id.Value, await Render("sms.new-ticket", registration.TrackingCode, ct), false);
@@ -203,12 +203,6 @@ public sealed class InboundSmsHandler(
 
     private Task<string> Render(string key, string? trackingCode, CancellationToken ct) =>
         templates.RenderAsync(key, new Dictionary<string, string> { ["trackingCode"] = trackingCode ?? "" }, ct);
-
-    private static string ContentTitle(string content)
-    {
-        var line = content.Split('\n', 2)[0].Trim();
-        return line.Length <= 30 ? line : line[..30] + "…";
-    }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 }

@@ -88,8 +88,7 @@ public sealed class CallDesk(RoutingDbContext routing, IntakeDbContext intake, T
         {
             return null;
         }
-        var title = content.Length <= 30 ? content : content[..30] + "…";
-        var result = await workflow.RegisterAsync(new NewTicket(Channel.Phone, call.From, content, title, IntakeKey: $"call:{callSid}"), Caller, ct);
+        var result = await workflow.RegisterAsync(new NewTicket(Channel.Phone, call.From, content, NewTicket.DefaultTitle(content), IntakeKey: $"call:{callSid}"), Caller, ct);
         // (An anonymous caller's ticket has no number: nobody else's history includes it, and nobody is texted.)
         var registration = result.Value!;
         call.TicketId = registration.Id.Value;

@@ -52,44 +52,63 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
         await knowledge.SaveChangesAsync(ct);
     }
 
+    /// <summary>The one-off job (see <see cref="Supervision.BackgroundClaims.RunOnceAsync"/>) that runs <see cref="BackfillAsync"/>.</summary>
+    public const string BackfillJob = "knowledge-citations-backfill";
+
     /// <summary>
     /// Records the citations of direct answers given before this recorder existed: their events were delivered without it, so
-    /// the outbox will not bring them again. Run at start-up, before the outbox. Only answers up to the first citation recorded
-    /// can be missing (from then on the outbox records every one), so once caught up a start reads a handful of entries.
-    /// Returns how many were recorded; keyed by the timeline entry like the handler, so running it twice records nothing twice.
+    /// the outbox will not bring them again. Run once, at the first start of a release that has it (<see cref="BackfillJob"/>),
+    /// before the outbox: from then on the outbox records every one. Reads the timeline a page at a time in order of time and
+    /// saves each page on its own, so an installation with years of answers neither holds them all in memory nor the database's
+    /// write lock for long. Keyed by the timeline entry like the handler: what is recorded already is skipped, never counted
+    /// twice. Returns how many it recorded.
     /// </summary>
-    public static async Task<int> BackfillAsync(RoutingDbContext routing, KnowledgeDbContext knowledge, CancellationToken ct)
+    public static async Task<int> BackfillAsync(RoutingDbContext routing, KnowledgeDbContext knowledge, CancellationToken ct,
+        int pageSize = 1_000)
     {
-        var first = await knowledge.ArticleCitations.MinAsync(c => (Instant?)c.CitedAt, ct);
         // The entry's data names the article (see KnowledgeSource.EntryData); answers citing none have no data or another shape.
-        var answers = await routing.Timeline.AsNoTracking()
-            .Where(e => e.Kind == TimelineEventKind.DirectlyAnswered && e.Data != null && e.Data.Contains("\"article\"")
-                && (first == null || e.At <= first))
-            .Select(e => new { e.Id, e.TicketId, e.At, e.Data }).ToListAsync(ct);
-        var ids = answers.Select(a => a.Id).ToList();
-        var recorded = new HashSet<Guid>();
-        foreach (var chunk in ids.Chunk(500))
-        {
-            recorded.UnionWith(await knowledge.ArticleCitations.AsNoTracking().Where(c => chunk.Contains(c.EntryId)).Select(c => c.EntryId)
-                .ToListAsync(ct));
-        }
+        var answers = routing.Timeline.AsNoTracking()
+            .Where(e => e.Kind == TimelineEventKind.DirectlyAnswered && e.Data != null && e.Data.Contains("\"article\""));
         var added = 0;
-        foreach (var answer in answers.Where(a => !recorded.Contains(a.Id)))
+        Instant? after = null;
+        while (true)
         {
-            if (KnowledgeSource.FromEntryData(answer.Data) is { } cited)
+            var page = await answers.Where(e => after == null || e.At > after).OrderBy(e => e.At).Take(pageSize)
+                .Select(e => new CitedAnswer(e.Id, e.TicketId, e.At, e.Data)).ToListAsync(ct);
+            if (page.Count == 0)
             {
-                knowledge.ArticleCitations.Add(new ArticleCitation
-                {
-                    EntryId = answer.Id,
-                    TicketId = answer.TicketId.Value,
-                    ArticleId = cited.ArticleId,
-                    ArticleVersion = cited.Version,
-                    CitedAt = answer.At,
-                });
-                added++;
+                return added;
             }
+            var last = page[^1].At;
+            if (page.Count == pageSize)
+            {
+                // Answers at the page's last instant may run past it: take all of them now, since the next page starts after it.
+                page = [.. page.Where(a => a.At != last),
+                    .. await answers.Where(e => e.At == last).Select(e => new CitedAnswer(e.Id, e.TicketId, e.At, e.Data)).ToListAsync(ct)];
+            }
+            var ids = page.Select(a => a.Id).ToList();
+            var recorded = (await knowledge.ArticleCitations.AsNoTracking().Where(c => ids.Contains(c.EntryId)).Select(c => c.EntryId)
+                .ToListAsync(ct)).ToHashSet();
+            foreach (var answer in page.Where(a => !recorded.Contains(a.Id)))
+            {
+                if (KnowledgeSource.FromEntryData(answer.Data) is { } cited)
+                {
+                    knowledge.ArticleCitations.Add(new ArticleCitation
+                    {
+                        EntryId = answer.Id,
+                        TicketId = answer.TicketId.Value,
+                        ArticleId = cited.ArticleId,
+                        ArticleVersion = cited.Version,
+                        CitedAt = answer.At,
+                    });
+                    added++;
+                }
+            }
+            await knowledge.SaveChangesAsync(ct);
+            knowledge.ChangeTracker.Clear();
+            after = last;
         }
-        await knowledge.SaveChangesAsync(ct);
-        return added;
     }
+
+    private sealed record CitedAnswer(Guid Id, TicketId TicketId, Instant At, string? Data);
 }

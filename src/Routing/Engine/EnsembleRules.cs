@@ -68,9 +68,10 @@ public sealed record EnsembleDecision(string Label, string? CategoryId, string? 
 /// ties: measured on the TipDM titles (5-fold, two fold assignments), their vote was never right more often than the model on
 /// the very tickets it voted on, at any threshold, and at 0.3 the near ties it switched came out 14 newly right against 24 newly
 /// wrong — the model already reads the nearest past tickets as one of its members.</item>
-/// <item>A strong catalogue match in another category, when no matter matched in the model's category, overrides a doubtful
-/// model (confidence below <see cref="CatalogueOverridesBelow"/> and the threshold) — the catalogue names the matter — and
-/// otherwise holds the model's category back from automatic dispatch (two members disagree: a person decides).</item>
+/// <item>A strong catalogue match in the title in another category, when no matter of the model's category matched in the
+/// title, overrides a doubtful model (confidence below <see cref="CatalogueOverridesBelow"/> and the threshold) — the catalogue
+/// names the matter — and otherwise holds the model's category back from automatic dispatch (two members disagree: a person
+/// decides).</item>
 /// <item>Only a matter named in the title weighs against the model (breaks a tie, overrides, holds). A long message mentions
 /// many matters in passing; its title says what it is about. Measured with the TipDM category names as a stand-in catalogue on
 /// the 5,209 full messages against the model's out-of-fold predictions: matches naming one category anywhere in the text were
@@ -78,8 +79,8 @@ public sealed record EnsembleDecision(string Label, string? CategoryId, string? 
 /// 216; whole-text matches held back 204 tickets the model was sure of, 192 of them rightly routed (a higher threshold would
 /// have been the better filter), against 19 (16) in the title. A matter named only in the content is still shown, and can
 /// pick the department within the chosen category.</item>
-/// <item>The department: a catalogue match within the chosen category picks it through its area rule (one named in the title
-/// before one found only in the content); otherwise similar cases in that category that agree (two or more forming a majority,
+/// <item>The department: a catalogue match within the chosen category picks it through its area rule (one the title names
+/// strongly before the others); otherwise similar cases in that category that agree (two or more forming a majority,
 /// or one near-duplicate) pick theirs; otherwise the category's usual department.</item>
 /// <item>Automatic dispatch only when the confidence reaches the threshold, a department is known and nothing holds it back.
 /// The catalogue and the cases refine where a ticket goes; they never make the engine surer than the model is.</item>
@@ -125,7 +126,7 @@ public static class EnsembleRules
         // margin to the runner-up and how often it missed on similar texts; for any other category its probability (below a half).
         double Sure(string id) => id == ranked[0] ? input.Model.Confidence : P(id);
 
-        // 1. A near tie in the model is broken by a strong catalogue match (the matter named in the text), not by similar cases.
+        // 1. A near tie in the model is broken by a strong catalogue match (the matter named in the title), not by similar cases.
         if (ranked.Count > 1 && P(ranked[0]) - P(ranked[1]) < TieMargin)
         {
             bool Named(string id) => input.Catalogue.Any(m => m.NamedInTitle && m.CategoryId == id);
@@ -161,8 +162,10 @@ public static class EnsembleRules
         string? department = category?.DefaultDepartmentId;
         var departmentName = category?.DefaultDepartmentName;
         var source = "category";
+        // The matter the title names, if any; otherwise the best match anywhere (a title's passing 物业 does not outrank a
+        // matter the content names in full).
         var inCategory = input.Catalogue.Where(m => m.CategoryId == chosen && m.Unit is not null)
-            .OrderByDescending(m => m.TitleScore).ThenByDescending(m => m.Score).ToList();
+            .OrderByDescending(m => m.NamedInTitle).ThenByDescending(m => m.Score).ThenByDescending(m => m.TitleScore).ToList();
         var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch).ToList();
         if (inCategory.Count > 0)
         {
@@ -170,8 +173,8 @@ public static class EnsembleRules
             department = best.Unit!.DepartmentId.Value;
             departmentName = best.Unit.DepartmentName;
             source = "catalogue";
-            var rival = inCategory.Skip(1).FirstOrDefault(m => m.TitleScore == best.TitleScore && m.Score == best.Score
-                && m.Unit!.DepartmentId != best.Unit.DepartmentId);
+            var rival = inCategory.Skip(1).FirstOrDefault(m => m.NamedInTitle == best.NamedInTitle && m.Score == best.Score
+                && m.TitleScore == best.TitleScore && m.Unit!.DepartmentId != best.Unit.DepartmentId);
             if (rival is not null)
             {
                 holds.Add($"派单目录事项「{best.Name}」与「{rival.Name}」同样匹配，承办单位不同");

@@ -78,6 +78,37 @@ public sealed class BackgroundClaims(IServiceScopeFactory scopes, IClock clock)
             .ExecuteUpdateAsync(s => s.SetProperty(l => l.Holder, (string?)null).SetProperty(l => l.HeldUntil, (Instant?)null), ct);
     }
 
+    /// <summary>
+    /// Runs a one-off job (a data upgrade) until it has succeeded once, on one host at a time; returns whether it ran here. Its
+    /// lease is claimed as due once in a century, so a finished job costs later starts one row's read; a job that throws is due
+    /// again at once, for the next start (the exception is the caller's).
+    /// </summary>
+    public async Task<bool> RunOnceAsync(string name, Func<CancellationToken, Task> job, CancellationToken ct)
+    {
+        if (await TryClaimAsync(name, TimeSpan.FromDays(36_525), TimeSpan.FromHours(1), ct) is not { } claim)
+        {
+            return false;
+        }
+        try
+        {
+            await job(ct);
+        }
+        catch
+        {
+            using var scope = scopes.CreateScope();
+            var now = clock.GetCurrentInstant();
+            await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().BackgroundLeases
+                .Where(l => l.Name == claim.Name && l.Holder == claim.Holder)
+                .ExecuteUpdateAsync(s => s.SetProperty(l => l.NextRunAt, now), CancellationToken.None);
+            throw;
+        }
+        finally
+        {
+            await ReleaseAsync(claim, CancellationToken.None);
+        }
+        return true;
+    }
+
     /// <summary>Runs <paramref name="pass"/> if this host wins the job's due pass; returns whether it ran.</summary>
     public async Task<bool> RunIfClaimedAsync(string name, TimeSpan interval, Func<CancellationToken, Task> pass, CancellationToken ct)
     {

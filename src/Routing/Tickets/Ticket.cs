@@ -640,11 +640,20 @@ public sealed record NewTicket(
     /// <summary>Optional coordinates of the matter, alongside the address text.</summary>
     public GeoPoint? Coordinates { get; init; }
 
-    /// <summary>The title of a contact that came without one: its first line, cut at 30 characters.</summary>
+    /// <summary>
+    /// The title of a contact that came without one (web, app, SMS, a call): its first line, cut at 30 characters — never
+    /// between the two halves of an emoji or other character outside the BMP, which PostgreSQL would refuse to store.
+    /// </summary>
     public static string DefaultTitle(string content)
     {
+        const int length = 30;
         var firstLine = content.Split('\n', 2)[0].Trim();
-        return firstLine.Length <= 30 ? firstLine : firstLine[..30] + "…";
+        if (firstLine.Length <= length)
+        {
+            return firstLine;
+        }
+        var cut = char.IsHighSurrogate(firstLine[length - 1]) ? length - 1 : length;
+        return firstLine[..cut] + "…";
     }
 }
 

@@ -204,13 +204,20 @@ public sealed class EnsembleRulesTests
     }
 
     [Fact]
-    public void AMatterNamedInTheTitle_PicksTheDepartment_BeforeABetterMatchInTheContentOnly()
+    public void AMatterNamedInTheTitle_PicksTheDepartment_BeforeAnEqualOrBetterMatchInTheContentOnly()
     {
-        var d = Combine(Model(0.95, 0.03), [Matter("违法建设占道经营", "urban", "east-gov", score: 8, inTitle: false),
-            Matter("小区物业", "urban", "lake-office")]);
-        Assert.Equal(("lake-office", "catalogue"), (d.DepartmentId, d.DepartmentSource));
-        Assert.Empty(d.Holds); // not a tie: only one of them is in the title
-        Assert.True(d.WouldDispatch);
+        foreach (var contentScore in new[] { 4, 8 })
+        {
+            var d = Combine(Model(0.95, 0.03), [Matter("违法建设", "urban", "east-gov", score: contentScore, inTitle: false),
+                Matter("小区物业服务", "urban", "lake-office")]);
+            Assert.Equal(("lake-office", "catalogue"), (d.DepartmentId, d.DepartmentSource));
+            Assert.Empty(d.Holds); // equally matched in the text, but only one is the title's: not a tie
+            Assert.True(d.WouldDispatch);
+        }
+        // A word of a matter in passing in the title (weak) does not outrank a matter the content names in full.
+        var passing = Combine(Model(0.95, 0.03), [Matter("小区物业服务", "urban", "lake-office", score: 2, strong: false),
+            Matter("违法建设", "urban", "east-gov", inTitle: false)]);
+        Assert.Equal("east-gov", passing.DepartmentId);
     }
 
     [Fact]

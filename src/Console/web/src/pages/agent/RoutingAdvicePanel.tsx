@@ -74,13 +74,7 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
               <Tag
                 key={m.entryId}
                 color={m.namedInTitle ? 'geekblue' : 'default'}
-                title={
-                  m.namedInTitle
-                    ? `标题中强匹配：${m.terms.join('、')}`
-                    : m.inTitle
-                      ? `标题中弱匹配（${m.terms.join('、')}），不据以改变分类`
-                      : `仅见于正文（${m.terms.join('、')}），不据以改变分类`
-                }
+                title={`${m.namedInTitle ? '标题中强匹配' : m.inTitle ? '标题中弱匹配' : '仅见于正文，不据以改变分类'}；匹配词：${m.terms.join('、')}`}
               >
                 {m.name}
                 {m.inTitle ? '' : '（正文）'}
