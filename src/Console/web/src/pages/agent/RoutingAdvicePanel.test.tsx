@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen } from '@testing-library/react';
+import { RoutingAdvicePanel } from './RoutingAdvicePanel';
+import type { RoutingAdvice } from './types';
+
+const advice: RoutingAdvice = {
+  modelVersion: 'v1',
+  suggestions: [{ label: '城乡建设', categoryId: 'urban', departmentId: 'city-um', departmentName: '市城市管理局', probability: 0.95 }],
+  confidence: 0.95,
+  reason: '派往「市城市管理局」……',
+  wouldDispatch: true,
+  threshold: 0.9,
+  departmentSource: 'catalogue',
+  urgency: 'Normal',
+  urgencyLabel: '一般',
+  type: null,
+  typeLabel: null,
+  area: null,
+  members: [],
+  holds: [],
+  catalogueMatches: [
+    { entryId: '1', name: '占道经营', terms: ['占道经营'], strong: true, inTitle: true, namedInTitle: true },
+    { entryId: '2', name: '小区物业服务', terms: ['物业', '业委会'], strong: true, inTitle: true, namedInTitle: false },
+    { entryId: '3', name: '夜间施工噪音', terms: ['夜间施工'], strong: true, inTitle: false, namedInTitle: false },
+  ],
+};
+
+describe('RoutingAdvicePanel', () => {
+  it('marks a catalogue matter found only in the content, and says for each where it was named and by which words', () => {
+    render(<RoutingAdvicePanel advice={advice} loading={false} error={undefined} />);
+    const titled = screen.getByText('占道经营', { selector: '.ant-tag' });
+    expect(titled.getAttribute('title')).toBe('标题中强匹配；匹配词：占道经营');
+    expect(titled.className).toContain('geekblue');
+    const passing = screen.getByText('小区物业服务', { selector: '.ant-tag' });
+    expect(passing.getAttribute('title')).toBe('标题中弱匹配；匹配词：物业、业委会');
+    expect(passing.className).not.toContain('geekblue'); // strong in the whole text, but it does not weigh on the category
+    const inContent = screen.getByText(/夜间施工噪音/, { selector: '.ant-tag' });
+    expect(inContent.textContent).toBe('夜间施工噪音（正文）');
+    expect(inContent.getAttribute('title')).toBe('仅见于正文，不据以改变分类；匹配词：夜间施工');
+  });
+});
