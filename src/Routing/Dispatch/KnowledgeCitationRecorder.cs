@@ -39,14 +39,7 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
         {
             return;
         }
-        knowledge.ArticleCitations.Add(new ArticleCitation
-        {
-            EntryId = change.EntryId,
-            TicketId = change.TicketId,
-            ArticleId = cited.ArticleId,
-            ArticleVersion = cited.Version,
-            CitedAt = Instant.FromDateTimeOffset(change.At),
-        });
+        knowledge.ArticleCitations.Add(Citation(change.EntryId, change.TicketId, cited, Instant.FromDateTimeOffset(change.At)));
         // A concurrent delivery of the same event (another host) fails here on the key and is retried by the outbox, which then
         // finds the citation recorded, as CitizenTexts.QueueOnceAsync does for texts.
         await knowledge.SaveChangesAsync(ct);
@@ -69,12 +62,13 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
         // The entry's data names the article (see KnowledgeSource.EntryData); answers citing none have no data or another shape.
         var answers = routing.Timeline.AsNoTracking()
             .Where(e => e.Kind == TimelineEventKind.DirectlyAnswered && e.Data != null && e.Data.Contains("\"article\""));
+        Task<List<CitedAnswer>> ReadAsync(IQueryable<TimelineEntry> entries) =>
+            entries.Select(e => new CitedAnswer(e.Id, e.TicketId, e.At, e.Data)).ToListAsync(ct);
         var added = 0;
         Instant? after = null;
         while (true)
         {
-            var page = await answers.Where(e => after == null || e.At > after).OrderBy(e => e.At).Take(pageSize)
-                .Select(e => new CitedAnswer(e.Id, e.TicketId, e.At, e.Data)).ToListAsync(ct);
+            var page = await ReadAsync(answers.Where(e => after == null || e.At > after).OrderBy(e => e.At).Take(pageSize));
             if (page.Count == 0)
             {
                 return added;
@@ -83,8 +77,7 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
             if (page.Count == pageSize)
             {
                 // Answers at the page's last instant may run past it: take all of them now, since the next page starts after it.
-                page = [.. page.Where(a => a.At != last),
-                    .. await answers.Where(e => e.At == last).Select(e => new CitedAnswer(e.Id, e.TicketId, e.At, e.Data)).ToListAsync(ct)];
+                page = [.. page.Where(a => a.At != last), .. await ReadAsync(answers.Where(e => e.At == last))];
             }
             var ids = page.Select(a => a.Id).ToList();
             var recorded = (await knowledge.ArticleCitations.AsNoTracking().Where(c => ids.Contains(c.EntryId)).Select(c => c.EntryId)
@@ -93,14 +86,7 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
             {
                 if (KnowledgeSource.FromEntryData(answer.Data) is { } cited)
                 {
-                    knowledge.ArticleCitations.Add(new ArticleCitation
-                    {
-                        EntryId = answer.Id,
-                        TicketId = answer.TicketId.Value,
-                        ArticleId = cited.ArticleId,
-                        ArticleVersion = cited.Version,
-                        CitedAt = answer.At,
-                    });
+                    knowledge.ArticleCitations.Add(Citation(answer.Id, answer.TicketId.Value, cited, answer.At));
                     added++;
                 }
             }
@@ -109,6 +95,16 @@ public sealed class KnowledgeCitationRecorder(IServiceScopeFactory scopes) : IOu
             after = last;
         }
     }
+
+    /// <summary>The citation of one answer, at the answer's own time (the handler's and the backfill's alike).</summary>
+    private static ArticleCitation Citation(Guid entryId, Guid ticketId, KnowledgeSource cited, Instant answeredAt) => new()
+    {
+        EntryId = entryId,
+        TicketId = ticketId,
+        ArticleId = cited.ArticleId,
+        ArticleVersion = cited.Version,
+        CitedAt = answeredAt,
+    };
 
     private sealed record CitedAnswer(Guid Id, TicketId TicketId, Instant At, string? Data);
 }

@@ -168,7 +168,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         var titleScores = MatterMatcher.Match(question.Title is { Length: > 0 } title ? title : NewTicket.DefaultTitle(question.Content), entries)
             .ToDictionary(m => m.Entry.Id, m => m.Score);
         var matches = MatterMatcher.Match(text, entries).OrderByDescending(m => titleScores.GetValueOrDefault(m.Entry.Id)).Take(CatalogueShown)
-            .Select(m => (Match: m, TitleScore: titleScores.GetValueOrDefault(m.Entry.Id), Unit: AreaRules.Resolve(m.Entry, place, reference.DepartmentList)))
+            .Select(m => (m.Entry, Says: new CatalogueSays(m.Entry.Id, m.Entry.Name, m.Entry.CategoryId, m.Terms, m.Score, m.Strong,
+                AreaRules.Resolve(m.Entry, place, reference.DepartmentList), titleScores.GetValueOrDefault(m.Entry.Id))))
             .ToList();
 
         var similar = await cases.FindAsync(question.Title, question.Content, exclude, CasesShown, ct);
@@ -182,8 +183,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             c.DefaultDepartmentId?.Value, c.DefaultDepartmentId is { } d ? reference.Departments.GetValueOrDefault(d)?.Name : null)).ToList();
         var decision = EnsembleRules.Combine(new EnsembleInput(
             new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold),
-            [.. matches.Select(m => new CatalogueSays(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId, m.Match.Terms, m.Match.Score,
-                m.Match.Strong, m.Unit, m.TitleScore))],
+            [.. matches.Select(m => m.Says)],
             [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId, c.DepartmentName,
                 AreaMismatch(c.DepartmentId)))],
             categories, triage, options.Value.AutoDispatch));
@@ -219,9 +219,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             Area = place.AreaId is { } areaId ? new LocatedArea(areaId, place.Describe(), place.How) : null,
             Members = decision.Members,
             Holds = decision.Holds,
-            CatalogueMatches = [.. matches.Select(m => new CatalogueMatchView(m.Match.Entry.Id, m.Match.Entry.Name, m.Match.Entry.CategoryId,
-                m.Match.Terms, m.Match.Strong, CatalogueEndpoints.Resolve(m.Match.Entry, place, reference), m.TitleScore > 0,
-                m.TitleScore >= MatterMatcher.StrongScore))],
+            CatalogueMatches = [.. matches.Select(m => new CatalogueMatchView(m.Says.EntryId, m.Says.Name, m.Says.CategoryId, m.Says.Terms,
+                m.Says.Strong, CatalogueEndpoints.Resolve(m.Entry, place, reference), m.Says.TitleScore > 0, m.Says.NamedInTitle))],
             SimilarCases = includeCases ? similar : [],
         };
     }
