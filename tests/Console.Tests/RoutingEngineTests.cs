@@ -56,6 +56,34 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task WithoutAModel_TheCatalogueStillSuggests_WithNoConfidence_AndTheTicketWaitsWithThatSuggestion()
+    {
+        // A new installation before its history is imported: what a dispatcher would look up in the catalogue is suggested,
+        // never dispatched on its own.
+        var agent = await Host.SignInAsync("agent");
+        var advice = await agent.PostOkAsync("/api/routing/suggest", new { title = "半夜施工吵得睡不着", content = "工地凌晨两点还在打桩" });
+        Assert.Null(advice["modelVersion"]);
+        Assert.Null(advice["confidence"]);
+        Assert.Null(advice["threshold"]);
+        Assert.False(advice["wouldDispatch"]!.GetValue<bool>());
+        var best = advice["suggestions"]![0]!;
+        Assert.Equal(("environment", "city-environment"), (best.Str("categoryId"), best.Str("departmentId")));
+        Assert.Null(best["probability"]);
+        Assert.Equal("catalogue", advice.Str("departmentSource"));
+        Assert.Contains("没有可用的文本模型", advice.Str("reason"));
+        Assert.Contains("文本模型：尚未训练分类模型", advice.Str("reason"));
+        Assert.Contains("分类依据派单目录事项「夜间施工噪音」", advice.Str("reason"));
+
+        var (id, _) = await SubmitAsync("半夜施工吵得睡不着，工地凌晨两点还在打桩");
+        await DeliverAllAsync();
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));
+        var decision = (await agent.GetOkAsync($"/api/tickets/{id}/routing"))["decision"]!;
+        Assert.Equal(("city-environment", false), (decision.Str("department"), decision["automatic"]!.GetValue<bool>()));
+        Assert.Null(decision["confidence"]);
+        Assert.Null(decision["modelVersion"]);
+    }
+
+    [Fact]
     public async Task TheSameHistory_ImportedInAnotherOrder_TrainsTheSameModel()
     {
         // One import's rows share a timestamp and the database returns them in no particular order; the model (its folds, and so

@@ -51,12 +51,13 @@ public sealed record MemberOpinion(string Member, string Label, string Said, str
 /// <summary>
 /// The combined decision. <c>DepartmentSource</c> says which member chose the department: catalogue, cases, or category (the
 /// category's usual one). <c>Confidence</c> is the text model's calibrated confidence when the chosen category is its first
-/// choice, otherwise that category's probability in the model: the only number the dispatch threshold is compared with.
+/// choice, otherwise that category's probability in the model: the only number the dispatch threshold is compared with. Null
+/// without a model (<see cref="EnsembleRules.WithoutModel"/>): nothing measured how often such a suggestion is right.
 /// <c>Holds</c> are reasons that stop automatic dispatch whatever the confidence (members disagree, ambiguous rules);
 /// <c>Notes</c> say how the category came to differ from the model's first choice.
 /// </summary>
 public sealed record EnsembleDecision(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, string DepartmentSource,
-    double Confidence, double Threshold, bool WouldDispatch, string Reason, IReadOnlyList<MemberOpinion> Members, IReadOnlyList<string> Holds,
+    double? Confidence, double Threshold, bool WouldDispatch, string Reason, IReadOnlyList<MemberOpinion> Members, IReadOnlyList<string> Holds,
     IReadOnlyList<string> Notes, bool AutoDispatch = true);
 
 /// <summary>
@@ -159,46 +160,7 @@ public static class EnsembleRules
         var confidence = Sure(chosen);
 
         // 3. The department: catalogue rule, agreeing cases, or the category's usual department.
-        string? department = category?.DefaultDepartmentId;
-        var departmentName = category?.DefaultDepartmentName;
-        var source = "category";
-        // The matter the title names, if any; otherwise the best match anywhere (a title's passing 物业 does not outrank a
-        // matter the content names in full).
-        var inCategory = input.Catalogue.Where(m => m.CategoryId == chosen && m.Unit is not null)
-            .OrderByDescending(m => m.NamedInTitle).ThenByDescending(m => m.Score).ThenByDescending(m => m.TitleScore).ToList();
-        var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch).ToList();
-        if (inCategory.Count > 0)
-        {
-            var best = inCategory[0];
-            department = best.Unit!.DepartmentId.Value;
-            departmentName = best.Unit.DepartmentName;
-            source = "catalogue";
-            var rival = inCategory.Skip(1).FirstOrDefault(m => m.NamedInTitle == best.NamedInTitle && m.Score == best.Score
-                && m.TitleScore == best.TitleScore && m.Unit!.DepartmentId != best.Unit.DepartmentId);
-            if (rival is not null)
-            {
-                holds.Add($"派单目录事项「{best.Name}」与「{rival.Name}」同样匹配，承办单位不同");
-            }
-        }
-        else if (usable.Count > 0)
-        {
-            var groups = usable.GroupBy(c => c.DepartmentId!).Select(g => (Id: g.Key, Cases: g.ToList()))
-                .OrderByDescending(g => g.Cases.Count).ThenByDescending(g => g.Cases.Max(c => c.Similarity)).ToList();
-            var top = groups[0];
-            var nearDuplicate = usable.OrderByDescending(c => c.Similarity).First();
-            if (top.Cases.Count >= 2 && top.Cases.Count * 2 > usable.Count)
-            {
-                department = top.Id;
-                departmentName = top.Cases[0].DepartmentName;
-                source = "cases";
-            }
-            else if (nearDuplicate.Similarity >= NearDuplicate)
-            {
-                department = nearDuplicate.DepartmentId;
-                departmentName = nearDuplicate.DepartmentName;
-                source = "cases";
-            }
-        }
+        var (department, departmentName, source) = PickDepartment(chosen, category, input.Catalogue, similar, holds);
 
         var would = input.AutoDispatch && confidence >= threshold && department is not null && holds.Count == 0;
         var members = new List<MemberOpinion>
@@ -211,6 +173,94 @@ public static class EnsembleRules
         var decision = new EnsembleDecision(category?.Name ?? chosen, category?.Id, department, departmentName, source, Math.Round(confidence, 4),
             threshold, would, "", members, holds, notes, input.AutoDispatch);
         return decision with { Reason = Explain(decision) };
+    }
+
+    /// <summary>
+    /// The decision when there is no text model to ask: a new installation before its history is imported, or an active model
+    /// that cannot be read (<paramref name="noModel"/> says which). The catalogue and similar cases still say where such tickets
+    /// go — what a dispatcher would look up by hand — so the ticket waits for one with that suggestion, never dispatched on its
+    /// own: no confidence was measured (<c>Confidence</c> is null, the threshold +∞). The category: the best catalogue match, a
+    /// matter the title names first (any match counts here, weak or content-only, since nothing contradicts it and a person
+    /// confirms); without one, similar cases that agree (two or more forming a majority, or one near-duplicate). Null when
+    /// neither says anything.
+    /// </summary>
+    public static EnsembleDecision? WithoutModel(IReadOnlyList<CatalogueSays> catalogue, IReadOnlyList<CaseSays> cases,
+        IReadOnlyList<CategoryInfo> categories, TriageResult triage, string noModel, bool autoDispatch = true)
+    {
+        string NameOf(string id) => categories.FirstOrDefault(c => c.Id == id)?.Name ?? id;
+        var similar = cases.Where(c => c.Similarity >= SimilarCaseFinder.SimilarThreshold).ToList();
+        var matter = catalogue.OrderByDescending(m => m.NamedInTitle).ThenByDescending(m => m.TitleScore).ThenByDescending(m => m.Score)
+            .FirstOrDefault(m => categories.Any(c => c.Id == m.CategoryId));
+        var chosen = matter?.CategoryId ?? AgreeingCases(similar.Where(c => c.CategoryId is not null), c => c.CategoryId!);
+        if (chosen is null)
+        {
+            return null;
+        }
+        var category = categories.First(c => c.Id == chosen);
+        var holds = new List<string>();
+        var (department, departmentName, source) = PickDepartment(chosen, category, catalogue, similar, holds);
+        var notes = new List<string>
+        {
+            matter is not null ? $"分类依据派单目录事项「{matter.Name}」" : "分类依据相似的已办结工单",
+        };
+        var members = new List<MemberOpinion>
+        {
+            new("model", "文本模型", noModel),
+            CatalogueOpinion(catalogue, NameOf),
+            CaseOpinion(similar, cases.Count, NameOf),
+            new("triage", "紧急程度与类型", triage.Explain() ?? "未发现紧急或诉求类型关键词。"),
+        };
+        var decision = new EnsembleDecision(category.Name, category.Id, department, departmentName, source, Confidence: null,
+            double.PositiveInfinity, WouldDispatch: false, "", members, holds, notes, autoDispatch);
+        return decision with { Reason = Explain(decision) };
+    }
+
+    /// <summary>
+    /// The department within the chosen category: the catalogue matter's area rule (one the title names strongly before the
+    /// others; two equal matches with different units hold dispatch back), else similar cases in that category that agree,
+    /// else the category's usual department. Returns the department, its name and which member chose it.
+    /// </summary>
+    private static (string? Id, string? Name, string Source) PickDepartment(string chosen, CategoryInfo? category,
+        IReadOnlyList<CatalogueSays> catalogue, IReadOnlyList<CaseSays> similar, List<string> holds)
+    {
+        // The matter the title names, if any; otherwise the best match anywhere (a title's passing 物业 does not outrank a
+        // matter the content names in full).
+        var inCategory = catalogue.Where(m => m.CategoryId == chosen && m.Unit is not null)
+            .OrderByDescending(m => m.NamedInTitle).ThenByDescending(m => m.Score).ThenByDescending(m => m.TitleScore).ToList();
+        if (inCategory.Count > 0)
+        {
+            var best = inCategory[0];
+            var rival = inCategory.Skip(1).FirstOrDefault(m => m.NamedInTitle == best.NamedInTitle && m.Score == best.Score
+                && m.TitleScore == best.TitleScore && m.Unit!.DepartmentId != best.Unit!.DepartmentId);
+            if (rival is not null)
+            {
+                holds.Add($"派单目录事项「{best.Name}」与「{rival.Name}」同样匹配，承办单位不同");
+            }
+            return (best.Unit!.DepartmentId.Value, best.Unit.DepartmentName, "catalogue");
+        }
+        var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch).ToList();
+        if (AgreeingCases(usable, c => c.DepartmentId!) is { } agreed)
+        {
+            return (agreed, usable.First(c => c.DepartmentId == agreed).DepartmentName, "cases");
+        }
+        return (category?.DefaultDepartmentId, category?.DefaultDepartmentName, "category");
+    }
+
+    /// <summary>What similar cases agree on: the key of two or more forming a majority, else that of one near-duplicate.</summary>
+    private static string? AgreeingCases(IEnumerable<CaseSays> cases, Func<CaseSays, string> key)
+    {
+        var list = cases.ToList();
+        if (list.Count == 0)
+        {
+            return null;
+        }
+        var top = list.GroupBy(key).OrderByDescending(g => g.Count()).ThenByDescending(g => g.Max(c => c.Similarity)).First();
+        if (top.Count() >= 2 && top.Count() * 2 > list.Count)
+        {
+            return top.Key;
+        }
+        var nearest = list.OrderByDescending(c => c.Similarity).First();
+        return nearest.Similarity >= NearDuplicate ? key(nearest) : null;
     }
 
     /// <summary>
@@ -283,10 +333,12 @@ public static class EnsembleRules
             "cases" => "承办单位沿用相似案例",
             _ => "承办单位为该分类的常规承办单位",
         };
+        var sure = d.Confidence is { } c ? Invariant($"，置信度 {c:0.00}") : "";
         var head = d.WouldDispatch
-            ? Invariant($"派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}，达到自动派单阈值 {d.Threshold:0.00}；{how}），可自动派单。")
-            : Invariant($"建议派往「{where}」（分类「{d.Label}」，置信度 {d.Confidence:0.00}；{how}）；")
+            ? Invariant($"派往「{where}」（分类「{d.Label}」{sure}，达到自动派单阈值 {d.Threshold:0.00}；{how}），可自动派单。")
+            : Invariant($"建议派往「{where}」（分类「{d.Label}」{sure}；{how}）；")
               + (d.Holds.Count > 0 ? string.Join("；", d.Holds) + "，"
+                  : d.Confidence is null ? "没有可用的文本模型，不自动派单，"
                   : !double.IsFinite(d.Threshold) ? "该模型在训练数据上达不到自动派单所需的准确率，"
                   : d.Confidence < d.Threshold ? Invariant($"低于自动派单阈值 {d.Threshold:0.00}，")
                   : !d.AutoDispatch ? Invariant($"达到自动派单阈值 {d.Threshold:0.00}，但本中心未开启自动派单，") : "")

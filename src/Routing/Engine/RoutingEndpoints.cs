@@ -62,7 +62,7 @@ public static class RoutingEndpoints
             includeCases);
         return advice is not null ? TypedResults.Ok(advice)
             : models.Unreadable is { } unreadable ? new RuleViolated($"{unreadable.TrimEnd('。')}。请管理员重新训练，或在「智能派单模型」中启用其他版本。").ToProblem()
-            : new RuleViolated("尚未训练分类模型：请管理员导入历史工单并训练。").ToProblem();
+            : new RuleViolated("尚未训练分类模型，派单目录和相似案例也没有线索：请人工判断承办单位。管理员导入历史工单并训练后即可智能分派。").ToProblem();
     }
 
     private static async Task<Results<Ok<JsonElement>, ProblemHttpResult>> DecisionAsync(

@@ -79,8 +79,8 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
     private static partial void LogUnreadable(ILogger logger, Exception ex, string version);
 }
 
-/// <summary>A suggested destination for a ticket: category, its department, and how sure the model is.</summary>
-public sealed record RouteSuggestion(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, double Probability);
+/// <summary>A suggested destination for a ticket: category, its department, and how sure the model is (null without a model).</summary>
+public sealed record RouteSuggestion(string Label, string? CategoryId, string? DepartmentId, string? DepartmentName, double? Probability);
 
 /// <summary>A catalogue matter matched in the text, and where its area rule sends it. <c>InTitle</c>: the title names it too;
 /// <c>NamedInTitle</c>: strongly, which is what it takes to weigh against the text model's category.</summary>
@@ -95,8 +95,9 @@ public sealed record LocatedArea(string AreaId, string Name, string How);
 /// on its own. The positional part is what the engine has always answered; the rest says what each member said.
 /// </summary>
 /// <remarks><c>Threshold</c> is null when the model dispatches nothing on its own (no confidence kept the target precision on its
-/// training data).</remarks>
-public sealed record RoutingAdvice(string ModelVersion, IReadOnlyList<RouteSuggestion> Suggestions, double Confidence, string Reason,
+/// training data) and when there is no usable model; then <c>ModelVersion</c> and <c>Confidence</c> are null too, and the
+/// suggestions come from the catalogue and similar cases alone.</remarks>
+public sealed record RoutingAdvice(string? ModelVersion, IReadOnlyList<RouteSuggestion> Suggestions, double? Confidence, string Reason,
     bool WouldDispatch, double? Threshold)
 {
     /// <summary>Which member chose the department: catalogue (area rule), cases, or category (its usual department).</summary>
@@ -144,20 +145,16 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     }
 
     /// <summary>
-    /// Advice for a question. Null when no model is trained: the calibrated confidence is the model's, and without it the engine
-    /// will not guess. <paramref name="exclude"/> keeps a ticket from being its own similar case.
+    /// Advice for a question. Without a usable model (none trained yet, or the active one unreadable) the catalogue and similar
+    /// cases still suggest where it goes, with no confidence and never to be dispatched on its own
+    /// (<see cref="EnsembleRules.WithoutModel"/>); null when they say nothing either. <paramref name="exclude"/> keeps a ticket
+    /// from being its own similar case.
     /// </summary>
     public async Task<RoutingAdvice?> AdviseAsync(RoutingQuestion question, CancellationToken ct, bool includeCases = true, TicketId? exclude = null,
         bool askAdvisors = false)
     {
         var model = await models.ActiveAsync(ct);
-        if (model is null)
-        {
-            return null;
-        }
         var text = question.Text;
-        var prediction = model.Predict(text, top: model.Labels.Count);
-        var threshold = options.Value.ConfidenceThreshold ?? model.Threshold;
         var reference = await Reference.LoadAsync(db, ct);
         var place = AreaRules.Locate(reference.Areas, question.AreaId, question.Address, question.Title, question.Content);
 
@@ -181,12 +178,21 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         var triage = Triage.Assess(text);
         var categories = reference.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => new CategoryInfo(c.Id, c.Name,
             c.DefaultDepartmentId?.Value, c.DefaultDepartmentId is { } d ? reference.Departments.GetValueOrDefault(d)?.Name : null)).ToList();
-        var decision = EnsembleRules.Combine(new EnsembleInput(
-            new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold),
-            [.. matches.Select(m => m.Says)],
-            [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId, c.DepartmentName,
-                AreaMismatch(c.DepartmentId)))],
-            categories, triage, options.Value.AutoDispatch));
+        List<CatalogueSays> catalogueSays = [.. matches.Select(m => m.Says)];
+        List<CaseSays> caseSays = [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId,
+            c.DepartmentName, AreaMismatch(c.DepartmentId)))];
+        var prediction = model?.Predict(text, top: model.Labels.Count);
+        var threshold = model is null ? double.PositiveInfinity : options.Value.ConfidenceThreshold ?? model.Threshold;
+        var decision = model is null || prediction is null
+            ? EnsembleRules.WithoutModel(catalogueSays, caseSays, categories, triage,
+                models.Unreadable is { } unreadable ? $"{unreadable.TrimEnd('。')}，本次未使用。" : "尚未训练分类模型。", options.Value.AutoDispatch)
+            : EnsembleRules.Combine(new EnsembleInput(
+                new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold),
+                catalogueSays, caseSays, categories, triage, options.Value.AutoDispatch));
+        if (decision is null)
+        {
+            return null;
+        }
         // Advisors (an LLM) are slow and may cost money: asked for new tickets only, never as an agent types.
         if (askAdvisors)
         {
@@ -197,7 +203,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             new(decision.Label, decision.CategoryId, decision.DepartmentId, decision.DepartmentName, decision.Confidence),
         };
-        foreach (var other in prediction.Top.Take(3))
+        foreach (var other in prediction?.Top.Take(3) ?? [])
         {
             var category = categories.FirstOrDefault(c => c.Name == other.Label || c.Id == other.Label);
             if (suggestions.Count < 3 && (category?.Id ?? other.Label) != (decision.CategoryId ?? decision.Label))
@@ -206,8 +212,18 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
                     Math.Round(other.Probability, 4)));
             }
         }
+        // Without a model the alternatives are the other categories the catalogue names, each where its matter's area rule sends it.
+        foreach (var other in model is null ? matches.Select(m => m.Says) : [])
+        {
+            if (suggestions.Count < 3 && suggestions.All(s => s.CategoryId != other.CategoryId)
+                && categories.FirstOrDefault(c => c.Id == other.CategoryId) is { } category)
+            {
+                suggestions.Add(new RouteSuggestion(category.Name, category.Id, other.Unit?.DepartmentId.Value ?? category.DefaultDepartmentId,
+                    other.Unit?.DepartmentName ?? category.DefaultDepartmentName, Probability: null));
+            }
+        }
         var urgency = triage.Urgency ?? Tickets.Urgency.Normal;
-        return new RoutingAdvice(model.Version, suggestions, decision.Confidence, decision.Reason, decision.WouldDispatch,
+        return new RoutingAdvice(model?.Version, suggestions, decision.Confidence, decision.Reason, decision.WouldDispatch,
             double.IsFinite(threshold) ? threshold : null)
         {
             DepartmentSource = decision.DepartmentSource,

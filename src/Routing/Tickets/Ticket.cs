@@ -522,8 +522,8 @@ public sealed class Ticket
     /// Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline, with
     /// what each member of the engine said (<c>ensemble</c>), so the decision can be explained later.
     /// </summary>
-    public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double confidence,
-        string reason, string modelVersion, bool automatic, IReadOnlyList<(string Label, double Probability)> top, object? ensemble = null)
+    public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double? confidence,
+        string reason, string? modelVersion, bool automatic, IReadOnlyList<(string Label, double? Probability)> top, object? ensemble = null)
     {
         if (State != TicketState.PendingDispatch)
         {
@@ -535,10 +535,10 @@ public sealed class Ticket
             label,
             categoryId,
             department,
-            confidence = Math.Round(confidence, 4),
+            confidence = confidence is { } sure ? Math.Round(sure, 4) : (double?)null,
             modelVersion,
             automatic,
-            top = top.Select(t => new { t.Label, probability = Math.Round(t.Probability, 4) }),
+            top = top.Select(t => new { t.Label, probability = t.Probability is { } p ? Math.Round(p, 4) : (double?)null }),
             ensemble,
         });
     }

@@ -295,6 +295,35 @@ public sealed class EnsembleRulesTests
         Assert.Equal("llm", disagreed.Members[^1].Member);
         Assert.Contains("应由交通部门办理", disagreed.Reason);
     }
+
+    private static EnsembleDecision? WithoutModel(CatalogueSays[]? catalogue = null, CaseSays[]? cases = null) =>
+        EnsembleRules.WithoutModel(catalogue ?? [], cases ?? [], Categories, new TriageResult(null, null, null, null), "尚未训练分类模型。");
+
+    [Fact]
+    public void WithoutAModel_TheMatterTheTitleNames_ChoosesCategoryAndDepartment_AndNothingIsDispatched()
+    {
+        var d = WithoutModel([Matter("物业", "urban", "lake-office", inTitle: false, score: 6), Matter("夜间施工噪音", "environment", "city-environment")])!;
+        Assert.Equal(("environment", "city-environment", "catalogue"), (d.CategoryId, d.DepartmentId, d.DepartmentSource));
+        Assert.Null(d.Confidence);
+        Assert.False(d.WouldDispatch);
+        Assert.StartsWith("建议派往「city-environment名称」（分类「环境保护」；承办单位按派单目录属地规则确定）；没有可用的文本模型，不自动派单，请人工确认。", d.Reason);
+        Assert.Contains("分类依据派单目录事项「夜间施工噪音」", d.Reason);
+        Assert.Contains("文本模型：尚未训练分类模型。", d.Reason);
+    }
+
+    [Fact]
+    public void WithoutAModel_AgreeingCasesChooseWhenNoMatterMatches_AndNothingAtAllGivesNoDecision()
+    {
+        var d = WithoutModel(cases: [Case("transport", "city-bus"), Case("transport", "city-bus"), Case("urban", "city-housing")])!;
+        Assert.Equal(("transport", "city-bus", "cases"), (d.CategoryId, d.DepartmentId, d.DepartmentSource));
+        Assert.Contains("分类依据相似的已办结工单", d.Reason);
+        Assert.False(d.WouldDispatch);
+
+        Assert.Null(WithoutModel(cases: [Case("transport", "city-bus"), Case("urban", "city-housing")])); // no majority, no near-duplicate
+        Assert.Null(WithoutModel(cases: [Case("transport", "city-bus", similarity: 0.05)])); // below the similarity that counts
+        Assert.Null(WithoutModel());
+        Assert.Equal("transport", WithoutModel(cases: [Case("transport", "city-bus", similarity: 0.85)])!.CategoryId); // near-duplicate
+    }
 }
 
 public sealed class TriageTests

@@ -1,3 +1,6 @@
+import { afterEach } from 'vitest';
+import { cleanup } from '@testing-library/react';
+
 // jsdom lacks these browser APIs that Ant Design calls.
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
@@ -18,3 +21,6 @@ class ResizeObserverStub {
   disconnect() {}
 }
 globalThis.ResizeObserver ??= ResizeObserverStub as unknown as typeof ResizeObserver;
+
+// Testing Library unmounts after each test only when the runner's globals are on; they are off here, so do it explicitly.
+afterEach(cleanup);

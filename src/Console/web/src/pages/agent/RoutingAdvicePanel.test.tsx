@@ -38,4 +38,24 @@ describe('RoutingAdvicePanel', () => {
     expect(inContent.textContent).toBe('夜间施工噪音（正文）');
     expect(inContent.getAttribute('title')).toBe('仅见于正文，不据以改变分类；匹配词：夜间施工');
   });
+
+  it('without a model shows no confidence figure, says the suggestion needs a person, and marks catalogue alternatives', () => {
+    const withoutModel: RoutingAdvice = {
+      ...advice,
+      modelVersion: null,
+      confidence: null,
+      threshold: null,
+      wouldDispatch: false,
+      suggestions: [
+        { label: '环境保护', categoryId: 'environment', departmentId: 'city-env', departmentName: '市生态环境局', probability: null },
+        { label: '城乡建设', categoryId: 'urban', departmentId: 'city-um', departmentName: '市城市管理局', probability: null },
+      ],
+    };
+    render(<RoutingAdvicePanel advice={withoutModel} loading={false} error={undefined} />);
+    expect(screen.queryByRole('progressbar')).toBeNull();
+    expect(document.body.textContent).not.toMatch(/NaN|null/);
+    screen.getByText('尚无可用的分类模型：按派单目录或相似案例建议，需人工确认');
+    expect(screen.queryByText(/达到自动派单阈值|当前模型不自动派单/)).toBeNull();
+    screen.getByText('城乡建设 → 市城市管理局（派单目录）', { selector: '.ant-tag' });
+  });
 });

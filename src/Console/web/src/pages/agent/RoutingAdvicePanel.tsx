@@ -20,8 +20,8 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
     );
   }
   const best = advice.suggestions[0];
-  const percent = Math.round(advice.confidence * 100);
-  const sureEnough = advice.threshold !== null && advice.confidence >= advice.threshold;
+  const percent = advice.confidence === null ? null : Math.round(advice.confidence * 100);
+  const sureEnough = advice.threshold !== null && advice.confidence !== null && advice.confidence >= advice.threshold;
   return (
     <div data-testid="routing-advice" aria-busy={loading}>
       <Space orientation="vertical" size={8} style={{ width: '100%' }}>
@@ -40,16 +40,22 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
         </div>
         <div>
           <Typography.Text type="secondary">置信度</Typography.Text>
-          <Progress
-            percent={percent}
-            size="small"
-            status={sureEnough ? 'success' : 'normal'}
-            format={() => `${percent}%`}
-            aria-label={`置信度 ${percent}%`}
-          />
+          {percent === null ? (
+            <div>
+              <Tag color="orange">尚无可用的分类模型：按派单目录或相似案例建议，需人工确认</Tag>
+            </div>
+          ) : (
+            <Progress
+              percent={percent}
+              size="small"
+              status={sureEnough ? 'success' : 'normal'}
+              format={() => `${percent}%`}
+              aria-label={`置信度 ${percent}%`}
+            />
+          )}
           {/* How sure, and separately whether it will go on its own: a sure ticket still waits when a member holds it back
               (the warning below) or when the centre has automatic dispatch off. */}
-          {advice.threshold === null ? (
+          {percent === null ? null : advice.threshold === null ? (
             <Tag color="orange">当前模型不自动派单，需人工确认</Tag>
           ) : sureEnough ? (
             <Tag color="green">达到自动派单阈值 {Math.round(advice.threshold * 100)}%</Tag>
@@ -88,7 +94,8 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
             {advice.suggestions.slice(1, 3).map((s) => (
               <Tag key={s.label}>
                 {s.label}
-                {s.departmentName ? ` → ${s.departmentName}` : ''}（{Math.round(s.probability * 100)}%）
+                {s.departmentName ? ` → ${s.departmentName}` : ''}
+                {s.probability === null ? '（派单目录）' : `（${Math.round(s.probability * 100)}%）`}
               </Tag>
             ))}
           </div>

@@ -70,7 +70,8 @@ function SuggestionSummary({ suggestion }: { suggestion: Suggestion }) {
       <Space wrap size={4}>
         <Typography.Text strong>智能建议：</Typography.Text>
         <Typography.Text>
-          派往「{best?.departmentName ?? '未确定'}」（分类 {best?.label}，置信度 {Math.round(suggestion.confidence * 100)}%）
+          派往「{best?.departmentName ?? '未确定'}」（分类 {best?.label}
+          {suggestion.confidence === null ? '，未经分类模型' : `，置信度 ${Math.round(suggestion.confidence * 100)}%`}）
         </Typography.Text>
         {suggestion.recorded && <Tag>{suggestion.automatic ? '已自动派单' : '登记时的分类决定'}</Tag>}
       </Space>

@@ -7,12 +7,13 @@ import type { RecordedDecision, RoutingAdvice } from './types';
 /** Where the engine would send a ticket, best first, whichever way it was learnt. */
 export interface Suggestion {
   reason: string | null;
-  confidence: number;
+  /** Null: no model was asked (the suggestion comes from the catalogue or similar cases). */
+  confidence: number | null;
   /** The engine dispatched it itself (recorded decisions only). */
   automatic: boolean;
   /** Recorded on the ticket when it was registered, or asked for now from its text. */
   recorded: boolean;
-  options: { label: string; departmentId: string | null; departmentName: string | null; probability: number }[];
+  options: { label: string; departmentId: string | null; departmentName: string | null; probability: number | null }[];
 }
 
 export function fromAdvice(advice: RoutingAdvice): Suggestion {

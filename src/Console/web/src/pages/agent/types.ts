@@ -2,9 +2,10 @@
 
 /** POST /api/routing/suggest: the first suggestion is the decision. */
 export interface RoutingAdvice {
-  modelVersion: string;
+  /** Null, like confidence: no usable model; the suggestions come from the catalogue and similar cases alone. */
+  modelVersion: string | null;
   suggestions: RouteSuggestion[];
-  confidence: number;
+  confidence: number | null;
   reason: string;
   /** The engine would dispatch it on its own: sure enough, nothing holding it back, and automatic dispatch on. */
   wouldDispatch: boolean;
@@ -29,7 +30,7 @@ export interface RouteSuggestion {
   categoryId: string | null;
   departmentId: string | null;
   departmentName: string | null;
-  probability: number;
+  probability: number | null;
 }
 
 /** GET /api/tickets/{id}/routing: the decision recorded on a ticket when it was classified. */
@@ -39,11 +40,12 @@ export interface RecordedDecision {
     label: string;
     categoryId: string | null;
     department: string | null;
-    confidence: number;
-    modelVersion: string;
+    /** Null, with modelVersion: decided without a model, from the catalogue or similar cases. */
+    confidence: number | null;
+    modelVersion: string | null;
     automatic: boolean;
     /** Each category the model ranked (stored as written when it was recorded: `Label`, older rows may say `label`). */
-    top: { Label?: string; label?: string; probability: number }[];
+    top: { Label?: string; label?: string; probability: number | null }[];
   };
 }
 

@@ -64,11 +64,11 @@ function SuggestionCell({ ticket, suggestion, reload }: { ticket: Ticket; sugges
   const { busy, run } = useTicketCommand(ticket, reload);
   if (!suggestion) return <Typography.Text type="secondary">尚未智能分类</Typography.Text>;
   // The decision, and the runners-up the model gives a real chance (5% or more).
-  const options = suggestion.options.filter((o, i) => o.departmentId && (i === 0 || o.probability >= 0.05)).slice(0, 3);
+  const options = suggestion.options.filter((o, i) => o.departmentId && (i === 0 || o.probability === null || o.probability >= 0.05)).slice(0, 3);
   return (
     <Space orientation="vertical" size={4} style={{ width: '100%' }}>
       <Typography.Text type="secondary" style={{ fontSize: '0.9em' }}>
-        智能分类置信度 {Math.round(suggestion.confidence * 100)}%
+        {suggestion.confidence === null ? '未经分类模型（按派单目录或相似案例）' : `智能分类置信度 ${Math.round(suggestion.confidence * 100)}%`}
       </Typography.Text>
       {suggestion.reason && (
         <Typography.Paragraph type="secondary" ellipsis={{ rows: 1, expandable: true, symbol: '理由' }} style={{ marginBottom: 0, fontSize: '0.9em' }}>
@@ -85,7 +85,8 @@ function SuggestionCell({ ticket, suggestion, reload }: { ticket: Ticket; sugges
             onClick={() => void run(`dispatch:${o.departmentId}`, 'dispatch', { leadDepartmentId: o.departmentId }, `已派往「${o.departmentName ?? o.departmentId}」`)}
             aria-label={`派往${o.departmentName ?? o.departmentId}`}
           >
-            派往 {o.departmentName ?? o.departmentId}（{o.label} {Math.round(o.probability * 100)}%）
+            派往 {o.departmentName ?? o.departmentId}（{o.label}
+            {o.probability === null ? '' : ` ${Math.round(o.probability * 100)}%`}）
           </Button>
         ))}
       </Space>
