@@ -84,6 +84,25 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task WhileAnotherTrainingOrActivationRuns_ASecondIsRefused_NotRunAlongside()
+    {
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var first = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+
+        // Another host (or the scheduled job) is training: it holds the lease.
+        var claims = Host.Get<Hotline.Routing.Supervision.BackgroundClaims>();
+        var held = await claims.TryClaimAsync(RoutingTrainer.ModelLease, TimeSpan.Zero, TimeSpan.FromMinutes(30), CancellationToken.None);
+        Assert.NotNull(held);
+        Assert.Contains("正在进行", (await (await admin.PostAsync("/api/admin/routing/retrain", null)).ProblemAsync(HttpStatusCode.Conflict)).Str("detail"));
+        await (await admin.PostAsync($"/api/admin/routing/models/{first}/activate", null)).ProblemAsync(HttpStatusCode.Conflict);
+
+        await claims.ReleaseAsync(held, CancellationToken.None);
+        Assert.Equal(first, (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version"));
+        Assert.Single((await admin.GetOkAsync("/api/admin/routing/models")).AsArray(), m => m!["active"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task TheSameHistory_ImportedInAnotherOrder_TrainsTheSameModel()
     {
         // One import's rows share a timestamp and the database returns them in no particular order; the model (its folds, and so
@@ -162,7 +181,8 @@ public sealed class RoutingEngineTests : HostTest
             var trainer = settings is null
                 ? services.GetRequiredService<RoutingTrainer>()
                 : new RoutingTrainer(services.GetRequiredService<RoutingDbContext>(), services.GetRequiredService<ModelStore>(),
-                    services.GetRequiredService<IClock>(), Options.Create(settings), NullLogger<RoutingTrainer>.Instance);
+                    services.GetRequiredService<IClock>(), Options.Create(settings), NullLogger<RoutingTrainer>.Instance,
+                    services.GetRequiredService<Hotline.Routing.Supervision.BackgroundClaims>());
             return (await trainer.TrainAsync(CancellationToken.None, scheduled: true)).Value!;
         }
         async Task<string> ActiveAsync() => (await admin.GetOkAsync("/api/admin/routing/models")).AsArray()

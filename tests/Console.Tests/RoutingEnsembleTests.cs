@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Routing.Engine;
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Console.Tests;
 
@@ -62,6 +66,72 @@ public sealed class RoutingEnsembleTests : HostTest
         Assert.Equal("占道经营", advice["catalogueMatches"]![0]!.Str("name"));
         Assert.True(advice["catalogueMatches"]![0]!["inTitle"]!.GetValue<bool>()); // no title given: the first line stands for it
         Assert.True(advice["wouldDispatch"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task ASwitchedOffDepartment_IsNeverSentATicket_ByTheEngine()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var agent = await Host.SignInAsync("agent");
+        const string Smoke = "工厂烟囱冒黑烟，空气污染严重";
+        var before = await agent.PostOkAsync("/api/routing/suggest", new { content = Smoke });
+        Assert.Equal(("environment", "city-environment", true),
+            (before["suggestions"]![0]!.Str("categoryId"), before["suggestions"]![0]!.Str("departmentId"), before["wouldDispatch"]!.GetValue<bool>()));
+
+        // The environment bureau is switched off (merged into another, say): the model still reads the text as 环境保护, but no
+        // ticket goes to a department that no longer works; a dispatcher decides where.
+        var admin = await Host.SignInAsync("admin");
+        var off = await admin.PutAsync("/api/admin/departments/city-environment",
+            JsonContent.Create(new { name = "市生态环境局", kind = "Functional", parentId = "centre", active = false }));
+        Assert.Equal(HttpStatusCode.OK, off.StatusCode);
+        var after = await agent.PostOkAsync("/api/routing/suggest", new { content = Smoke });
+        Assert.Equal("environment", after["suggestions"]![0]!.Str("categoryId"));
+        Assert.Null(after["suggestions"]![0]!["departmentId"]);
+        Assert.False(after["wouldDispatch"]!.GetValue<bool>());
+        var (id, _) = await SubmitAsync(Smoke);
+        await SmallHistory.DeliverAllAsync(Host);
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));
+    }
+
+    [Fact]
+    public async Task TheCorrection_FollowsThePersonsLatestDispatch_AndAnExplicitCategory()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var (id, _) = await SubmitAsync("🙏🙏🙏");
+        await SmallHistory.DeliverAllAsync(Host);
+        var agent = await Host.SignInAsync("agent");
+        var decision = (await agent.GetOkAsync($"/api/tickets/{id}/routing"))["decision"]!;
+        Assert.False(decision["automatic"]!.GetValue<bool>()); // emoji only: the commonest label, held whatever the threshold
+        Assert.Contains(decision["ensemble"]!["holds"]!.AsArray(), h => h!.GetValue<string>() == "文本中没有模型认识的字词");
+        var suggested = decision.Str("categoryId");
+        var (wrong, wrongName) = suggested == "transport" ? ("city-environment", "环境保护") : ("city-transport", "交通运输");
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        async Task<string[]> CorrectionsAsync()
+        {
+            await SmallHistory.DeliverAllAsync(Host);
+            using var scope = Host.Services.CreateScope();
+            return [.. await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().TrainingExamples
+                .Where(e => e.TicketId == Guid.Parse(id) && e.Source == ExampleSource.Correction).Select(e => e.Label).ToListAsync()];
+        }
+
+        // Sent elsewhere than the engine said: a correction. The department returns it (not ours), it is redispatched to the
+        // engine's category: the correction is withdrawn, so the next model does not learn the dispatcher's slip.
+        await dispatcher.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = wrong });
+        Assert.Equal([wrongName], await CorrectionsAsync());
+        var department = await CreateDepartmentHandlerAsync("wrong-desk", wrong);
+        await department.PostOkAsync($"/api/tickets/{id}/return", new { reason = "不属于本单位职责" });
+        await dispatcher.PostOkAsync($"/api/tickets/{id}/return-review", new { approve = true, note = "同意" });
+        var suggestedDepartment = decision.Str("department");
+        await dispatcher.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = suggestedDepartment });
+        Assert.Empty(await CorrectionsAsync());
+
+        // Returned again and sent to a street office with the category given: the category given is the correction.
+        var back = await CreateDepartmentHandlerAsync("right-desk", suggestedDepartment);
+        await back.PostOkAsync($"/api/tickets/{id}/return", new { reason = "属地事项，请街道处理" });
+        await dispatcher.PostOkAsync($"/api/tickets/{id}/return-review", new { approve = true, note = "同意" });
+        var given = suggested == "education-culture-sports" ? ("commerce-tourism", "商贸旅游") : ("education-culture-sports", "教育文体");
+        await dispatcher.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "donghu-office", categoryId = given.Item1 });
+        Assert.Equal([given.Item2], await CorrectionsAsync());
     }
 
     [Fact]
@@ -130,6 +200,35 @@ public sealed class SimilarCaseTests : HostTest
         // The dispatch is a person's decision: an answer written on the view before it is refused.
         await (await agent.PostAsJsonAsync($"/api/tickets/{id}/direct-answer", new { answer = "已答复。", version = seen }))
             .ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task ScheduledRetraining_CountsClosedTickets_NotYetCollected_AsNewExamples()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var scheduled = Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ScheduledRetraining>().Single();
+        async Task<int> ModelsAsync()
+        {
+            using var scope = Host.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().RoutingModels.CountAsync();
+        }
+        await scheduled.RetrainIfNewExamplesAsync(CancellationToken.None);
+        Assert.Equal(1, await ModelsAsync()); // nothing new since the model
+
+        // A ticket handled and closed: the scheduled job must see it (it becomes an example only when a training collects it).
+        var (id, _) = await SubmitAsync("文昌街道育才路口的路灯连续一周不亮，晚上行人看不清路，请尽快维修。");
+        await SmallHistory.DeliverAllAsync(Host);
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        await dispatcher.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "wenchang-office", categoryId = "urban-construction" });
+        var office = await CreateDepartmentHandlerAsync("wenchang", "wenchang-office");
+        await office.PostOkAsync($"/api/tickets/{id}/sign", new { });
+        await office.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已安排电工更换育才路口路灯，现已恢复照明。" });
+        await (await Host.SignInAsync("agent")).PostOkAsync($"/api/tickets/{id}/close", new { });
+        await SmallHistory.DeliverAllAsync(Host);
+        await scheduled.RetrainIfNewExamplesAsync(CancellationToken.None);
+        Assert.Equal(2, await ModelsAsync());
+        await scheduled.RetrainIfNewExamplesAsync(CancellationToken.None);
+        Assert.Equal(2, await ModelsAsync()); // collected now: not new any more
     }
 
     [Fact]

@@ -20,9 +20,11 @@ public sealed record LabelScore(string Label, double Probability);
 /// <param name="Evidence">The n-grams behind <paramref name="Reason"/>, strongest first.</param>
 /// <param name="Finding">What the text points to, without the dispatch verdict: the routing engine quotes this as the text
 /// model's opinion and states one verdict for the whole ensemble (the model's own could contradict it).</param>
+/// <param name="NoKnownWords">The text held no n-gram the model knows: the answer is the commonest label at its share of the
+/// history, which says nothing about this text.</param>
 public sealed record Prediction(
     string Label, double Confidence, IReadOnlyList<LabelScore> Top, string Reason, bool Dispatch, IReadOnlyList<string> Evidence,
-    string Finding);
+    string Finding, bool NoKnownWords = false);
 
 /// <summary>What the trainer measured on out-of-fold predictions over the training texts, kept with the model. (No timings:
 /// the model's content, and so its version, depends only on the data and the options.)</summary>
@@ -90,7 +92,7 @@ public sealed class TextClassifier
         {
             var prior = Ranked(Priors, top);
             return new Prediction(prior[0].Label, prior[0].Probability, prior,
-                "文本中没有模型认识的字词，无法判断，请人工分派。", false, [], "文本中没有模型认识的字词，无法判断。");
+                "文本中没有模型认识的字词，无法判断，请人工分派。", false, [], "文本中没有模型认识的字词，无法判断。", NoKnownWords: true);
         }
         var scores = Ensemble.Score(prepared, out var missOdds);
         var probabilities = Stacker.Probabilities(scores, StackWeights);

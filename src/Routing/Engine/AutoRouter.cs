@@ -36,6 +36,11 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
         }
     }
 
+    /// <summary>
+    /// Keeps the ticket's correction in step with its latest dispatch by a person: the category they meant differs from the
+    /// engine's, so the next model learns it; a later redispatch (after a 退单, say) replaces it, and one back to the engine's
+    /// category withdraws it — the last person's word counts, not the first.
+    /// </summary>
     private async Task RecordCorrectionAsync(RoutingDbContext db, TicketId id, CancellationToken ct)
     {
         var decision = await db.Timeline.AsNoTracking().Where(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified)
@@ -45,22 +50,41 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
         {
             return;
         }
-        // The category the dispatcher meant: the one given, or the category whose department they chose.
+        var engine = JsonDocument.Parse(decision).RootElement;
+        var suggested = engine.GetProperty("label").GetString();
+        var suggestedCategory = engine.TryGetProperty("categoryId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        // The category the dispatcher meant: one given explicitly (the ticket's category moved off the engine's), else the
+        // category whose usual department they chose.
         var categories = await db.Categories.AsNoTracking().ToListAsync(ct);
-        var chosen = Corrections.CategoryMeant(ticket.CategoryId, lead, categories);
-        var suggested = JsonDocument.Parse(decision).RootElement.GetProperty("label").GetString();
-        if (chosen is null || chosen.Name == suggested || await db.TrainingExamples.AnyAsync(e => e.TicketId == id.Value && e.Source == ExampleSource.Correction, ct))
+        var chosen = ticket.CategoryId is { } given && given != suggestedCategory ? categories.FirstOrDefault(k => k.Id == given) : null;
+        chosen ??= Corrections.CategoryMeant(ticket.CategoryId, lead, categories);
+        if (chosen is null)
         {
-            return;
+            return; // the department says nothing about the category (a street office); an earlier correction stands
         }
-        db.TrainingExamples.Add(new TrainingExample
+        var existing = await db.TrainingExamples.SingleOrDefaultAsync(e => e.TicketId == id.Value && e.Source == ExampleSource.Correction, ct);
+        if (chosen.Name == suggested)
         {
-            Text = ticket.Title + "\n" + ticket.Content,
-            Label = chosen.Name,
-            Source = ExampleSource.Correction,
-            TicketId = id.Value,
-            CreatedAt = clock.GetCurrentInstant(),
-        });
+            if (existing is not null)
+            {
+                db.TrainingExamples.Remove(existing);
+            }
+        }
+        else if (existing is null)
+        {
+            db.TrainingExamples.Add(new TrainingExample
+            {
+                Text = TrainingExample.TextOf(ticket.Title, ticket.Content),
+                Label = chosen.Name,
+                Source = ExampleSource.Correction,
+                TicketId = id.Value,
+                CreatedAt = clock.GetCurrentInstant(),
+            });
+        }
+        else
+        {
+            existing.Label = chosen.Name;
+        }
         await db.SaveChangesAsync(ct);
     }
 }
@@ -76,8 +100,12 @@ public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, Bac
             return;
         }
         var interval = TimeSpan.FromHours(options.Value.RetrainEveryHours);
+        // The first pass soon after start, not a whole interval later: a host restarted daily would otherwise never get there.
+        // The lease decides whether a pass is due (at most one per interval across restarts and hosts); the delay keeps start-up
+        // itself, and an admin's first training on a new installation, clear of it.
+        await Task.Delay(interval < FirstPassAfter ? interval : FirstPassAfter, stoppingToken);
         using var timer = new PeriodicTimer(interval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        do
         {
             try
             {
@@ -89,18 +117,25 @@ public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, Bac
                 LogFailed(logger, ex);
             }
         }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
-    private async Task RetrainIfNewExamplesAsync(CancellationToken ct)
+    private static readonly TimeSpan FirstPassAfter = TimeSpan.FromMinutes(10);
+
+    internal async Task RetrainIfNewExamplesAsync(CancellationToken ct)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
         // Since the newest model, not the active one: after a rollback the active one is older than examples already trained on.
+        // Closed tickets become examples only when a training collects them, so those not collected yet count as new too.
         var since = await db.RoutingModels.MaxAsync(m => (Instant?)m.CreatedAt, ct);
-        if (since is null || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > since, ct))
+        var closed = await db.Tickets.CountAsync(t => t.State == TicketState.Closed && t.Closure == ClosureKind.Handled && t.CategoryId != null
+            && db.Categories.Any(c => c.Id == t.CategoryId), ct);
+        var collected = await db.TrainingExamples.CountAsync(e => e.Source == ExampleSource.Resolved, ct);
+        if (since is null || closed > collected || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > since, ct))
         {
             var result = await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(ct, scheduled: true);
-            LogRetrained(logger, result.Value?.Version ?? "(not enough examples)");
+            LogRetrained(logger, result.Value?.Version ?? $"(no model: {result.Error?.Detail})");
         }
     }
 

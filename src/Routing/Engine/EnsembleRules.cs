@@ -11,8 +11,10 @@ public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartm
 /// <summary>
 /// The statistical text model's answer: every label with its probability, best first; <c>Confidence</c>, the calibrated chance
 /// that the first label is right (<see cref="Prediction.Confidence"/>), which is what the dispatch threshold was chosen for.
+/// <c>NoKnownWords</c>: the text held nothing the model knows (emoji only, say), so its answer is only the commonest label.
 /// </summary>
-public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, double Confidence, string Finding, double Threshold);
+public sealed record ModelSays(string Version, IReadOnlyList<LabelScore> Ranked, double Confidence, string Finding, double Threshold,
+    bool NoKnownWords = false);
 
 /// <summary>
 /// A matched catalogue matter and the unit its area rule chose (null: its department is inactive). <c>Score</c> and
@@ -29,10 +31,10 @@ public sealed record CatalogueSays(Guid EntryId, string Name, string CategoryId,
 /// <summary>
 /// A similar closed ticket: its final category and department. <c>AreaMismatch</c>: its department is an area unit (street
 /// office, district government) of another area than this ticket's, or this ticket's area is unknown, so the department cannot
-/// be reused here.
+/// be reused here; <c>DepartmentInactive</c>: its department has been switched off since, likewise.
 /// </summary>
 public sealed record CaseSays(Guid TicketId, string Title, double Similarity, string? CategoryId, string? DepartmentId,
-    string? DepartmentName, bool AreaMismatch);
+    string? DepartmentName, bool AreaMismatch, bool DepartmentInactive = false);
 
 /// <summary>
 /// Everything the members said about one text, and the centre's <c>AutoDispatch</c> setting: off, every ticket waits for a
@@ -120,6 +122,11 @@ public static class EnsembleRules
         var similar = input.Cases.Where(c => c.Similarity >= SimilarCaseFinder.SimilarThreshold).ToList();
         var notes = new List<string>();
         var holds = new List<string>();
+        if (input.Model.NoKnownWords)
+        {
+            // Its "confidence" is then the commonest label's share of the history, which a lowered threshold could reach.
+            holds.Add("文本中没有模型认识的字词");
+        }
 
         var ranked = input.Model.Ranked.Select(s => Find(s.Label)?.Id ?? s.Label).Distinct().ToList();
         var chosen = ranked[0];
@@ -238,7 +245,7 @@ public static class EnsembleRules
             }
             return (best.Unit!.DepartmentId.Value, best.Unit.DepartmentName, "catalogue");
         }
-        var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch).ToList();
+        var usable = similar.Where(c => c.CategoryId == chosen && c.DepartmentId is not null && !c.AreaMismatch && !c.DepartmentInactive).ToList();
         if (AgreeingCases(usable, c => c.DepartmentId!) is { } agreed)
         {
             return (agreed, usable.First(c => c.DepartmentId == agreed).DepartmentName, "cases");
@@ -319,7 +326,8 @@ public static class EnsembleRules
         var said = Invariant($"{similar.Count} 件相似的已办结工单（最高相似度 {similar.Max(c => c.Similarity):0.00}）：")
             + string.Join("，", groups.Take(3).Select(g =>
                 $"{g.Count()} 件属「{(g.Key.CategoryId is { } c ? nameOf(c) : "未分类")}」、由「{g.Key.DepartmentName ?? g.Key.DepartmentId ?? "（直接办结）"}」办理"
-                + (g.Any(c => c.AreaMismatch) ? "（属地单位，与本工单属地不同或属地未知，不沿用）" : "")))
+                + (g.Any(c => c.AreaMismatch) ? "（属地单位，与本工单属地不同或属地未知，不沿用）" : "")
+                + (g.Any(c => c.DepartmentInactive) ? "（该单位已停用，不沿用）" : "")))
             + "。";
         return new MemberOpinion("cases", "相似案例", said, top.CategoryId, top.DepartmentId, Math.Round(similar.Max(c => c.Similarity), 3));
     }

@@ -128,7 +128,7 @@ public static class RoutingEndpoints
                     }
                     continue;
                 }
-                examples.Add(new TrainingExample { Text = text.Length > 10_000 ? text[..10_000] : text, Label = label, Source = ExampleSource.Import, CreatedAt = now });
+                examples.Add(new TrainingExample { Text = TrainingExample.Cut(text), Label = label, Source = ExampleSource.Import, CreatedAt = now });
             }
         }
         catch (DataFileException e)

@@ -176,18 +176,20 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             && (d.AreaId is null || (d.AreaId != place.Street?.Id && d.AreaId != place.District?.Id));
 
         var triage = Triage.Assess(text);
-        var categories = reference.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => new CategoryInfo(c.Id, c.Name,
-            c.DefaultDepartmentId?.Value, c.DefaultDepartmentId is { } d ? reference.Departments.GetValueOrDefault(d)?.Name : null)).ToList();
+        // A switched-off department receives nothing from the engine: not as a category's usual department, not from a case.
+        Department? Active(string? id) => id is null ? null : reference.Departments.GetValueOrDefault(new DepartmentId(id)) is { Active: true } d ? d : null;
+        var categories = reference.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => Active(c.DefaultDepartmentId?.Value) is { } d
+            ? new CategoryInfo(c.Id, c.Name, d.Id.Value, d.Name) : new CategoryInfo(c.Id, c.Name, null, null)).ToList();
         List<CatalogueSays> catalogueSays = [.. matches.Select(m => m.Says)];
         List<CaseSays> caseSays = [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId,
-            c.DepartmentName, AreaMismatch(c.DepartmentId)))];
+            c.DepartmentName, AreaMismatch(c.DepartmentId), DepartmentInactive: c.DepartmentId is not null && Active(c.DepartmentId) is null))];
         var prediction = model?.Predict(text, top: model.Labels.Count);
         var threshold = model is null ? double.PositiveInfinity : options.Value.ConfidenceThreshold ?? model.Threshold;
         var decision = model is null || prediction is null
             ? EnsembleRules.WithoutModel(catalogueSays, caseSays, categories, triage,
                 models.Unreadable is { } unreadable ? $"{unreadable.TrimEnd('。')}，本次未使用。" : "尚未训练分类模型。", options.Value.AutoDispatch)
             : EnsembleRules.Combine(new EnsembleInput(
-                new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold),
+                new ModelSays(model.Version, prediction.Top, prediction.Confidence, prediction.Finding, threshold, prediction.NoKnownWords),
                 catalogueSays, caseSays, categories, triage, options.Value.AutoDispatch));
         if (decision is null)
         {

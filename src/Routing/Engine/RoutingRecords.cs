@@ -14,9 +14,28 @@ public enum ExampleSource
 /// <summary>One labelled text the classifier learns from.</summary>
 public sealed class TrainingExample
 {
+    /// <summary>The longest text kept (the column's length). The model reads only the first few thousand characters anyway.</summary>
+    public const int MaxTextLength = 10_000;
+
     public Guid Id { get; init; } = Guid.CreateVersion7();
     public string Text { get; init; } = "";
-    public string Label { get; init; } = "";
+    public string Label { get; set; } = "";
+
+    /// <summary>A ticket's text as an example: title and content, cut to <see cref="MaxTextLength"/> (a 10,000-character content
+    /// under a title would not fit the column, and one such ticket would fail every training on PostgreSQL) without splitting
+    /// an emoji's surrogate pair, which PostgreSQL would refuse.</summary>
+    public static string TextOf(string title, string content) => Cut(title + "\n" + content);
+
+    /// <summary>At most <see cref="MaxTextLength"/> characters, never half a surrogate pair.</summary>
+    public static string Cut(string text)
+    {
+        if (text.Length <= MaxTextLength)
+        {
+            return text;
+        }
+        var cut = char.IsHighSurrogate(text[MaxTextLength - 1]) ? MaxTextLength - 1 : MaxTextLength;
+        return text[..cut];
+    }
     public ExampleSource Source { get; init; }
     public Guid? TicketId { get; init; }
     public Instant CreatedAt { get; init; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Hotline.Routing.Classification;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -21,15 +22,44 @@ public sealed record ModelSummary(string Version, DateTimeOffset CreatedAt, int 
 /// versions stay, so earlier decisions remain explainable, and any of them can be put back in use.
 /// </summary>
 public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore models, IClock clock, IOptions<RoutingOptions> options,
-    ILogger<RoutingTrainer> logger)
+    ILogger<RoutingTrainer> logger, BackgroundClaims claims)
 {
+    /// <summary>
+    /// The lease held while a training or an activation changes which model is active. Two at once (an admin's click beside the
+    /// scheduled job, a double click, two hosts) could each switch off only the rows it saw and leave two models active, or
+    /// insert the same version or the same resolved ticket twice. The second waits for nothing: it is told to try again.
+    /// </summary>
+    public const string ModelLease = "routing-model";
+
+    /// <summary>The longest a training may hold <see cref="ModelLease"/> if its host dies mid-way (10,000 tickets train in seconds).</summary>
+    private static readonly TimeSpan LongestChange = TimeSpan.FromMinutes(30);
+
+    private async Task<Result<ModelSummary>> ExclusivelyAsync(Func<Task<Result<ModelSummary>>> change, CancellationToken ct)
+    {
+        if (await claims.TryClaimAsync(ModelLease, TimeSpan.Zero, LongestChange, ct) is not { } claim)
+        {
+            return new StateConflict("另一次模型训练或启用正在进行，请稍后再试。");
+        }
+        try
+        {
+            return await change();
+        }
+        finally
+        {
+            await claims.ReleaseAsync(claim, CancellationToken.None);
+        }
+    }
+
     /// <summary>
     /// Trains on every example and keeps the model as a version. On demand (an admin's click) it becomes active. On schedule it
     /// becomes active unless it is clearly worse than the model in use (its cross-validated macro-F1 or dispatched share lower by
     /// more than the settings allow: a flood of wrong corrections, say) or is a version someone switched off (a rollback), which
     /// no unattended job should undo; it is then kept, inactive, for an admin to look at and enable.
     /// </summary>
-    public async Task<Result<ModelSummary>> TrainAsync(CancellationToken ct, bool scheduled = false)
+    public Task<Result<ModelSummary>> TrainAsync(CancellationToken ct, bool scheduled = false) =>
+        ExclusivelyAsync(() => TrainExclusivelyAsync(scheduled, ct), ct);
+
+    private async Task<Result<ModelSummary>> TrainExclusivelyAsync(bool scheduled, CancellationToken ct)
     {
         await CollectResolvedAsync(ct);
         // A model is a function of its examples' order too (the folds are drawn from it). One import's rows share a timestamp and
@@ -126,7 +156,10 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     /// nothing routing. The next training on demand makes its own model active; a scheduled one only a new version that is not
     /// clearly worse, never the one just switched off.
     /// </summary>
-    public async Task<Result<ModelSummary>> ActivateAsync(string version, CancellationToken ct)
+    public Task<Result<ModelSummary>> ActivateAsync(string version, CancellationToken ct) =>
+        ExclusivelyAsync(() => ActivateExclusivelyAsync(version, ct), ct);
+
+    private async Task<Result<ModelSummary>> ActivateExclusivelyAsync(string version, CancellationToken ct)
     {
         var model = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == version, ct);
         if (model is null)
@@ -170,7 +203,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         {
             db.TrainingExamples.Add(new TrainingExample
             {
-                Text = t.Title + "\n" + t.Content,
+                Text = TrainingExample.TextOf(t.Title, t.Content),
                 Label = names[t.CategoryId!],
                 Source = ExampleSource.Resolved,
                 TicketId = t.Id.Value,

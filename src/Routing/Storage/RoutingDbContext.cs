@@ -158,7 +158,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
         {
             example.ToTable("TrainingExamples");
             example.HasKey(e => e.Id);
-            example.Property(e => e.Text).HasMaxLength(10_000);
+            example.Property(e => e.Text).HasMaxLength(TrainingExample.MaxTextLength);
             example.Property(e => e.Label).HasMaxLength(100);
             example.HasIndex(e => new { e.TicketId, e.Source }).IsUnique();
         });
