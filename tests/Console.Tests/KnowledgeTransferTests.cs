@@ -72,6 +72,48 @@ public sealed class KnowledgeTransferTests : HostTest
     }
 
     [Fact]
+    public async Task AFileWithoutAColumn_KeepsWhatTheArticlesHaveThere_AndABlankCellClearsIt()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var created = await admin.PostOkAsync("/api/knowledge/articles", new
+        {
+            title = "2025 年度社保缴费基数",
+            body = "2025 年度缴费基数下限为 4,500 元。",
+            category = "劳动和社会保障",
+            ownerDepartmentId = "city-hrss",
+            validUntil = "2025-12-31",
+        });
+        var id = created.Str("id");
+
+        // Only id, title, body: the validity (which alone keeps the lapsed article from citizens), category and owner stay.
+        var narrow = $"id,title,body\r\n{id},2025 年度社保缴费基数,\"2025 年度缴费基数下限为 4,600 元。\"\r\n";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostRawAsync("/api/knowledge/articles/import", narrow, "text/csv")).StatusCode);
+        var article = await admin.GetOkAsync($"/api/knowledge/articles/{id}");
+        Assert.Equal("2025 年度缴费基数下限为 4,600 元。", article.Str("body"));
+        Assert.Equal(("2025-12-31", "劳动和社会保障", "city-hrss"), (article.Str("validUntil"), article.Str("category"), article.Str("ownerDepartmentId")));
+
+        // The column present but blank: cleared, as asked.
+        var cleared = $"id,title,body,validUntil\r\n{id},2025 年度社保缴费基数,\"2025 年度缴费基数下限为 4,600 元。\",\r\n";
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostRawAsync("/api/knowledge/articles/import", cleared, "text/csv")).StatusCode);
+        Assert.Null((await admin.GetOkAsync($"/api/knowledge/articles/{id}"))["validUntil"]);
+    }
+
+    [Fact]
+    public async Task DatesOutsideAnyPolicysRange_AndOverlongFields_AreRefused_NotStored()
+    {
+        var admin = await Host.SignInAsync("admin");
+        async Task<System.Text.Json.Nodes.JsonNode> RefusedAsync(object body) => await (await admin.PostAsync("/api/knowledge/articles",
+            System.Net.Http.Json.JsonContent.Create(body))).ProblemAsync(HttpStatusCode.BadRequest);
+        var yearZero = await RefusedAsync(new { title = "标题", body = "正文", validFrom = "0000-01-01" });
+        Assert.Contains("1900", yearZero["errors"]!["validFrom"]![0]!.GetValue<string>());
+        var category = await RefusedAsync(new { title = "标题", body = "正文", category = new string('类', 101) });
+        Assert.NotNull(category["errors"]!["category"]);
+        var owner = await RefusedAsync(new { title = "标题", body = "正文", ownerDepartmentId = new string('d', 65) });
+        Assert.NotNull(owner["errors"]!["ownerDepartmentId"]);
+        Assert.Equal(0, await ArticleCountAsync());
+    }
+
+    [Fact]
     public async Task ABadFile_IsRefusedWhole_ListingEveryBadLine()
     {
         var admin = await Host.SignInAsync("admin");

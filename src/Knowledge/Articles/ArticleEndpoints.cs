@@ -235,6 +235,14 @@ public static class ArticleEndpoints
         {
             errors["keywords"] = ["关键词不超过 500 字。"];
         }
+        if ((request.Category?.Trim().Length ?? 0) > 100)
+        {
+            errors["category"] = ["分类不超过 100 字。"];
+        }
+        if ((request.OwnerDepartmentId?.Trim().Length ?? 0) > 64)
+        {
+            errors["ownerDepartmentId"] = ["单位编码不超过 64 个字符。"];
+        }
         var from = Date(request.ValidFrom, "validFrom", errors);
         var until = Date(request.ValidUntil, "validUntil", errors);
         var review = Date(request.ReviewBy, "reviewBy", errors);
@@ -268,6 +276,12 @@ public static class ArticleEndpoints
         if (!parsed.Success)
         {
             errors[field] = ["请以 yyyy-MM-dd 格式填写日期。"];
+            return null;
+        }
+        // Year 0 parses but cannot be stored (the column is a date from year 1); a policy's dates lie well inside this range.
+        if (parsed.Value.Year is < 1900 or > 2999)
+        {
+            errors[field] = ["日期应在 1900 年至 2999 年之间。"];
             return null;
         }
         return parsed.Value;

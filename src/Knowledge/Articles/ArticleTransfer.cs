@@ -117,7 +117,7 @@ public static class ArticleTransfer
                 continue;
             }
             var before = ArticleVersion.Of(article);
-            var lineErrors = ArticleEndpoints.Check(article, Request(row), editor);
+            var lineErrors = ArticleEndpoints.Check(article, Request(row, article), editor);
             var status = row.Get("status") is { } statusText ? ParseStatus(statusText) : article.Status;
             if (status is null)
             {
@@ -172,9 +172,20 @@ public static class ArticleTransfer
         return TypedResults.Ok(new ArticleImportResult(created, updated, unchanged));
     }
 
-    private static ArticleRequest Request(TabularRow row) => new(row.Get("title"), row.Get("body"), row.Get("category"),
-        row.Get("ownerDepartmentId") ?? row.Get("department"), row.Get("keywords"), row.Get("validFrom"), row.Get("validUntil"),
-        row.Get("reviewBy"), Version: null);
+    /// <summary>
+    /// The row as an edit of <paramref name="current"/>: a column the file does not have keeps what the article has (a file of
+    /// id, title, body and status must not clear every article's validity, which alone keeps a lapsed one from citizens); a
+    /// blank cell clears it.
+    /// </summary>
+    private static ArticleRequest Request(TabularRow row, Article current)
+    {
+        string? Field(string? kept, params string[] names) =>
+            names.Any(row.Fields.ContainsKey) ? names.Select(row.Get).FirstOrDefault(v => v is not null) : kept;
+        string? Date(LocalDate? kept, string name) => row.Fields.ContainsKey(name) ? row.Get(name) : kept?.ToString("yyyy-MM-dd", null);
+        return new(Field(current.Title, "title"), Field(current.Body, "body"), Field(current.Category, "category"),
+            Field(current.OwnerDepartmentId, "ownerDepartmentId", "department"), Field(current.Keywords, "keywords"),
+            Date(current.ValidFrom, "validFrom"), Date(current.ValidUntil, "validUntil"), Date(current.ReviewBy, "reviewBy"), Version: null);
+    }
 
     private static ArticleStatus? ParseStatus(string text) => text.Trim() switch
     {
