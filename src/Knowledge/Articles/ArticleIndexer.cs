@@ -28,14 +28,19 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
     /// <summary>Indexes a saved article; when the index is unavailable, leaves it to <see cref="CatchUpAsync"/>.</summary>
     public Task IndexAsync(Article article, CancellationToken cancellationToken) => IndexAsync([article], cancellationToken);
 
-    /// <summary>Indexes saved articles in one batch (an import); when the index is unavailable, leaves them to <see cref="CatchUpAsync"/>.</summary>
+    /// <summary>
+    /// Indexes saved articles in one batch (an import); when the index write fails, leaves them to <see cref="CatchUpAsync"/>.
+    /// Any failure, not only an unreachable cluster (a refused bulk item, a local index error, the request cancelled after the
+    /// commit): the save has committed, so its caller must hear success, and a status change the index missed (published →
+    /// draft) must not stay visible to citizens until some later write.
+    /// </summary>
     public async Task IndexAsync(IReadOnlyCollection<Article> articles, CancellationToken cancellationToken)
     {
         try
         {
             await index.IndexAsync(articles.Select(ArticleSearch.Document), cancellationToken);
         }
-        catch (SearchIndexUnavailableException e)
+        catch (Exception e)
         {
             MarkBehind(e, articles.Count == 1 ? $"article {articles.First().Id} was saved but not indexed" : $"{articles.Count} imported articles were saved but not indexed");
         }
@@ -131,10 +136,10 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
         }
     }
 
-    private void MarkBehind(SearchIndexUnavailableException e, string what)
+    private void MarkBehind(Exception e, string what)
     {
         _behind = true;
-        logger.LogWarning("Knowledge search index unavailable: {What}; retrying every {Seconds} s. {Reason}", what,
+        logger.LogWarning("Knowledge search index write failed: {What}; retrying every {Seconds} s. {Reason}", what,
             options.Value.RetrySeconds, e.Message);
     }
 }

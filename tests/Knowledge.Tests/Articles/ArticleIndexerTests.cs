@@ -92,6 +92,50 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
         Assert.Equal(requests, es.Requests.Count); // nothing more to do
     }
 
+    /// <summary>An index whose writes fail the way a refused bulk item or a local index error does (not "unavailable").</summary>
+    private sealed class FailingWrites(ISearchIndex inner) : ISearchIndex
+    {
+        public bool Fail { get; set; } = true;
+
+        public Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default) =>
+            Fail ? throw new InvalidOperationException("bulk item refused") : inner.IndexAsync(documents, cancellationToken);
+
+        public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) => inner.DeleteAsync(ids, cancellationToken);
+
+        public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) =>
+            inner.SearchAsync(request, cancellationToken);
+
+        public Task<long> CountAsync(SearchFilter? filter = null, CancellationToken cancellationToken = default) => inner.CountAsync(filter, cancellationToken);
+    }
+
+    [Fact]
+    public async Task ASaveWhoseIndexWriteFailsForAnyReason_StillSucceeds_AndIsIndexedAtTheNextCatchUp()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"hotline-index-test-{Guid.NewGuid():N}.db");
+        try
+        {
+            using var embedded = new SqliteSearchIndex(path);
+            var index = new FailingWrites(embedded);
+            var indexer = Indexer(index);
+            var article = Article("居住证办理", Now);
+            await using var db = await DatabaseAsync(article);
+
+            await indexer.IndexAsync(article, Ct); // must not throw: the article is saved
+            Assert.True(indexer.Behind);
+            Assert.Equal(0, await embedded.CountAsync(cancellationToken: Ct));
+
+            index.Fail = false;
+            Assert.True(await indexer.CatchUpAsync(Ct));
+            Assert.False(indexer.Behind);
+            Assert.Equal(1, await embedded.CountAsync(cancellationToken: Ct));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+        }
+    }
+
     [Fact]
     public async Task StartUp_WhileTheClusterIsDown_GoesOn_AndLeavesTheIndexToCatchUp()
     {
