@@ -305,7 +305,8 @@ public static class ArticleEndpoints
         articles.Where(a => a.Status == ArticleStatus.Published
             && ((a.ReviewBy != null && a.ReviewBy <= today) || (a.ValidUntil != null && a.ValidUntil < today)));
 
-    private static string? IsoDate(LocalDate? date) => date?.ToString("yyyy-MM-dd", null);
+    /// <summary>A date as the API, the exports and the imports write it (ISO, whatever the host's culture).</summary>
+    internal static string? IsoDate(LocalDate? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(title: "未找到", detail: "知识不存在。", statusCode: StatusCodes.Status404NotFound);
 

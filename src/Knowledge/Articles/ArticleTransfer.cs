@@ -181,7 +181,7 @@ public static class ArticleTransfer
     {
         string? Field(string? kept, params string[] names) =>
             names.Any(row.Fields.ContainsKey) ? names.Select(row.Get).FirstOrDefault(v => v is not null) : kept;
-        string? Date(LocalDate? kept, string name) => row.Fields.ContainsKey(name) ? row.Get(name) : kept?.ToString("yyyy-MM-dd", null);
+        string? Date(LocalDate? kept, string name) => row.Fields.ContainsKey(name) ? row.Get(name) : ArticleEndpoints.IsoDate(kept);
         return new(Field(current.Title, "title"), Field(current.Body, "body"), Field(current.Category, "category"),
             Field(current.OwnerDepartmentId, "ownerDepartmentId", "department"), Field(current.Keywords, "keywords"),
             Date(current.ValidFrom, "validFrom"), Date(current.ValidUntil, "validUntil"), Date(current.ReviewBy, "reviewBy"), Version: null);
@@ -203,12 +203,11 @@ public static class ArticleTransfer
 
     private static IReadOnlyList<string?> Row(Article a) =>
     [
-        a.Id.ToString(), a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords, Iso(a.ValidFrom), Iso(a.ValidUntil), Iso(a.ReviewBy),
+        a.Id.ToString(), a.Title, a.Body, a.Category, a.OwnerDepartmentId, a.Keywords,
+        ArticleEndpoints.IsoDate(a.ValidFrom), ArticleEndpoints.IsoDate(a.ValidUntil), ArticleEndpoints.IsoDate(a.ReviewBy),
         a.Status.ToString(), a.Version.ToString(System.Globalization.CultureInfo.InvariantCulture),
         NodaTime.Text.InstantPattern.ExtendedIso.Format(a.UpdatedAt), a.UpdatedBy,
     ];
-
-    private static string? Iso(LocalDate? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
 
