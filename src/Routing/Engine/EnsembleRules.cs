@@ -198,7 +198,7 @@ public static class EnsembleRules
         var similar = cases.Where(c => c.Similarity >= SimilarCaseFinder.SimilarThreshold).ToList();
         var matter = catalogue.OrderByDescending(m => m.NamedInTitle).ThenByDescending(m => m.TitleScore).ThenByDescending(m => m.Score)
             .FirstOrDefault(m => categories.Any(c => c.Id == m.CategoryId));
-        var chosen = matter?.CategoryId ?? AgreeingCases(similar.Where(c => c.CategoryId is not null), c => c.CategoryId!);
+        var chosen = matter?.CategoryId ?? AgreeingCases(similar.Where(c => categories.Any(k => k.Id == c.CategoryId)), c => c.CategoryId!);
         if (chosen is null)
         {
             return null;

@@ -323,6 +323,7 @@ public sealed class EnsembleRulesTests
         Assert.Null(WithoutModel(cases: [Case("transport", "city-bus", similarity: 0.05)])); // below the similarity that counts
         Assert.Null(WithoutModel());
         Assert.Equal("transport", WithoutModel(cases: [Case("transport", "city-bus", similarity: 0.85)])!.CategoryId); // near-duplicate
+        Assert.Null(WithoutModel(cases: [Case("retired", "city-bus", similarity: 0.85)])); // a category no longer in the list
     }
 }
 
