@@ -88,6 +88,7 @@ public sealed class RoutingEnsembleTests : HostTest
         Assert.Equal("environment", after["suggestions"]![0]!.Str("categoryId"));
         Assert.Null(after["suggestions"]![0]!["departmentId"]);
         Assert.False(after["wouldDispatch"]!.GetValue<bool>());
+        Assert.Contains("分类「环境保护」的常规承办单位「市生态环境局」已停用", after.Str("reason")); // why it waits
         var (id, _) = await SubmitAsync(Smoke);
         await SmallHistory.DeliverAllAsync(Host);
         Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{id}")).Str("state"));

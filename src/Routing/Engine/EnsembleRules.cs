@@ -5,8 +5,11 @@ using Hotline.Routing.Classification;
 
 namespace Hotline.Routing.Engine;
 
-/// <summary>A first-level category with its usual department, as the combination rules need it.</summary>
-public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartmentId, string? DefaultDepartmentName);
+/// <summary>A first-level category with its usual department, as the combination rules need it. <c>SwitchedOffDepartment</c>:
+/// the name of its usual department when that has been switched off (then the department fields are null and the reason says
+/// why the ticket waits).</summary>
+public sealed record CategoryInfo(string Id, string Name, string? DefaultDepartmentId, string? DefaultDepartmentName,
+    string? SwitchedOffDepartment = null);
 
 /// <summary>
 /// The statistical text model's answer: every label with its probability, best first; <c>Confidence</c>, the calibrated chance
@@ -249,6 +252,10 @@ public static class EnsembleRules
         if (AgreeingCases(usable, c => c.DepartmentId!) is { } agreed)
         {
             return (agreed, usable.First(c => c.DepartmentId == agreed).DepartmentName, "cases");
+        }
+        if (category?.SwitchedOffDepartment is { } off)
+        {
+            holds.Add($"分类「{category.Name}」的常规承办单位「{off}」已停用");
         }
         return (category?.DefaultDepartmentId, category?.DefaultDepartmentName, "category");
     }

@@ -179,7 +179,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         // A switched-off department receives nothing from the engine: not as a category's usual department, not from a case.
         Department? Active(string? id) => id is null ? null : reference.Departments.GetValueOrDefault(new DepartmentId(id)) is { Active: true } d ? d : null;
         var categories = reference.Categories.Values.OrderBy(c => c.Id, StringComparer.Ordinal).Select(c => Active(c.DefaultDepartmentId?.Value) is { } d
-            ? new CategoryInfo(c.Id, c.Name, d.Id.Value, d.Name) : new CategoryInfo(c.Id, c.Name, null, null)).ToList();
+            ? new CategoryInfo(c.Id, c.Name, d.Id.Value, d.Name)
+            : new CategoryInfo(c.Id, c.Name, null, null, c.DefaultDepartmentId is { } off ? reference.Departments.GetValueOrDefault(off)?.Name : null)).ToList();
         List<CatalogueSays> catalogueSays = [.. matches.Select(m => m.Says)];
         List<CaseSays> caseSays = [.. similar.Select(c => new CaseSays(c.TicketId, c.Title, c.Similarity, c.CategoryId, c.DepartmentId,
             c.DepartmentName, AreaMismatch(c.DepartmentId), DepartmentInactive: c.DepartmentId is not null && Active(c.DepartmentId) is null))];
