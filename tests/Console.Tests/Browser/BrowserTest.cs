@@ -25,6 +25,10 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Web-first assertions wait as long as actions do (the context's 15 s): Playwright's own 5 s default was what a live
+        // connection opened after a reload missed under CI's full load (2 cores, both databases' hosts), passing alone every time.
+        // Assertions that time a live update themselves still pass their own shorter timeout.
+        Assertions.SetDefaultExpectTimeout(15_000);
         if (!File.Exists(Path.Combine(WebRoot, "index.html")))
         {
             throw new InvalidOperationException($"The web console is not built ({WebRoot}): build src/Console without -p:SkipWebBuild=true.");
