@@ -111,7 +111,8 @@ public static class HotlineApp
         app.MapGroup("/api/admin").WithTags("系统管理").RequireAuthorization(p => p.RequireRole(Routing.Tickets.StaffRoles.Admin))
             .MapStaffAdmin();
         app.MapRoutingEndpoints();
-        app.MapKnowledgeEndpoints([.. Enum.GetValues<Routing.Tickets.StaffRole>().Select(Routing.Tickets.StaffRoles.NameOf)]);
+        app.MapKnowledgeEndpoints([.. Enum.GetValues<Routing.Tickets.StaffRole>().Select(Routing.Tickets.StaffRoles.NameOf)],
+            Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapIntakeEndpoints();
         app.MapFeedbackEndpoints(Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapAssessmentEndpoints();

@@ -42,10 +42,19 @@ public static class KnowledgeModule
 
     /// <param name="app">The host.</param>
     /// <param name="staffRoles">Every staff role (the host owns the list).</param>
-    public static IEndpointRouteBuilder MapKnowledgeEndpoints(this IEndpointRouteBuilder app, string[] staffRoles)
+    /// <param name="citizenRateLimitPolicy">
+    /// The host's limit for anonymous endpoints, applied to the citizens' search and reading: each search runs a full-text query,
+    /// so an unlimited anonymous endpoint is the cheapest way to load the index.
+    /// </param>
+    public static IEndpointRouteBuilder MapKnowledgeEndpoints(this IEndpointRouteBuilder app, string[] staffRoles, string? citizenRateLimitPolicy = null)
     {
         app.MapGroup("/api/knowledge").WithTags("知识库").RequireAuthorization(p => p.RequireRole(staffRoles)).MapArticles().MapStaffSearch();
-        app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous().MapCitizenSearch().MapCitizenArticles();
+        var citizen = app.MapGroup("/api/citizen").WithTags("市民服务").AllowAnonymous();
+        if (citizenRateLimitPolicy is not null)
+        {
+            citizen.RequireRateLimiting(citizenRateLimitPolicy);
+        }
+        citizen.MapCitizenSearch().MapCitizenArticles();
         return app;
     }
 

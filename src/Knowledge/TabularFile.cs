@@ -188,7 +188,7 @@ public static class TabularFile
             csv.WriteHeader([.. columns]);
             await foreach (var row in rows.WithCancellation(ct))
             {
-                csv.WriteRecord([.. row.Select(v => v ?? "")]);
+                csv.WriteRecord([.. row.Select(v => v is null ? "" : LooksGuarded(v) ? "'" + v : v)]);
             }
             await csv.FlushAsync(ct);
             return;
@@ -212,8 +212,21 @@ public static class TabularFile
     /// Exports escape a cell Excel would run as a formula (starting with = + - @, a tab or a carriage return) with a leading
     /// apostrophe, so a citizen's or editor's text never runs as one when a supervisor opens the file (CSV injection). The
     /// apostrophe is removed again on import, so an exported file imports back unchanged.
+    /// A text that itself begins with apostrophes before such a character (<c>'=A1</c>, as someone typed it) gets one more on
+    /// export, so removing one on import gives it back as it was.
     /// </summary>
-    internal static string UnguardFormula(string value) => value.Length > 1 && value[0] == '\'' && value[1] is '=' or '+' or '-' or '@' or '\t' or '\r' ? value[1..] : value;
+    internal static string UnguardFormula(string value) => LooksGuarded(value) ? value[1..] : value;
+
+    /// <summary>One or more apostrophes, then a character Excel would start a formula with.</summary>
+    private static bool LooksGuarded(string value)
+    {
+        var first = 0;
+        while (first < value.Length && value[first] == '\'')
+        {
+            first++;
+        }
+        return first > 0 && first < value.Length && value[first] is '=' or '+' or '-' or '@' or '\t' or '\r';
+    }
 
     // Chinese stays readable in the file (no \uXXXX escapes); the writer is UTF-8.
     private static readonly JsonSerializerOptions JsonLinesOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

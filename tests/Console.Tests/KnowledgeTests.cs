@@ -154,6 +154,30 @@ public sealed class KnowledgeTests : HostTest
     }
 
     [Fact]
+    public async Task ManyLapsedBetterMatches_DoNotHideTheArticleInForce_FromCitizens()
+    {
+        // 25 published articles whose validity ended, each a closer match than the one in force: the citizen's search must page
+        // past them, not answer empty because its first page of hits was all lapsed.
+        var csv = new System.Text.StringBuilder("title,body,status,validUntil\r\n");
+        for (var i = 1; i <= 25; i++)
+        {
+            csv.Append($"居住证办理指南（{2000 + i} 年版）,居住证办理：携带身份证到街道办理居住证。第 {i} 版。,Published,2025-12-31\r\n");
+        }
+        csv.Append("流动人口登记须知,来本市居住半年以上的，可凭身份证申领居住证。,Published,\r\n");
+        var admin = await Host.SignInAsync("admin");
+        var imported = await admin.PostRawAsync("/api/knowledge/articles/import", csv.ToString(), "text/csv");
+        Assert.Equal(HttpStatusCode.OK, imported.StatusCode);
+
+        var forAgents = (await admin.GetOkAsync("/api/knowledge/search?q=居住证办理&size=50")).AsArray();
+        Assert.Equal(26, forAgents.Count);
+        var rank = forAgents.Select(h => h!.Str("title")).ToList().IndexOf("流动人口登记须知");
+        Assert.True(rank >= 6, $"the premise: the article in force ranks below a first page of lapsed ones (rank {rank})");
+
+        var forCitizens = (await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证办理&size=3")).AsArray();
+        Assert.Equal("流动人口登记须知", Assert.Single(forCitizens)!.Str("title"));
+    }
+
+    [Fact]
     public async Task CitizenArticle_IsReadableWhole_OnlyWhilePublishedAndInForce()
     {
         var admin = await Host.SignInAsync("admin");

@@ -72,6 +72,34 @@ public sealed class KnowledgeTransferTests : HostTest
     }
 
     [Fact]
+    public async Task AnOldExport_ChangedAfterTheArticleWasEdited_IsRefused_NotOverwritingTheEdit()
+    {
+        var admin = await Host.SignInAsync("admin");
+        var id = (await admin.PostOkAsync("/api/knowledge/articles", new { title = "护照办理", body = "到出入境窗口办理，10 个工作日出证。" })).Str("id");
+        var old = await (await admin.GetAsync("/api/knowledge/articles/export?format=csv")).Content.ReadAsStringAsync();
+        await admin.PutOkAsync($"/api/knowledge/articles/{id}", new { title = "护照办理", body = "到出入境窗口办理，7 个工作日出证。", version = 1 });
+
+        // The old file, edited elsewhere: refused, naming the versions, and the newer edit stays.
+        var stale = old.Replace("10 个工作日", "15 个工作日", StringComparison.Ordinal);
+        var problem = await (await admin.PostRawAsync("/api/knowledge/articles/import", stale, "text/csv")).ProblemAsync(HttpStatusCode.BadRequest);
+        var line = problem["errors"]!["lines"]![0]!.GetValue<string>();
+        Assert.Contains("第 1 版", line);
+        Assert.Contains("第 2 版", line);
+        var article = await admin.GetOkAsync($"/api/knowledge/articles/{id}");
+        Assert.Equal(("到出入境窗口办理，7 个工作日出证。", 2), (article.Str("body"), article["version"]!.GetValue<int>()));
+
+        // The old file unchanged is no edit at all; a fresh export edited the same way goes in; a version that is no number is named.
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostRawAsync("/api/knowledge/articles/import", old.Replace("10 个工作日", "7 个工作日", StringComparison.Ordinal), "text/csv")).StatusCode);
+        var fresh = await (await admin.GetAsync("/api/knowledge/articles/export?format=csv")).Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostRawAsync("/api/knowledge/articles/import",
+            fresh.Replace("7 个工作日", "5 个工作日", StringComparison.Ordinal), "text/csv")).StatusCode);
+        Assert.Equal(3, (await admin.GetOkAsync($"/api/knowledge/articles/{id}"))["version"]!.GetValue<int>());
+        var jsonl = $"{{\"id\":\"{id}\",\"body\":\"改\",\"version\":\"三\"}}\n";
+        var bad = await (await admin.PostRawAsync("/api/knowledge/articles/import", jsonl, "application/x-ndjson")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("version", bad["errors"]!["lines"]![0]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task AFileWithoutAColumn_KeepsWhatTheArticlesHaveThere_AndABlankCellClearsIt()
     {
         var admin = await Host.SignInAsync("admin");

@@ -64,6 +64,7 @@ public sealed class RateLimitTests : HostTest
         var problem = await AssertTooManyAsync(await SubmitAsync(client, "13700000009"));
         Assert.Contains("网络", problem.Str("detail"));
         await AssertTooManyAsync(await client.GetAsync($"/api/citizen/tickets/{code}?phone=13700000001"));
+        await AssertTooManyAsync(await client.GetAsync("/api/citizen/knowledge/search?q=" + Uri.EscapeDataString("居住证")));
         Assert.Equal(before, await CountRowsAsync());
 
         // Another address has its own budget; staff endpoints are not limited by the citizen policy.

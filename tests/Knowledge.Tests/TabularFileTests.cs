@@ -65,6 +65,9 @@ public sealed class TabularFileTests
             ["1", "=HYPERLINK(\"http://evil\")", "含逗号, 引号\" 和\n换行"],
             ["2", "-3+4", ""],
             ["3", "@用户", "普通文字"],
+            // Typed with their apostrophes: an import must not take them for the export's guard and drop one.
+            ["4", "'=A1", "''+86 号码"],
+            ["5", "'单引号开头", "'"],
         ];
         var stream = new MemoryStream();
         await TabularFile.WriteAsync(stream, format, ["id", "title", "body"], written.Select(r => (IReadOnlyList<string?>)r).ToAsyncEnumerable());

@@ -16,11 +16,23 @@ namespace Hotline.Knowledge.Articles;
 /// marked behind; every <see cref="SearchOptions.RetrySeconds"/> this service tries to re-index every article, until the
 /// cluster answers. Start-up does not wait for the cluster either. Meanwhile searches answer 503 and everything else works.
 /// </para>
+/// <para>
+/// Whether a write was missed is known only in memory, so a host that stopped before catching up cannot know at its next start
+/// which article the index holds an older version of (the counts agree). Start-up therefore re-sends every article once, in the
+/// background, even when the counts agree: an upsert of a few thousand short documents, against an index that could otherwise
+/// show citizens a withdrawn answer until its next edit.
+/// </para>
+/// <para>
+/// Writes go through one lock per host: a catch-up or rebuild reads every article and sends what it read, and a save indexed
+/// in between would otherwise be overwritten by the older copy the catch-up read before it.
+/// </para>
 /// </summary>
 public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scopes, IOptions<SearchOptions> options,
     ILogger<ArticleIndexer> logger) : BackgroundService
 {
     private volatile bool _behind;
+
+    private readonly SemaphoreSlim _writes = new(1, 1);
 
     /// <summary>Whether a write to the index was missed since the last successful catch-up.</summary>
     public bool Behind => _behind;
@@ -38,7 +50,15 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
     {
         try
         {
-            await index.IndexAsync(articles.Select(ArticleSearch.Document), cancellationToken);
+            await _writes.WaitAsync(cancellationToken);
+            try
+            {
+                await index.IndexAsync(articles.Select(ArticleSearch.Document), cancellationToken);
+            }
+            finally
+            {
+                _writes.Release();
+            }
         }
         catch (Exception e)
         {
@@ -46,14 +66,21 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
         }
     }
 
-    /// <summary>At start-up: rebuilds the index when it disagrees with the table; when it is unavailable, leaves it to <see cref="CatchUpAsync"/>.</summary>
+    /// <summary>
+    /// At start-up: rebuilds the index at once when its count disagrees with the table, and otherwise leaves a re-send of every
+    /// article to the first <see cref="CatchUpAsync"/> (an edit the index missed before the host stopped); when the index is
+    /// unavailable, leaves it all to <see cref="CatchUpAsync"/>.
+    /// </summary>
     public async Task ReconcileAsync(KnowledgeDbContext db, CancellationToken cancellationToken)
     {
         logger.LogInformation("Knowledge search index: {Provider}{Where}", options.Value.Provider,
             options.Value.Provider == SearchProvider.Elasticsearch ? $" at {options.Value.Elasticsearch.Url}, alias {options.Value.Elasticsearch.Index}" : "");
         try
         {
-            await ArticleSearch.ReconcileAsync(db, index, cancellationToken);
+            if (!await ArticleSearch.ReconcileAsync(db, index, cancellationToken))
+            {
+                _behind = true;
+            }
         }
         catch (SearchIndexUnavailableException e)
         {
@@ -71,6 +98,7 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
         {
             return true;
         }
+        await _writes.WaitAsync(cancellationToken);
         // Cleared before the articles are read: a save failing meanwhile marks the index behind again, for the next round.
         _behind = false;
         try
@@ -92,6 +120,10 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
             _behind = true;
             throw;
         }
+        finally
+        {
+            _writes.Release();
+        }
     }
 
     /// <summary>
@@ -101,6 +133,19 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
     /// truth and also covers saves made while the copy ran. On the embedded index: every article is indexed again in place.
     /// </summary>
     public async Task<SearchRebuild> RebuildAsync(CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            return await RebuildLockedAsync(cancellationToken);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    private async Task<SearchRebuild> RebuildLockedAsync(CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<KnowledgeDbContext>();

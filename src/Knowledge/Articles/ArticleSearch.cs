@@ -47,15 +47,17 @@ public static class ArticleSearch
         Metadata = new Dictionary<string, string>(SearchFilter.Published.Metadata) { ["kind"] = Kind },
     };
 
-    /// <summary>Rebuilds the index from the database when the counts differ.</summary>
-    public static async Task ReconcileAsync(KnowledgeDbContext db, ISearchIndex index, CancellationToken ct)
+    /// <summary>Rebuilds the index from the database when the counts differ; returns whether it did.</summary>
+    public static async Task<bool> ReconcileAsync(KnowledgeDbContext db, ISearchIndex index, CancellationToken ct)
     {
         var articles = await db.Articles.AsNoTracking().ToListAsync(ct);
         // Counted by kind: the index holds other kinds too, and articles indexed before kinds existed count as missing.
-        if (await index.CountAsync(Staff, ct) != articles.Count)
+        if (await index.CountAsync(Staff, ct) == articles.Count)
         {
-            await index.IndexAsync(articles.Select(Document), ct);
+            return false;
         }
+        await index.IndexAsync(articles.Select(Document), ct);
+        return true;
     }
 
     public static RouteGroupBuilder MapStaffSearch(this RouteGroupBuilder knowledge)
@@ -120,17 +122,27 @@ public static class ArticleSearch
         {
             return TypedResults.Ok(Array.Empty<ArticleHit>());
         }
-        // Ask for a few more than shown: some may fall outside their validity today.
-        IReadOnlyList<SearchHit> hits;
+        // Validity is not an index filter (a date range the two stores would translate differently), so lapsed hits are dropped
+        // here, page by page, until enough remain: a single larger page could be all lapsed articles that outrank the one in force.
+        var hits = new List<SearchHit>();
         try
         {
-            hits = await index.SearchAsync(new SearchRequest(q) { Filter = filter, Size = take * 2 }, ct);
+            var pageSize = Math.Min(take * 2, 100);
+            for (var from = 0; from + pageSize <= SearchContract.MaxWindow; from += pageSize)
+            {
+                var page = await index.SearchAsync(new SearchRequest(q) { Filter = filter, Size = pageSize, From = from }, ct);
+                hits.AddRange(page.Where(h => !inForceOnly || InForce(h, today)));
+                if (page.Count < pageSize || hits.Count >= take)
+                {
+                    break;
+                }
+            }
         }
         catch (SearchIndexUnavailableException)
         {
             return Unavailable();
         }
-        var shown = hits.Where(h => !inForceOnly || InForce(h, today)).Take(take)
+        var shown = hits.Take(take)
             .Select(h => new ArticleHit(Guid.Parse(h.Id), h.Title, h.Category, h.Department, h.Metadata.GetValueOrDefault("status", ""),
                 Math.Round(h.Score, 4), h.Highlights)
             {

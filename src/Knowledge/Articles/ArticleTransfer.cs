@@ -134,6 +134,11 @@ public static class ArticleTransfer
                 unchanged++;
                 continue;
             }
+            if (!isNew && StaleEdit(row, before.Version) is { } stale)
+            {
+                errors.Add($"第 {row.Line} 行：{stale}");
+                continue;
+            }
             article.Version = isNew ? 1 : article.Version + 1;
             ArticleEndpoints.Stamp(article, user, clock);
             if (isNew)
@@ -185,6 +190,27 @@ public static class ArticleTransfer
         return new(Field(current.Title, "title"), Field(current.Body, "body"), Field(current.Category, "category"),
             Field(current.OwnerDepartmentId, "ownerDepartmentId", "department"), Field(current.Keywords, "keywords"),
             Date(current.ValidFrom, "validFrom"), Date(current.ValidUntil, "validUntil"), Date(current.ReviewBy, "reviewBy"), Version: null);
+    }
+
+    /// <summary>
+    /// Why a changed row must not overwrite the article: the file says which version it was exported from (the <c>version</c>
+    /// column), and the article has been edited since. An old export edited in a spreadsheet would otherwise silently undo
+    /// those edits — the same rule as the editor's <c>version</c> on a single save. A file without the column (a spreadsheet a
+    /// department kept) is not checked.
+    /// </summary>
+    private static string? StaleEdit(TabularRow row, int current)
+    {
+        if (row.Get("version") is not { } text)
+        {
+            return null;
+        }
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version) || version < 1)
+        {
+            return $"version「{Clip(text)}」应为导出时的版本号（正整数）。";
+        }
+        return version < current
+            ? $"该知识导出后已被修改（文件中为第 {version} 版，当前为第 {current} 版），请重新导出最新版本后再修改，以免覆盖他人的修改。"
+            : null;
     }
 
     private static ArticleStatus? ParseStatus(string text) => text.Trim() switch
