@@ -62,6 +62,8 @@ public static class RoutingModule
         services.AddSingleton<IOutboxHandler, AutoRouter>();
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
+        services.AddSingleton<CatalogueIndexer>();
+        services.AddHostedService(sp => sp.GetRequiredService<CatalogueIndexer>());
         services.AddSingleton<IOutboxHandler, KnowledgeCitationRecorder>();
         services.AddHostedService<ScheduledRetraining>();
         services.AddSingleton<BackgroundClaims>();

@@ -46,9 +46,9 @@ public sealed class DatabaseInitializer(IServiceProvider services, DatabaseSetti
         }
         catch (Knowledge.Search.SearchIndexUnavailableException e)
         {
-            // An Elasticsearch outage must not keep the host down (/healthz reports it); the check runs again at the next start.
-            logger.LogWarning("Search index unavailable at start-up: catalogue entries and past cases were not checked against it. {Reason}",
-                e.Message);
+            // An Elasticsearch outage must not keep the host down (/healthz reports it); the catalogue's indexer retries the check.
+            scope.ServiceProvider.GetRequiredService<Routing.Catalogue.CatalogueIndexer>()
+                .MarkBehind(e, "catalogue entries and past cases could not be checked against the index at start-up");
         }
         var calendar = await scope.ServiceProvider.GetRequiredService<Routing.Calendar.CalendarProvider>().GetAsync(cancellationToken);
         var today = scope.ServiceProvider.GetRequiredService<Routing.Deadlines.DeadlinePolicy>()

@@ -81,11 +81,20 @@ public static class CatalogueEndpoints
         IReadOnlyDictionary<Guid, SearchHit>? hits = null;
         if (query is not null)
         {
-            var found = await index.SearchAsync(new SearchRequest(query) { Filter = CatalogueSearch.Filter(activeOnly: true), Size = 20 }, ct);
-            hits = found.Where(h => h.Metadata.TryGetValue("entryId", out var id) && Guid.TryParse(id, out _))
-                .GroupBy(h => Guid.Parse(h.Metadata["entryId"])).ToDictionary(g => g.Key, g => g.First());
-            var rank = hits.Keys.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
-            entries = [.. entries.Where(e => rank.ContainsKey(e.Id)).OrderBy(e => rank[e.Id])];
+            try
+            {
+                var found = await index.SearchAsync(new SearchRequest(query) { Filter = CatalogueSearch.Filter(activeOnly: true), Size = 20 }, ct);
+                hits = found.Where(h => h.Metadata.TryGetValue("entryId", out var id) && Guid.TryParse(id, out _))
+                    .GroupBy(h => Guid.Parse(h.Metadata["entryId"])).ToDictionary(g => g.Key, g => g.First());
+                var rank = hits.Keys.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
+                entries = [.. entries.Where(e => rank.ContainsKey(e.Id)).OrderBy(e => rank[e.Id])];
+            }
+            catch (SearchIndexUnavailableException)
+            {
+                // The index is down (an Elasticsearch outage): the matters whose names or keywords the words contain, as the
+                // routing engine matches them, rather than no catalogue at all for a dispatcher on the phone.
+                entries = [.. MatterMatcher.Match(query, entries).Take(20).Select(m => m.Entry)];
+            }
         }
         else
         {
@@ -108,7 +117,7 @@ public static class CatalogueEndpoints
     }
 
     private static async Task<Results<Created<CatalogueEntryView>, ProblemHttpResult>> CreateAsync(
-        CatalogueRequest request, ClaimsPrincipal user, RoutingDbContext db, ISearchIndex index, IClock clock, CancellationToken ct)
+        CatalogueRequest request, ClaimsPrincipal user, RoutingDbContext db, CatalogueIndexer indexer, IClock clock, CancellationToken ct)
     {
         var reference = await Reference.LoadAsync(db, ct);
         var entry = new CatalogueEntry();
@@ -125,12 +134,12 @@ public static class CatalogueEndpoints
         {
             return conflict.ToProblem();
         }
-        await CatalogueSearch.IndexAsync(index, db, [entry], ct);
+        await indexer.IndexAsync(db, [entry], ct);
         return TypedResults.Created($"/api/admin/catalogue/{entry.Id}", View(entry, reference));
     }
 
     private static async Task<Results<Ok<CatalogueEntryView>, ProblemHttpResult>> UpdateAsync(
-        Guid id, CatalogueRequest request, ClaimsPrincipal user, RoutingDbContext db, ISearchIndex index, IClock clock, CancellationToken ct)
+        Guid id, CatalogueRequest request, ClaimsPrincipal user, RoutingDbContext db, CatalogueIndexer indexer, IClock clock, CancellationToken ct)
     {
         var entry = await db.Catalogue.SingleOrDefaultAsync(e => e.Id == id, ct);
         if (entry is null)
@@ -154,11 +163,11 @@ public static class CatalogueEndpoints
         {
             return conflict.ToProblem();
         }
-        await CatalogueSearch.IndexAsync(index, db, [entry], ct);
+        await indexer.IndexAsync(db, [entry], ct);
         return TypedResults.Ok(View(entry, reference));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, RoutingDbContext db, ISearchIndex index, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, RoutingDbContext db, CatalogueIndexer indexer, CancellationToken ct)
     {
         var entry = await db.Catalogue.SingleOrDefaultAsync(e => e.Id == id, ct);
         if (entry is null)
@@ -167,7 +176,7 @@ public static class CatalogueEndpoints
         }
         db.Catalogue.Remove(entry);
         await db.SaveChangesAsync(ct);
-        await index.DeleteAsync([CatalogueSearch.DocumentId(id)], ct);
+        await indexer.RemoveAsync(id, ct);
         return TypedResults.NoContent();
     }
 
@@ -185,7 +194,7 @@ public static class CatalogueEndpoints
 
     /// <summary>One entry per line, matched to existing entries by name: new names are created, known ones updated. All or nothing.</summary>
     private static async Task<Results<Ok<CatalogueImportResult>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ClaimsPrincipal user, RoutingDbContext db, ISearchIndex index, IClock clock, CancellationToken ct)
+        HttpRequest request, ClaimsPrincipal user, RoutingDbContext db, CatalogueIndexer indexer, IClock clock, CancellationToken ct)
     {
         var reference = await Reference.LoadAsync(db, ct);
         var existing = await db.Catalogue.ToListAsync(ct);
@@ -257,7 +266,7 @@ public static class CatalogueEndpoints
         {
             return conflict.ToProblem();
         }
-        await CatalogueSearch.IndexAsync(index, db, changed, ct);
+        await indexer.IndexAsync(db, changed, ct);
         return TypedResults.Ok(new CatalogueImportResult(created, changed.Count - created));
     }
 
