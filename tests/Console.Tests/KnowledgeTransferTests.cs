@@ -211,4 +211,37 @@ public sealed class KnowledgeTransferTests : HostTest
             .ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains("第 2 行", bad["errors"]!["lines"]![0]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task History_SentTwice_IsNotDoubled_AndAFileWithoutTheColumns_IsRefused()
+    {
+        var admin = await Host.SignInAsync("admin");
+        async Task<System.Text.Json.Nodes.JsonNode> ImportAsync(string csv)
+        {
+            var response = await admin.PostAsync("/api/admin/routing/training-data", new StringContent(csv, Encoding.UTF8, "text/csv"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+        async Task<int> CountAsync()
+        {
+            using var scope = Host.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().TrainingExamples.CountAsync();
+        }
+        // Two citizens wrote the same words: both lines are history.
+        var file = "text,label\n小区路灯不亮,城乡建设\n小区路灯不亮,城乡建设\n河道有异味,环境保护\n";
+        Assert.Equal(3, (await ImportAsync(file))["imported"]!.GetValue<int>());
+        var again = await ImportAsync(file);
+        Assert.Equal((0, 3), (again["imported"]!.GetValue<int>(), again["alreadyImported"]!.GetValue<int>()));
+        var longer = await ImportAsync(file + "小区路灯不亮,城乡建设\n公交车不按站停靠,交通运输\n");
+        Assert.Equal((2, 3), (longer["imported"]!.GetValue<int>(), longer["alreadyImported"]!.GetValue<int>()));
+        Assert.Equal(5, await CountAsync());
+
+        foreach (var (csv, named) in new[] { ("诉求内容,一级分类\n小区路灯不亮,城乡建设\n", "text 和 label"), ("text\n小区路灯不亮\n", "label"), ("", "没有") })
+        {
+            var refused = await (await admin.PostAsync("/api/admin/routing/training-data", new StringContent(csv, Encoding.UTF8, "text/csv")))
+                .ProblemAsync(HttpStatusCode.BadRequest);
+            Assert.Contains(named, refused["errors"]!["lines"]![0]!.GetValue<string>());
+        }
+        Assert.Equal(5, await CountAsync());
+    }
 }

@@ -19,7 +19,11 @@ namespace Hotline.Routing.Engine;
 /// </summary>
 public sealed record SuggestRequest(string? Title, string? Content, string? AreaId = null, string? Address = null);
 
-public sealed record ImportResult(int Imported, int Skipped);
+/// <param name="Imported">Lines added to the history.</param>
+/// <param name="Skipped">Lines without a text or a label.</param>
+/// <param name="AlreadyImported">Lines an earlier import already added (the same file sent twice, or a longer export of the
+/// same history): not added again.</param>
+public sealed record ImportResult(int Imported, int Skipped, int AlreadyImported = 0);
 
 /// <summary>The routing engine's API: advice while typing, a ticket's decision, and (admins) history import, training, models.</summary>
 public static class RoutingEndpoints
@@ -99,6 +103,7 @@ public static class RoutingEndpoints
         var now = clock.GetCurrentInstant();
         // JSON Lines unless the upload says it is CSV (a header row with text and label columns).
         var format = TabularFile.FormatOf(request.ContentType) ?? TabularFormat.JsonLines;
+        var (rows, withText, withLabel) = (0, 0, 0);
         try
         {
             await foreach (var row in TabularFile.ReadAsync(request.Body, format, ct))
@@ -112,6 +117,9 @@ public static class RoutingEndpoints
                     }
                     continue;
                 }
+                rows++;
+                withText += row.Fields.ContainsKey("text") ? 1 : 0;
+                withLabel += row.Fields.ContainsKey("label") ? 1 : 0;
                 var text = row.Get("text") ?? "";
                 var label = row.Get("label") ?? "";
                 if (text.Length == 0 || label.Length == 0)
@@ -135,14 +143,47 @@ public static class RoutingEndpoints
         {
             errors.Add(e.Message);
         }
+        if (errors.Count == 0 && (rows == 0 || withText == 0 || withLabel == 0))
+        {
+            // A file with other column names (诉求内容, 一级分类…) would otherwise "succeed" with nothing imported.
+            errors.Add(rows == 0
+                ? "文件中没有历史工单。"
+                : $"文件缺少{(withText == 0 ? " text" : "")}{(withText == 0 && withLabel == 0 ? " 和" : "")}{(withLabel == 0 ? " label" : "")} 列：每条历史工单须有诉求内容 text 和分类名称 label。");
+        }
         if (errors.Count > 0)
         {
             // All or nothing: a half-imported history would train a skewed model.
             return new ValidationFailed(new Dictionary<string, string[]> { ["lines"] = [.. errors] }).ToProblem();
         }
-        db.TrainingExamples.AddRange(examples);
+        var fresh = await NotYetImportedAsync(db, examples, ct);
+        db.TrainingExamples.AddRange(fresh);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new ImportResult(examples.Count, skipped));
+        return TypedResults.Ok(new ImportResult(fresh.Count, skipped, examples.Count - fresh.Count));
+    }
+
+    /// <summary>
+    /// The examples an earlier import has not added yet, counted per text and label: sending the same file twice (a retry after
+    /// a timeout, a second click) must not double the history, which would weigh its tickets twice in every later training,
+    /// and a longer export of the same history adds only its new lines. Repeats within one file stay: two citizens can write
+    /// the same words, and the history should say so.
+    /// </summary>
+    private static async Task<List<TrainingExample>> NotYetImportedAsync(RoutingDbContext db, List<TrainingExample> examples, CancellationToken ct)
+    {
+        var stored = await db.TrainingExamples.AsNoTracking().Where(e => e.Source == ExampleSource.Import)
+            .Select(e => new { e.Text, e.Label }).ToListAsync(ct);
+        var already = stored.CountBy(e => (e.Text, e.Label)).ToDictionary(g => g.Key, g => g.Value);
+        var fresh = new List<TrainingExample>(examples.Count);
+        foreach (var example in examples)
+        {
+            var key = (example.Text, example.Label);
+            if (already.TryGetValue(key, out var left) && left > 0)
+            {
+                already[key] = left - 1;
+                continue;
+            }
+            fresh.Add(example);
+        }
+        return fresh;
     }
 
     private static async Task<Results<Ok<ModelSummary>, ProblemHttpResult>> RetrainAsync(RoutingTrainer trainer, CancellationToken ct)

@@ -107,8 +107,15 @@ export default function RoutingModelsPage() {
   const importFile = async (file: File) => {
     setProblem([]);
     try {
-      const result = await uploadFile<{ imported: number; skipped: number }>('/api/admin/routing/training-data', file, tabularContentType(file.name));
-      message.success(`已导入 ${result.imported} 条历史工单${result.skipped > 0 ? `，跳过 ${result.skipped} 条缺少内容或分类的` : ''}。重新训练后生效。`);
+      const result = await uploadFile<{ imported: number; skipped: number; alreadyImported: number }>(
+        '/api/admin/routing/training-data',
+        file,
+        tabularContentType(file.name),
+      );
+      message.success(
+        `已导入 ${result.imported} 条历史工单${result.skipped > 0 ? `，跳过 ${result.skipped} 条缺少内容或分类的` : ''}` +
+          `${result.alreadyImported > 0 ? `，${result.alreadyImported} 条此前已导入，未重复导入` : ''}。重新训练后生效。`,
+      );
     } catch (e) {
       const lines = importErrors(e);
       setProblem(['导入失败，未导入任何历史工单。', ...(lines.length > 0 ? lines : [e instanceof ApiError ? e.summary : '请检查文件后重试。'])]);
