@@ -304,6 +304,13 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         };
         await workflow.ChangeAsync(id, Actor.Router, expectedVersion: null, async (t, now) =>
         {
+            // Checked again on the ticket as loaded for this change: the advice can take longer than the outbox's claim on the
+            // message (a slow LLM), so another host may have classified the ticket meanwhile. Its save moved the ticket's
+            // version, so a save that began before it fails as a concurrent change, and one that begins after it stops here.
+            if (await db.Timeline.AnyAsync(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified, ct))
+            {
+                return AlreadyClassified;
+            }
             if (t.RecordClassification(now, best.Label, best.CategoryId, best.DepartmentId, advice.Confidence, advice.Reason,
                     advice.ModelVersion, automatic, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble) is { } refused)
             {
@@ -320,6 +327,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
                 Note: $"智能派单（置信度 {advice.Confidence:P0}）：{advice.Reason}"));
         }, ct);
     }
+
+    private static readonly StateConflict AlreadyClassified = new("工单已由另一处理进程完成智能分类。");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing advisor {Advisor} failed; deciding without it")]
     private static partial void LogAdvisorFailed(ILogger logger, Exception ex, string advisor);
