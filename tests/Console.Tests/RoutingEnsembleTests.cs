@@ -233,6 +233,54 @@ public sealed class SimilarCaseTests : HostTest
     }
 
     [Fact]
+    public async Task ScheduledRetraining_NoticesACorrectionRelabelledOrWithdrawn_ThoughNoExampleIsNewer()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var scheduled = Host.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ScheduledRetraining>().Single();
+        async Task<int> RetrainedAsync()
+        {
+            await scheduled.RetrainIfNewExamplesAsync(CancellationToken.None);
+            using var scope = Host.Services.CreateScope();
+            return await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().RoutingModels.CountAsync();
+        }
+        async Task ChangeAsync(Func<RoutingDbContext, Task> change)
+        {
+            using var scope = Host.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+            await change(db);
+            await db.SaveChangesAsync();
+        }
+        var (first, second) = ("小区门口的路灯坏了好几天", "河边工厂偷排污水");
+        TrainingExample Correction(string text)
+        {
+            Host.Clock.Advance(NodaTime.Duration.FromMinutes(1)); // a new example is newer than the model before it
+            return new()
+            {
+                Text = text,
+                Label = "城乡建设",
+                Source = ExampleSource.Correction,
+                TicketId = Guid.NewGuid(),
+                CreatedAt = Host.Clock.GetCurrentInstant(),
+            };
+        }
+        Assert.Equal(1, await RetrainedAsync()); // nothing new since the model
+        await ChangeAsync(db => { db.TrainingExamples.Add(Correction(first)); return Task.CompletedTask; });
+        Assert.Equal(2, await RetrainedAsync());
+
+        // A later redispatch relabels the correction in place: no example is newer than the model, yet the history differs.
+        await ChangeAsync(async db => (await db.TrainingExamples.SingleAsync(e => e.Text == first)).Label = "环境保护");
+        Assert.Equal(3, await RetrainedAsync());
+        Assert.Equal(3, await RetrainedAsync()); // trained on it now
+
+        await ChangeAsync(db => { db.TrainingExamples.Add(Correction(second)); return Task.CompletedTask; });
+        Assert.Equal(4, await RetrainedAsync());
+        // A redispatch back to the engine's category withdraws the first correction: the row goes, nothing is added.
+        await ChangeAsync(async db => db.TrainingExamples.Remove(await db.TrainingExamples.SingleAsync(e => e.Text == first)));
+        Assert.Equal(5, await RetrainedAsync());
+        Assert.Equal(5, await RetrainedAsync());
+    }
+
+    [Fact]
     public async Task ClosedTicket_IsASimilarCaseForTheNextOne_WithTheDepartmentTheDispatcherChose_AndNoPersonalData()
     {
         await SmallHistory.TrainAsync(Host);

@@ -126,17 +126,32 @@ public sealed partial class ScheduledRetraining(IServiceScopeFactory scopes, Bac
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-        // Since the newest model, not the active one: after a rollback the active one is older than examples already trained on.
-        // Closed tickets become examples only when a training collects them, so those not collected yet count as new too.
-        var since = await db.RoutingModels.MaxAsync(m => (Instant?)m.CreatedAt, ct);
+        // Closed tickets become examples only when a training collects them, so those not collected yet count as new.
         var closed = await db.Tickets.CountAsync(t => t.State == TicketState.Closed && t.Closure == ClosureKind.Handled && t.CategoryId != null
             && db.Categories.Any(c => c.Id == t.CategoryId), ct);
         var collected = await db.TrainingExamples.CountAsync(e => e.Source == ExampleSource.Resolved, ct);
-        if (since is null || closed > collected || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > since, ct))
+        if (closed > collected || await HistoryChangedAsync(db, ct))
         {
             var result = await scope.ServiceProvider.GetRequiredService<RoutingTrainer>().TrainAsync(ct, scheduled: true);
             LogRetrained(logger, result.Value?.Version ?? $"(no model: {result.Error?.Detail})");
         }
+    }
+
+    /// <summary>
+    /// Whether no model has been trained on the history as it stands: compared by fingerprint, not by any model's age (after a
+    /// rollback the active model is older than examples already trained on, and a history that went back to an earlier state —
+    /// a correction withdrawn — matches that state's model). Against a newest model from before fingerprints were kept, an
+    /// example newer than it is the sign, as before.
+    /// </summary>
+    private static async Task<bool> HistoryChangedAsync(RoutingDbContext db, CancellationToken ct)
+    {
+        var digest = RoutingTrainer.Digest(await RoutingTrainer.UsableExamplesAsync(db, ct));
+        if (await db.RoutingModels.AnyAsync(m => m.ExamplesDigest == digest, ct))
+        {
+            return false;
+        }
+        var newest = await db.RoutingModels.OrderByDescending(m => m.CreatedAt).Select(m => new { m.CreatedAt, m.ExamplesDigest }).FirstOrDefaultAsync(ct);
+        return newest is null || newest.ExamplesDigest is not null || await db.TrainingExamples.AnyAsync(e => e.CreatedAt > newest.CreatedAt, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduled retraining finished: {Version}")]

@@ -61,6 +61,10 @@ public sealed class RoutingModel
     /// another.</summary>
     public string? HeldBackReason { get; set; }
 
+    /// <summary>The fingerprint of the history it was trained on (<c>RoutingTrainer.Digest</c>); null for models trained before
+    /// fingerprints were kept.</summary>
+    public string? ExamplesDigest { get; init; }
+
     public byte[] File { get; init; } = [];
 }
 

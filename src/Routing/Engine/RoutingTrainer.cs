@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Globalization;
 using Hotline.Routing.Classification;
 using Hotline.Routing.Storage;
@@ -62,16 +63,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     private async Task<Result<ModelSummary>> TrainExclusivelyAsync(bool scheduled, CancellationToken ct)
     {
         await CollectResolvedAsync(ct);
-        // A model is a function of its examples' order too (the folds are drawn from it). One import's rows share a timestamp and
-        // come back from the database in no particular order, so ties are ordered by content, in memory (ordinal, whatever the
-        // database's collation): the same history gives the same model, and the same version, on every installation.
-        var examples = (await db.TrainingExamples.AsNoTracking()
-                .Select(e => new { e.Text, e.Label, e.Source, e.TicketId, e.CreatedAt }).ToListAsync(ct))
-            .OrderBy(e => e.CreatedAt).ThenBy(e => e.Text, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
-        // A correction overrides the engine's own earlier guess for the same ticket; otherwise every example counts.
-        var corrected = examples.Where(e => e.Source == ExampleSource.Correction && e.TicketId is not null).Select(e => e.TicketId).ToHashSet();
-        var usable = examples.Where(e => e.Source == ExampleSource.Correction || e.TicketId is null || !corrected.Contains(e.TicketId))
-            .Select(e => new LabelledText(e.Text, e.Label)).ToList();
+        var usable = await UsableExamplesAsync(db, ct);
         var thin = usable.GroupBy(e => e.Label).Where(g => g.Count() < options.Value.MinimumExamplesPerLabel).Select(g => g.Key).ToList();
         if (usable.Select(e => e.Label).Distinct().Count() < 2 || thin.Count > 0)
         {
@@ -96,6 +88,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
                 Accuracy = classifier.Estimate.Accuracy,
                 MacroF1 = classifier.Estimate.MacroF1,
                 DispatchShare = classifier.Estimate.Dispatch.Coverage,
+                ExamplesDigest = Digest(usable),
                 File = file.ToArray(),
             };
             db.RoutingModels.Add(existing);
@@ -112,6 +105,39 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
             await MakeActiveAsync(existing, ct);
         }
         return Summary(existing);
+    }
+
+    /// <summary>
+    /// The examples a training learns from, in the order it reads them. A model is a function of that order too (the folds are
+    /// drawn from it). One import's rows share a timestamp and come back from the database in no particular order, so ties are
+    /// ordered by content, in memory (ordinal, whatever the database's collation): the same history gives the same model, and
+    /// the same version, on every installation. A correction overrides the engine's own earlier guess for the same ticket;
+    /// otherwise every example counts.
+    /// </summary>
+    internal static async Task<List<LabelledText>> UsableExamplesAsync(RoutingDbContext db, CancellationToken ct)
+    {
+        var examples = (await db.TrainingExamples.AsNoTracking()
+                .Select(e => new { e.Text, e.Label, e.Source, e.TicketId, e.CreatedAt }).ToListAsync(ct))
+            .OrderBy(e => e.CreatedAt).ThenBy(e => e.Text, StringComparer.Ordinal).ThenBy(e => e.Label, StringComparer.Ordinal).ToList();
+        var corrected = examples.Where(e => e.Source == ExampleSource.Correction && e.TicketId is not null).Select(e => e.TicketId).ToHashSet();
+        return [.. examples.Where(e => e.Source == ExampleSource.Correction || e.TicketId is null || !corrected.Contains(e.TicketId))
+            .Select(e => new LabelledText(e.Text, e.Label))];
+    }
+
+    /// <summary>
+    /// A fingerprint of a history (SHA-256 of its texts and labels, in order), stored with each model: the scheduled job
+    /// retrains when the history differs from every model's, which also notices a correction relabelled or withdrawn — neither
+    /// adds a row with a new timestamp.
+    /// </summary>
+    internal static string Digest(IEnumerable<LabelledText> examples)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var example in examples)
+        {
+            // Lengths first, so ("ab", "c") and ("a", "bc") differ.
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{example.Text.Length}:{example.Label.Length}:{example.Text}{example.Label}"));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>Why a scheduled training's model must not replace the one in use, in the admins' words (stored with the version

@@ -168,6 +168,7 @@ public sealed class RoutingDbContext(DbContextOptions<RoutingDbContext> options)
             model.HasKey(m => m.Version);
             model.Property(m => m.Version).HasMaxLength(64);
             model.Property(m => m.HeldBackReason).HasMaxLength(500);
+            model.Property(m => m.ExamplesDigest).HasMaxLength(64);
         });
         modelBuilder.Entity<CatalogueEntry>(entry =>
         {
