@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Globalization;
+using System.Security.Cryptography;
 using Hotline.Routing.Classification;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
