@@ -60,6 +60,7 @@ public static class RoutingModule
             services.AddScoped<IRoutingAdvisor, LlmRoutingMember>(); // the LLM as a member of the engine (it needs the tables above)
         }
         services.AddSingleton<IOutboxHandler, AutoRouter>();
+        services.AddSingleton<IOutboxHandler, WaitingTicketsReclassifier>();
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddSingleton<CatalogueIndexer>();

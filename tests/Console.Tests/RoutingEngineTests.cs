@@ -81,6 +81,36 @@ public sealed class RoutingEngineTests : HostTest
         Assert.Equal(("city-environment", false), (decision.Str("department"), decision["automatic"]!.GetValue<bool>()));
         Assert.Null(decision["confidence"]);
         Assert.Null(decision["modelVersion"]);
+
+        // The first training: the tickets already waiting get the model's decision too — the one decided from the catalogue,
+        // and one nothing could be said about — so the queue does not keep catalogue hints beside confident new tickets.
+        var (unknown, _) = await SubmitAsync("路灯不亮");
+        await DeliverAllAsync();
+        Assert.Equal(404, (int)(await agent.GetAsync($"/api/tickets/{unknown}/routing")).StatusCode);
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        await DeliverAllAsync();
+        foreach (var waiting in new[] { id, unknown })
+        {
+            var redecided = (await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!;
+            Assert.Equal(version, redecided.Str("modelVersion"));
+            Assert.NotNull(redecided["confidence"]);
+        }
+        Assert.Equal((2, 1), (await DecisionsAsync(id), await DecisionsAsync(unknown)));
+
+        // A decision a model made stays: putting the model in use again decides nothing anew.
+        await admin.PostOkAsync($"/api/admin/routing/models/{version}/activate", new { });
+        await DeliverAllAsync();
+        Assert.Equal((2, 1), (await DecisionsAsync(id), await DecisionsAsync(unknown)));
+    }
+
+    private async Task<int> DecisionsAsync(string ticketId)
+    {
+        using var scope = Host.Services.CreateScope();
+        var id = new Hotline.Routing.Tickets.TicketId(Guid.Parse(ticketId));
+        return await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().Timeline
+            .CountAsync(e => e.TicketId == id && e.Kind == Hotline.Routing.Tickets.TimelineEventKind.Classified);
     }
 
     [Fact]

@@ -272,22 +272,34 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     /// and recording the area the engine located). Safe to call twice: a ticket already classified or no longer waiting is left
     /// alone.
     /// </summary>
-    public async Task ClassifyNewTicketAsync(TicketId id, CancellationToken ct)
+    public Task ClassifyNewTicketAsync(TicketId id, CancellationToken ct) => ClassifyAsync(id, replacingModelless: false, ct);
+
+    /// <summary>
+    /// Classifies again a ticket still waiting for a dispatcher whose decision was made without a model (the installation had
+    /// none yet, or its model could not be read), or that got no decision at all, now that a model is in use: the first
+    /// training must not leave the tickets already in the queue on catalogue hints while every new one gets a confidence. A
+    /// decision a model made is left as it is (a dispatcher may be reading it). Returns whether a new decision was recorded.
+    /// </summary>
+    public Task<bool> ReclassifyWithModelAsync(TicketId id, CancellationToken ct) => ClassifyAsync(id, replacingModelless: true, ct);
+
+    private async Task<bool> ClassifyAsync(TicketId id, bool replacingModelless, CancellationToken ct)
     {
-        if (await db.Timeline.AnyAsync(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified, ct))
+        var decisions = await db.Timeline.AsNoTracking().Where(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified)
+            .OrderBy(e => e.Sequence).Select(e => e.Data).ToListAsync(ct);
+        if (decisions.Count > 0 && (!replacingModelless || MadeByAModel(decisions[^1])))
         {
-            return;
+            return false;
         }
         var ticket = await db.Tickets.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
         if (ticket is null || ticket.State != TicketState.PendingDispatch)
         {
-            return;
+            return false;
         }
         var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
             askAdvisors: true);
-        if (advice is null)
+        if (advice is null || replacingModelless && advice.ModelVersion is null)
         {
-            return;
+            return false; // nothing to say, or nothing more than was said
         }
         var best = advice.Suggestions[0];
         var automatic = advice.WouldDispatch; // false whenever the centre has automatic dispatch off
@@ -302,12 +314,12 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             catalogue = advice.CatalogueMatches.Select(m => new { m.EntryId, m.Name, m.Terms, department = m.Resolved?.DepartmentId }),
             similarCases = advice.SimilarCases.Select(c => new { c.TicketId, c.Similarity, c.CategoryId, c.DepartmentId }),
         };
-        await workflow.ChangeAsync(id, Actor.Router, expectedVersion: null, async (t, now) =>
+        var result = await workflow.ChangeAsync(id, Actor.Router, expectedVersion: null, async (t, now) =>
         {
             // Checked again on the ticket as loaded for this change: the advice can take longer than the outbox's claim on the
             // message (a slow LLM), so another host may have classified the ticket meanwhile. Its save moved the ticket's
             // version, so a save that began before it fails as a concurrent change, and one that begins after it stops here.
-            if (await db.Timeline.AnyAsync(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified, ct))
+            if (await db.Timeline.CountAsync(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified, ct) != decisions.Count)
             {
                 return AlreadyClassified;
             }
@@ -326,6 +338,18 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
                 Urgency: urgency == t.Urgency ? null : urgency, CategoryId: best.CategoryId, AreaId: t.AreaId is null ? advice.Area?.AreaId : null,
                 Note: $"智能派单（置信度 {advice.Confidence:P0}）：{advice.Reason}"));
         }, ct);
+        return result.Error is null;
+    }
+
+    /// <summary>Whether a recorded decision names the model version that made it.</summary>
+    private static bool MadeByAModel(string? data)
+    {
+        if (data is null)
+        {
+            return false;
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(data);
+        return json.RootElement.TryGetProperty("modelVersion", out var version) && version.ValueKind == System.Text.Json.JsonValueKind.String;
     }
 
     private static readonly StateConflict AlreadyClassified = new("工单已由另一处理进程完成智能分类。");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Hotline.Routing.Classification;
+using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
@@ -211,6 +212,8 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         await db.RoutingModels.Where(m => m.Active && m.Version != model.Version).ExecuteUpdateAsync(s => s.SetProperty(m => m.Active, false), ct);
         model.Active = true;
         model.HeldBackReason = null;
+        // The tickets already waiting without a model's decision get one (WaitingTicketsReclassifier).
+        OutboxWriter.Enqueue(db, ModelActivated.Topic, new ModelActivated(model.Version), clock.GetCurrentInstant());
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         models.Invalidate();
