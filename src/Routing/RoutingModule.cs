@@ -65,6 +65,7 @@ public static class RoutingModule
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddSingleton<CatalogueIndexer>();
         services.AddHostedService(sp => sp.GetRequiredService<CatalogueIndexer>());
+        services.AddSingleton<Knowledge.Search.ISearchDocumentSource>(sp => sp.GetRequiredService<CatalogueIndexer>());
         services.AddSingleton<IOutboxHandler, KnowledgeCitationRecorder>();
         services.AddHostedService<ScheduledRetraining>();
         services.AddSingleton<BackgroundClaims>();

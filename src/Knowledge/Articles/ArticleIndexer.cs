@@ -28,7 +28,7 @@ namespace Hotline.Knowledge.Articles;
 /// </para>
 /// </summary>
 public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scopes, IOptions<SearchOptions> options,
-    ILogger<ArticleIndexer> logger) : BackgroundService
+    ILogger<ArticleIndexer> logger, IEnumerable<ISearchDocumentSource>? otherSources = null) : BackgroundService
 {
     private volatile bool _behind;
 
@@ -130,7 +130,7 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
     /// Rebuilds the index. On Elasticsearch: a new versioned index behind the alias, filled by copying the current one (so the
     /// catalogue entries and past cases other modules keep there come along) and swapped in atomically
     /// (<see cref="ElasticsearchSearchIndex.ReindexAsync"/>); then every article is sent again from the table, which is the
-    /// truth and also covers saves made while the copy ran. On the embedded index: every article is indexed again in place.
+    /// truth and also covers saves made while the copy ran, and so does every other module's <see cref="ISearchDocumentSource"/>. On the embedded index: every article is indexed again in place.
     /// </summary>
     public async Task<SearchRebuild> RebuildAsync(CancellationToken cancellationToken)
     {
@@ -159,6 +159,11 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
         // Read after the swap, so a save that committed while the copy ran is in it.
         var changed = await db.Articles.AsNoTracking().ToListAsync(cancellationToken);
         await index.IndexAsync(changed.Select(ArticleSearch.Document), cancellationToken);
+        foreach (var source in otherSources ?? [])
+        {
+            var resent = await source.ResendAsync(cancellationToken);
+            logger.LogInformation("Knowledge search index rebuilt: {Count} documents of {Source} sent again after the swap.", resent, source.GetType().Name);
+        }
         logger.LogInformation("Knowledge search index rebuilt: alias {Alias} moved from {Previous} to {Index} ({Count} articles, {Analyzer}).",
             elasticsearch.Alias, result.PreviousIndex ?? "(none)", result.Index, articles.Count, result.Analyzer);
         return new SearchRebuild(options.Value.Provider.ToString(), result.PreviousIndex, result.Index, result.Analyzer.ToString(),

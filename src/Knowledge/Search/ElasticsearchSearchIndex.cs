@@ -153,19 +153,42 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IDisposable
                 : previous is not null ? await CopyAsync(previous, next, cancellationToken)
                 : 0;
             await _client.SendAsync(HttpMethod.Post, $"/{next}/_refresh", null, cancellationToken, _client.BulkTimeout);
-            // One request, applied atomically: readers see the old index or the new one, never neither. must_exist makes a
-            // concurrent rebuild that moved the alias first fail this one instead of leaving the alias on two indices.
-            var actions = new JsonArray();
-            if (previous is not null)
-            {
-                actions.Add(new JsonObject { ["remove"] = new JsonObject { ["index"] = previous, ["alias"] = Alias, ["must_exist"] = true } });
-            }
-            actions.Add(new JsonObject { ["add"] = new JsonObject { ["index"] = next, ["alias"] = Alias, ["is_write_index"] = true } });
-            await _client.SendAsync(HttpMethod.Post, "/_aliases", new JsonObject { ["actions"] = actions }, cancellationToken);
         }
         catch
         {
             await DeleteQuietlyAsync(next);
+            throw;
+        }
+        // One request, applied atomically: readers see the old index or the new one, never neither. must_exist makes a
+        // concurrent rebuild that moved the alias first fail this one instead of leaving the alias on two indices.
+        var actions = new JsonArray();
+        if (previous is not null)
+        {
+            actions.Add(new JsonObject { ["remove"] = new JsonObject { ["index"] = previous, ["alias"] = Alias, ["must_exist"] = true } });
+        }
+        actions.Add(new JsonObject { ["add"] = new JsonObject { ["index"] = next, ["alias"] = Alias, ["is_write_index"] = true } });
+        try
+        {
+            await _client.SendAsync(HttpMethod.Post, "/_aliases", new JsonObject { ["actions"] = actions }, cancellationToken);
+        }
+        catch (Exception e) when (e is not ElasticsearchException { Status: >= 400 and < 500 })
+        {
+            // Lost answers are not lost swaps: a timeout or a 5xx can come after the cluster applied the actions. Deleting the new
+            // index then would delete the one the alias points at — the whole index gone. So ask first; only an alias known
+            // not to have moved lets the new index go, and one that cannot be asked leaves it for the next rebuild to skip.
+            var moved = await AliasPointsAtAsync(next);
+            if (moved is false)
+            {
+                await DeleteQuietlyAsync(next);
+            }
+            if (moved is not true)
+            {
+                throw;
+            }
+        }
+        catch
+        {
+            await DeleteQuietlyAsync(next); // refused (a 4xx: another rebuild moved the alias first): nothing points at it
             throw;
         }
         _ready = true;
@@ -181,6 +204,20 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IDisposable
             await _client.SendAsync(HttpMethod.Delete, $"/{index}", null, cancellationToken, null, 404);
         }
         _ready = false;
+    }
+
+    /// <summary>Whether the alias now points at <paramref name="index"/>; null when the cluster cannot say.</summary>
+    private async Task<bool?> AliasPointsAtAsync(string index)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(5, _options.TimeoutSeconds)));
+            return (await CurrentIndicesAsync(timeout.Token)).Contains(index);
+        }
+        catch (Exception e) when (e is SearchIndexUnavailableException or ElasticsearchException or OperationCanceledException or HttpRequestException)
+        {
+            return null;
+        }
     }
 
     public void Dispose()

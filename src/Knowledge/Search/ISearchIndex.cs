@@ -31,6 +31,17 @@ public interface ISearchIndex
 }
 
 /// <summary>
+/// Another module's documents in the shared index (the catalogue's entries and past cases, from Routing). A rebuild on
+/// Elasticsearch copies the index with <c>_reindex</c> and then moves the alias; a document written through the alias while the
+/// copy ran went to the old index only, so after the swap each source sends its documents again from its own tables.
+/// </summary>
+public interface ISearchDocumentSource
+{
+    /// <summary>Sends this source's documents again; returns how many.</summary>
+    Task<int> ResendAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>
 /// The index's store cannot be reached or is overloaded right now (connection refused, timeout, 429/502/503/504): nothing is
 /// wrong with the request, and the same call may succeed later. Search endpoints answer 503; writes leave the index to be
 /// brought in line with the articles table once the store is back.

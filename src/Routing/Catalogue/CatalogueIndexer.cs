@@ -20,7 +20,7 @@ namespace Hotline.Routing.Catalogue;
 /// and it falls back to keyword matching while the index is unavailable.
 /// </summary>
 public sealed class CatalogueIndexer(ISearchIndex index, IServiceScopeFactory scopes, IOptions<SearchOptions> options,
-    ILogger<CatalogueIndexer> logger) : BackgroundService
+    ILogger<CatalogueIndexer> logger) : BackgroundService, ISearchDocumentSource
 {
     private volatile bool _behind;
 
@@ -116,6 +116,29 @@ public sealed class CatalogueIndexer(ISearchIndex index, IServiceScopeFactory sc
         {
             _behind = true;
             throw;
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// After a rebuild moved the alias: every catalogue entry again, and the past cases when their count differs (a case closed
+    /// while the copy ran is missing from the new index). A case re-indexed during the copy with a changed reply keeps its older
+    /// copy until its next change; sending every closed ticket on each rebuild was judged too slow for a request an admin waits on.
+    /// </summary>
+    public async Task<int> ResendAsync(CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken);
+        try
+        {
+            using var scope = scopes.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+            var entries = await db.Catalogue.AsNoTracking().ToListAsync(cancellationToken);
+            await CatalogueSearch.IndexAsync(index, db, entries, cancellationToken);
+            await CaseSearch.ReconcileAsync(db, index, cancellationToken);
+            return entries.Count;
         }
         finally
         {

@@ -636,6 +636,54 @@ public sealed class ElasticsearchSearchIndexTests
         Assert.Equal($"{Alias}-000003", result.Index);
     }
 
+    /// <summary>
+    /// The alias swap answered 504 (a gateway timeout): whether the cluster applied it is only known by asking. The first read of
+    /// the alias (before the rebuild) shows the old index; every later one shows what <paramref name="moved"/> says.
+    /// </summary>
+    private static async Task<FakeElasticsearch> SwapAnswerLostAsync(bool moved)
+    {
+        var es = await FakeElasticsearch.StartAsync();
+        var reads = 0;
+        es.Answer("GET", $"/_alias/{Alias}", async context =>
+        {
+            var index = Interlocked.Increment(ref reads) > 1 && moved ? $"{Alias}-000002" : $"{Alias}-000001";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(new JsonObject { [index] = new JsonObject { ["aliases"] = new JsonObject { [Alias] = new JsonObject() } } }.ToJsonString());
+        })
+            .Answer("PUT", $"/{Alias}-000002", 200, ElasticsearchFixtures.Read("indices.create.response.200.json"))
+            .Answer("POST", $"/{Alias}-000002/_bulk", 200, ElasticsearchFixtures.Read("bulk.response.200.success.json"))
+            .Answer("POST", $"/{Alias}-000002/_refresh", 200, """{"_shards":{"total":1,"successful":1,"failed":0}}""")
+            .Answer("POST", "/_aliases", 504, """{"error":{"type":"timeout","reason":"gateway timeout"},"status":504}""")
+            .Answer("DELETE", $"/{Alias}-000001", 200, Acknowledged)
+            .Answer("DELETE", $"/{Alias}-000002", 200, Acknowledged);
+        return es;
+    }
+
+    [Fact]
+    public async Task Reindex_SwapAnswerLost_ButTheAliasMoved_KeepsTheNewIndex_AndSucceeds()
+    {
+        await using var es = await SwapAnswerLostAsync(moved: true);
+        using var index = new ElasticsearchSearchIndex(es.Options(), null);
+
+        var result = await index.ReindexAsync([Document("a")], Ct);
+
+        Assert.Equal(($"{Alias}-000001", $"{Alias}-000002"), (result.PreviousIndex, result.Index));
+        Assert.DoesNotContain($"DELETE /{Alias}-000002", es.Calls); // the index the alias points at is not deleted
+        Assert.Contains($"DELETE /{Alias}-000001", es.Calls);
+    }
+
+    [Fact]
+    public async Task Reindex_SwapAnswerLost_AndTheAliasDidNotMove_DeletesTheNewIndex_AndFails()
+    {
+        await using var es = await SwapAnswerLostAsync(moved: false);
+        using var index = new ElasticsearchSearchIndex(es.Options(), null);
+
+        await Assert.ThrowsAsync<SearchIndexUnavailableException>(() => index.ReindexAsync([Document("a")], Ct));
+
+        Assert.Contains($"DELETE /{Alias}-000002", es.Calls);
+        Assert.DoesNotContain($"DELETE /{Alias}-000001", es.Calls);
+    }
+
     [Fact]
     public async Task Reindex_WithoutAlias_CreatesTheFirstIndexAndAddsTheAlias()
     {
