@@ -35,9 +35,10 @@ public sealed record ConcurrentChange(object CurrentTicket)
 
 /// <summary>
 /// The request conflicts with the current state of a record that is not a ticket (a rectification step out of order, a second
-/// rating, an appeal on a good review): 409, with what the caller should do instead.
+/// rating, an appeal on a good review): 409, with what the caller should do instead. <paramref name="Title"/> names the
+/// situation when the generic title would mislead (another training running is no fault in the state of anything).
 /// </summary>
-public sealed record StateConflict(string Detail) : HotlineError(Detail);
+public sealed record StateConflict(string Detail, string? Title = null) : HotlineError(Detail);
 
 /// <summary>Someone else changed a record (a catalogue entry) since the caller read it; the detail says which version is current.</summary>
 public sealed record EditConflict(string Detail) : HotlineError(Detail);
@@ -74,7 +75,7 @@ public static class Problems
             NotPermitted => (StatusCodes.Status403Forbidden, "无权操作", "forbidden"),
             InvalidTransition => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "invalid-transition"),
             ConcurrentChange => (StatusCodes.Status409Conflict, "工单已被他人修改", "concurrent-change"),
-            StateConflict => (StatusCodes.Status409Conflict, "当前状态不允许此操作", "state-conflict"),
+            StateConflict c => (StatusCodes.Status409Conflict, c.Title ?? "当前状态不允许此操作", "state-conflict"),
             EditConflict => (StatusCodes.Status409Conflict, "内容已被他人修改", "edit-conflict"),
             RuleViolated => (StatusCodes.Status422UnprocessableEntity, "不符合业务规则", "rule-violated"),
             ContentTooLarge => (StatusCodes.Status413RequestEntityTooLarge, "内容过大", "content-too-large"),

@@ -124,7 +124,8 @@ public sealed class RoutingEngineTests : HostTest
         var claims = Host.Get<Hotline.Routing.Supervision.BackgroundClaims>();
         var held = await claims.TryClaimAsync(RoutingTrainer.ModelLease, TimeSpan.Zero, TimeSpan.FromMinutes(30), CancellationToken.None);
         Assert.NotNull(held);
-        Assert.Contains("正在进行", (await (await admin.PostAsync("/api/admin/routing/retrain", null)).ProblemAsync(HttpStatusCode.Conflict)).Str("detail"));
+        var busy = await (await admin.PostAsync("/api/admin/routing/retrain", null)).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(("模型训练正在进行", true), (busy.Str("title"), busy.Str("detail").Contains("正在进行", StringComparison.Ordinal)));
         await (await admin.PostAsync($"/api/admin/routing/models/{first}/activate", null)).ProblemAsync(HttpStatusCode.Conflict);
 
         await claims.ReleaseAsync(held, CancellationToken.None);

@@ -40,7 +40,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     {
         if (await claims.TryClaimAsync(ModelLease, TimeSpan.Zero, LongestChange, ct) is not { } claim)
         {
-            return new StateConflict("另一次模型训练或启用正在进行，请稍后再试。");
+            return new StateConflict("另一次模型训练或启用正在进行，请稍后再试。", Title: "模型训练正在进行");
         }
         try
         {
