@@ -4,7 +4,6 @@ using Hotline.Routing.Cases;
 using Hotline.Routing.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,153 +11,83 @@ namespace Hotline.Routing.Catalogue;
 
 /// <summary>
 /// Keeps the catalogue's documents in the search index in line with the catalogue table, as <c>ArticleIndexer</c> does for
-/// articles. A catalogue save has committed before its index write, so an index that fails (an Elasticsearch cluster that is
-/// down) must not turn the admin's save into a 500: the save answers as saved, the index is marked behind, and every
-/// <see cref="SearchOptions.RetrySeconds"/> this service re-sends every entry, removes the entries deleted meanwhile, and checks
-/// the past cases' count, until the index answers. Start-up marks it behind too when the index could not be checked.
-/// Routing reads the catalogue from the table, never from the index; only the dispatchers' catalogue search reads the index,
-/// and it falls back to keyword matching while the index is unavailable.
+/// articles (<see cref="IndexFollower"/>): a catalogue save has committed before its index write, so an index that fails (an
+/// Elasticsearch cluster that is down) must not turn the admin's save into a 500. The catch-up re-sends every entry, removes
+/// the documents of entries deleted meanwhile (known to this host only: after a restart such a document stays, harmless, as
+/// every catalogue hit is looked up in the table), and checks the past cases' count. Start-up marks it behind too when the
+/// index could not be checked. Routing reads the catalogue from the table, never from the index; only the dispatchers'
+/// catalogue search reads the index, and it falls back to keyword matching while the index is unavailable.
 /// </summary>
 public sealed class CatalogueIndexer(ISearchIndex index, IServiceScopeFactory scopes, IOptions<SearchOptions> options,
-    ILogger<CatalogueIndexer> logger) : BackgroundService, ISearchDocumentSource
+    ILogger<CatalogueIndexer> logger) : IndexFollower(options, logger), ISearchDocumentSource
 {
-    private volatile bool _behind;
-
-    /// <summary>One write at a time in this host: a catch-up re-sends what it read, which must not overwrite a later save.</summary>
-    private readonly SemaphoreSlim _writes = new(1, 1);
-
     /// <summary>Entries deleted while their document could not be removed.</summary>
     private readonly ConcurrentDictionary<Guid, byte> _removed = new();
 
-    /// <summary>Whether a write to the index was missed since the last successful catch-up.</summary>
-    public bool Behind => _behind;
+    protected override string What => "catalogue entries";
 
-    /// <summary>Indexes saved entries; when the write fails for any reason, leaves them to <see cref="CatchUpAsync"/>.</summary>
-    public async Task IndexAsync(RoutingDbContext db, IReadOnlyCollection<CatalogueEntry> entries, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _writes.WaitAsync(cancellationToken);
-            try
-            {
-                await CatalogueSearch.IndexAsync(index, db, entries, cancellationToken);
-            }
-            finally
-            {
-                _writes.Release();
-            }
-        }
-        catch (Exception e)
-        {
-            MarkBehind(e, $"{entries.Count} catalogue entries were saved but not indexed");
-        }
-    }
+    /// <summary>Indexes saved entries; when that fails for any reason, leaves them to the catch-up.</summary>
+    public Task IndexAsync(RoutingDbContext db, IReadOnlyCollection<CatalogueEntry> entries, CancellationToken cancellationToken) =>
+        WriteAfterSaveAsync(ct => CatalogueSearch.IndexAsync(index, db, entries, ct), $"{entries.Count} catalogue entries were saved but not indexed",
+            cancellationToken);
 
-    /// <summary>Removes a deleted entry's document; when that fails, leaves it to <see cref="CatchUpAsync"/>.</summary>
+    /// <summary>Removes a deleted entry's document; when that fails, leaves it to the catch-up.</summary>
     public async Task RemoveAsync(Guid entryId, CancellationToken cancellationToken)
     {
-        try
+        // Noted first: a catch-up that read the entry before it was deleted may send it again, and must then remove it.
+        _removed[entryId] = 0;
+        if (await WriteAfterSaveAsync(ct => index.DeleteAsync([CatalogueSearch.DocumentId(entryId)], ct),
+                $"catalogue entry {entryId} was deleted but is still in the index", cancellationToken) && !Behind)
         {
-            await index.DeleteAsync([CatalogueSearch.DocumentId(entryId)], cancellationToken);
-        }
-        catch (Exception e)
-        {
-            _removed[entryId] = 0;
-            MarkBehind(e, $"catalogue entry {entryId} was deleted but is still in the index");
+            _removed.TryRemove(entryId, out _);
         }
     }
 
-    /// <summary>Marks the index behind from outside: start-up could not check it.</summary>
-    public void MarkBehind(Exception e, string what)
+    protected override async Task ResendAllAsync(CancellationToken cancellationToken) => await ResendEntriesAsync(cancellationToken);
+
+    /// <summary>Past cases are closed tickets, possibly many: checked by count, outside the writes' turn.</summary>
+    protected override async Task AfterCatchUpAsync(CancellationToken cancellationToken)
     {
-        _behind = true;
-        logger.LogWarning("Search index write failed: {What}; retrying every {Seconds} s. {Reason}", what, options.Value.RetrySeconds, e.Message);
+        using var scope = scopes.CreateScope();
+        await CaseSearch.ReconcileAsync(scope.ServiceProvider.GetRequiredService<RoutingDbContext>(), index, cancellationToken);
     }
 
-    /// <summary>
-    /// When a write was missed: re-sends every catalogue entry (an upsert), removes the documents of entries deleted meanwhile,
-    /// and re-indexes past cases when their count disagrees. Returns whether the index is now in line; false while it is still
-    /// unavailable.
-    /// </summary>
-    public async Task<bool> CatchUpAsync(CancellationToken cancellationToken)
+    private async Task<int> ResendEntriesAsync(CancellationToken cancellationToken)
     {
-        if (!_behind)
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var entries = await db.Catalogue.AsNoTracking().ToListAsync(cancellationToken);
+        await CatalogueSearch.IndexAsync(index, db, entries, cancellationToken);
+        var removed = _removed.Keys.Except(entries.Select(e => e.Id)).ToList();
+        if (removed.Count > 0)
         {
-            return true;
+            await index.DeleteAsync(removed.Select(CatalogueSearch.DocumentId), cancellationToken);
         }
-        await _writes.WaitAsync(cancellationToken);
-        _behind = false; // cleared before reading: a save failing meanwhile marks it again, for the next round
-        try
+        foreach (var id in removed)
         {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-            var entries = await db.Catalogue.AsNoTracking().ToListAsync(cancellationToken);
-            await CatalogueSearch.IndexAsync(index, db, entries, cancellationToken);
-            var removed = _removed.Keys.Except(entries.Select(e => e.Id)).ToList();
-            if (removed.Count > 0)
-            {
-                await index.DeleteAsync(removed.Select(CatalogueSearch.DocumentId), cancellationToken);
-            }
-            foreach (var id in removed)
-            {
-                _removed.TryRemove(id, out _);
-            }
-            await CaseSearch.ReconcileAsync(db, index, cancellationToken);
-            logger.LogInformation("Search index caught up: {Count} catalogue entries re-indexed, {Removed} removed.", entries.Count, removed.Count);
-            return true;
+            _removed.TryRemove(id, out _);
         }
-        catch (SearchIndexUnavailableException)
-        {
-            _behind = true;
-            return false;
-        }
-        catch
-        {
-            _behind = true;
-            throw;
-        }
-        finally
-        {
-            _writes.Release();
-        }
+        return entries.Count;
     }
 
     /// <summary>
     /// After a rebuild moved the alias: every catalogue entry again, and the past cases when their count differs (a case closed
     /// while the copy ran is missing from the new index). A case re-indexed during the copy with a changed reply keeps its older
-    /// copy until its next change; sending every closed ticket on each rebuild was judged too slow for a request an admin waits on.
+    /// copy until its next change; sending every closed ticket on each rebuild was judged too slow for a request an admin waits
+    /// on. A failure here does not fail the rebuild, which has happened: it leaves the catalogue to the catch-up.
     /// </summary>
     public async Task<int> ResendAsync(CancellationToken cancellationToken)
     {
-        await _writes.WaitAsync(cancellationToken);
         try
         {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
-            var entries = await db.Catalogue.AsNoTracking().ToListAsync(cancellationToken);
-            await CatalogueSearch.IndexAsync(index, db, entries, cancellationToken);
-            await CaseSearch.ReconcileAsync(db, index, cancellationToken);
-            return entries.Count;
+            var count = await ExclusivelyAsync(() => ResendEntriesAsync(cancellationToken), cancellationToken);
+            await AfterCatchUpAsync(cancellationToken);
+            return count;
         }
-        finally
+        catch (Exception e)
         {
-            _writes.Release();
-        }
-    }
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.RetrySeconds));
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await CatchUpAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogError(e, "Search index: catching up the catalogue failed; trying again in {Seconds} s.", options.Value.RetrySeconds);
-            }
+            MarkBehind(e, "the catalogue could not be sent again after the rebuild's swap");
+            return 0;
         }
     }
 }
