@@ -173,15 +173,11 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IDisposable
         }
         catch (Exception e) when (e is not ElasticsearchException { Status: >= 400 and < 500 })
         {
-            // Lost answers are not lost swaps: a timeout or a 5xx can come after the cluster applied the actions. Deleting the new
-            // index then would delete the one the alias points at — the whole index gone. So ask first; only an alias known
-            // not to have moved lets the new index go, and one that cannot be asked leaves it for the next rebuild to skip.
-            var moved = await AliasPointsAtAsync(next);
-            if (moved is false)
-            {
-                await DeleteQuietlyAsync(next);
-            }
-            if (moved is not true)
+            // Lost answers are not lost swaps: a timeout or a 5xx can come after the cluster applied the actions, or while they
+            // still wait in the master's queue. Deleting the new index then would delete the one the alias points at, or soon
+            // will — the whole index gone. So the alias is read: moved means the rebuild succeeded; anything else leaves the new
+            // index where it is (the next rebuild skips its name) and reports the failure.
+            if (await AliasPointsAtAsync(next) is not true)
             {
                 throw;
             }

@@ -673,15 +673,15 @@ public sealed class ElasticsearchSearchIndexTests
     }
 
     [Fact]
-    public async Task Reindex_SwapAnswerLost_AndTheAliasDidNotMove_DeletesTheNewIndex_AndFails()
+    public async Task Reindex_SwapAnswerLost_AndTheAliasHasNotMovedYet_FailsButKeepsBothIndices()
     {
+        // Not moved yet may mean queued on a busy master: deleting the new index could delete what the alias is about to point at.
         await using var es = await SwapAnswerLostAsync(moved: false);
         using var index = new ElasticsearchSearchIndex(es.Options(), null);
 
         await Assert.ThrowsAsync<SearchIndexUnavailableException>(() => index.ReindexAsync([Document("a")], Ct));
 
-        Assert.Contains($"DELETE /{Alias}-000002", es.Calls);
-        Assert.DoesNotContain($"DELETE /{Alias}-000001", es.Calls);
+        Assert.DoesNotContain(es.Calls, c => c.StartsWith("DELETE ", StringComparison.Ordinal));
     }
 
     [Fact]
