@@ -61,6 +61,7 @@ public static class RoutingModule
         }
         services.AddSingleton<IOutboxHandler, AutoRouter>();
         services.AddSingleton<IOutboxHandler, WaitingTicketsReclassifier>();
+        services.AddSingleton<IOutboxHandler, WaitingTicketReclassifier>();
         services.AddScoped<SimilarCaseFinder>();
         services.AddSingleton<IOutboxHandler, CaseIndexer>();
         services.AddSingleton<CatalogueIndexer>();

@@ -105,6 +105,56 @@ public sealed class RoutingEngineTests : HostTest
         Assert.Equal((2, 1), (await DecisionsAsync(id), await DecisionsAsync(unknown)));
     }
 
+    [Fact]
+    public async Task AModelPutInUseByAnotherHost_StillDecidesTheWaitingTickets_ThoughThisHostCachedNoModel_ButNotAReturnedTicket()
+    {
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        await DeliverAllAsync();
+        // Back to no model in use, and this host's cache (read once a minute) says so when the tickets below are decided.
+        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
+        Host.Get<ModelStore>().Invalidate();
+        const string Noise = "半夜施工吵得睡不着，工地凌晨两点还在打桩";
+        var (waiting, _) = await SubmitAsync(Noise);
+        var (returned, _) = await SubmitAsync(Noise + "，已经一个星期了");
+        await DeliverAllAsync();
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        var housing = await Host.SignInAsync("housing");
+        await dispatcher.PostOkAsync($"/api/tickets/{returned}/dispatch", new { leadDepartmentId = "city-housing" });
+        await housing.PostOkAsync($"/api/tickets/{returned}/sign", new { });
+        await housing.PostOkAsync($"/api/tickets/{returned}/return", new { reason = "施工噪音不属于本单位" });
+        await dispatcher.PostOkAsync($"/api/tickets/{returned}/return-review", new { approve = true });
+        await DeliverAllAsync();
+        var agent = await Host.SignInAsync("agent");
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{returned}")).Str("state"));
+        Assert.Null((await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!["modelVersion"]);
+
+        // Another host puts the version back in use: the row and its message, in one save. This host's cache still says none.
+        await ChangeAsync(async db =>
+        {
+            await db.RoutingModels.Where(m => m.Version == version).ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, true));
+            OutboxWriter.Enqueue(db, ModelActivated.Topic, new ModelActivated(version), Host.Clock.GetCurrentInstant());
+            await db.SaveChangesAsync();
+        });
+        await DeliverAllAsync(); // the ticket's decision finds the stale cache: it is tried again later, not dropped
+        Host.Clock.Advance(Duration.FromMinutes(2));
+        await DeliverAllAsync();
+
+        var decided = (await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!;
+        Assert.Equal(version, decided.Str("modelVersion"));
+        Assert.Equal(decided.Str("categoryId"), (await agent.GetOkAsync($"/api/tickets/{waiting}")).Str("categoryId")); // the hint's category followed
+        // Dispatched once and returned: the dispatcher decides it, the engine does not send it back on its own.
+        Assert.Equal(1, await DecisionsAsync(returned));
+        Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{returned}")).Str("state"));
+    }
+
+    private async Task ChangeAsync(Func<RoutingDbContext, Task> change)
+    {
+        using var scope = Host.Services.CreateScope();
+        await change(scope.ServiceProvider.GetRequiredService<RoutingDbContext>());
+    }
+
     private async Task<int> DecisionsAsync(string ticketId)
     {
         using var scope = Host.Services.CreateScope();

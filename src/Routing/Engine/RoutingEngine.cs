@@ -272,35 +272,55 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     /// and recording the area the engine located). Safe to call twice: a ticket already classified or no longer waiting is left
     /// alone.
     /// </summary>
-    public Task ClassifyNewTicketAsync(TicketId id, CancellationToken ct) => ClassifyAsync(id, replacingModelless: false, ct);
+    public Task ClassifyNewTicketAsync(TicketId id, CancellationToken ct) => ClassifyAsync(id, modelVersion: null, ct);
 
     /// <summary>
-    /// Classifies again a ticket still waiting for a dispatcher whose decision was made without a model (the installation had
-    /// none yet, or its model could not be read), or that got no decision at all, now that a model is in use: the first
-    /// training must not leave the tickets already in the queue on catalogue hints while every new one gets a confidence. A
-    /// decision a model made is left as it is (a dispatcher may be reading it). Returns whether a new decision was recorded.
+    /// Classifies again, with the model version <paramref name="modelVersion"/> just put in use, a ticket never dispatched and
+    /// still waiting for a dispatcher whose decision was made without a model (the installation had none yet, or its model
+    /// could not be read), or that got no decision at all: the first training must not leave the tickets already in the queue
+    /// on catalogue hints while every new one gets a confidence. A decision a model made is left as it is (a dispatcher may be
+    /// reading it), and so is a ticket that was dispatched once and came back (a 退单 approved: the engine must not send it
+    /// straight back). Returns whether a new decision was recorded; throws while this host's model cache has not caught up with
+    /// the switch, so the outbox tries again.
     /// </summary>
-    public Task<bool> ReclassifyWithModelAsync(TicketId id, CancellationToken ct) => ClassifyAsync(id, replacingModelless: true, ct);
+    public Task<bool> ReclassifyWithModelAsync(TicketId id, string modelVersion, CancellationToken ct) => ClassifyAsync(id, modelVersion, ct);
 
-    private async Task<bool> ClassifyAsync(TicketId id, bool replacingModelless, CancellationToken ct)
+    /// <param name="id">The ticket.</param>
+    /// <param name="modelVersion">Null for a new ticket; for a waiting one, the version that must decide it.</param>
+    /// <param name="ct">Cancellation.</param>
+    private async Task<bool> ClassifyAsync(TicketId id, string? modelVersion, CancellationToken ct)
     {
+        var again = modelVersion is not null;
         var decisions = await db.Timeline.AsNoTracking().Where(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified)
             .OrderBy(e => e.Sequence).Select(e => e.Data).ToListAsync(ct);
-        if (decisions.Count > 0 && (!replacingModelless || MadeByAModel(decisions[^1])))
+        if (decisions.Count > 0 && (!again || MadeByAModel(decisions[^1])))
         {
             return false;
         }
         var ticket = await db.Tickets.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, ct);
-        if (ticket is null || ticket.State != TicketState.PendingDispatch)
+        if (ticket is null || ticket.State != TicketState.PendingDispatch || again && ticket.DispatchCount > 0)
         {
             return false;
         }
         var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
             askAdvisors: true);
-        if (advice is null || replacingModelless && advice.ModelVersion is null)
+        if (again && advice?.ModelVersion != modelVersion)
         {
-            return false; // nothing to say, or nothing more than was said
+            var active = await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct);
+            if (active != modelVersion)
+            {
+                return false; // superseded: the newer version's own message decides the waiting tickets
+            }
+            // In use, but this host's cache (checked once a minute) still has the previous state.
+            models.Invalidate();
+            throw new InvalidOperationException($"Model {modelVersion} is active but not yet loaded on this host; the outbox retries.");
         }
+        if (advice is null)
+        {
+            return false;
+        }
+        // The category the earlier hint set on the ticket (not one an agent chose) follows the model's decision.
+        var hintCategory = decisions.Count > 0 ? CategoryOf(decisions[^1]) : null;
         var best = advice.Suggestions[0];
         var automatic = advice.WouldDispatch; // false whenever the centre has automatic dispatch off
         var ensemble = new
@@ -323,8 +343,13 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             {
                 return AlreadyClassified;
             }
+            if (again && t.DispatchCount > 0)
+            {
+                return AlreadyDispatched;
+            }
             if (t.RecordClassification(now, best.Label, best.CategoryId, best.DepartmentId, advice.Confidence, advice.Reason,
-                    advice.ModelVersion, automatic, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble) is { } refused)
+                    advice.ModelVersion, automatic, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble,
+                    replacingHint: hintCategory) is { } refused)
             {
                 return refused;
             }
@@ -341,6 +366,19 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         return result.Error is null;
     }
 
+    /// <summary>The category a recorded decision named, if any.</summary>
+    private static string? CategoryOf(string? data)
+    {
+        if (data is null)
+        {
+            return null;
+        }
+        using var json = System.Text.Json.JsonDocument.Parse(data);
+        return json.RootElement.TryGetProperty("categoryId", out var category) && category.ValueKind == System.Text.Json.JsonValueKind.String
+            ? category.GetString()
+            : null;
+    }
+
     /// <summary>Whether a recorded decision names the model version that made it.</summary>
     private static bool MadeByAModel(string? data)
     {
@@ -353,6 +391,8 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     }
 
     private static readonly StateConflict AlreadyClassified = new("工单已由另一处理进程完成智能分类。");
+
+    private static readonly StateConflict AlreadyDispatched = new("工单已派发过，不再按新模型重新分类。");
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing advisor {Advisor} failed; deciding without it")]
     private static partial void LogAdvisorFailed(ILogger logger, Exception ex, string advisor);

@@ -520,16 +520,19 @@ public sealed class Ticket
 
     /// <summary>
     /// Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline, with
-    /// what each member of the engine said (<c>ensemble</c>), so the decision can be explained later.
+    /// what each member of the engine said (<c>ensemble</c>), so the decision can be explained later. The decision's category
+    /// becomes the ticket's when it has none. When deciding again, <c>replacingHint</c> is the category the earlier decision
+    /// set: a ticket still in it takes the new decision's category, and any other category (one an agent chose) stays.
     /// </summary>
     public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double? confidence,
-        string reason, string? modelVersion, bool automatic, IReadOnlyList<(string Label, double? Probability)> top, object? ensemble = null)
+        string reason, string? modelVersion, bool automatic, IReadOnlyList<(string Label, double? Probability)> top, object? ensemble = null,
+        string? replacingHint = null)
     {
         if (State != TicketState.PendingDispatch)
         {
             return new InvalidTransition(State, "智能分类");
         }
-        CategoryId ??= categoryId;
+        CategoryId = replacingHint is not null && CategoryId == replacingHint ? categoryId : CategoryId ?? categoryId;
         return Record(Actor.Router, now, TimelineEventKind.Classified, State, State, reason, data: new
         {
             label,
