@@ -112,7 +112,7 @@ public static class HotlineApp
             .MapStaffAdmin();
         app.MapRoutingEndpoints();
         app.MapKnowledgeEndpoints([.. Enum.GetValues<Routing.Tickets.StaffRole>().Select(Routing.Tickets.StaffRoles.NameOf)],
-            Intake.Web.CitizenIpRateLimitPolicy.Name);
+            Intake.Web.CitizenSearchRateLimitPolicy.Name);
         app.MapIntakeEndpoints();
         app.MapFeedbackEndpoints(Intake.Web.CitizenIpRateLimitPolicy.Name);
         app.MapAssessmentEndpoints();

@@ -43,7 +43,8 @@ public static class IntakeModule
         services.AddSingleton<AttachmentStore>();
         services.AddSingleton<CitizenPhoneLimiter>();
         services.AddScoped<CitizenSubmissionHandler>();
-        services.AddRateLimiter(o => o.AddPolicy<string, CitizenIpRateLimitPolicy>(CitizenIpRateLimitPolicy.Name));
+        services.AddRateLimiter(o => o.AddPolicy<string, CitizenIpRateLimitPolicy>(CitizenIpRateLimitPolicy.Name)
+            .AddPolicy<string, CitizenSearchRateLimitPolicy>(CitizenSearchRateLimitPolicy.Name));
         services.AddHttpClient<ITwilioMessaging, TwilioRestClient>(http => http.Timeout = TwilioOptions.RequestTimeout);
         services.AddScoped<MessageTemplates>();
         services.AddScoped<InboundSmsHandler>();

@@ -26,6 +26,14 @@ public sealed class CitizenRateLimitOptions
     [Range(1, 86_400)]
     public int PerIpWindowSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Knowledge searches one client address may make per <see cref="PerIpWindowSeconds"/>, a budget of their own: the portal
+    /// searches as the citizen types, and that must not use up what the same address (many people behind one carrier address)
+    /// needs to submit.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int PerIpSearchPermits { get; set; } = 120;
+
     /// <summary>Submissions one phone number may make per window; a retry with the same Idempotency-Key is not counted.</summary>
     [Range(1, 1_000_000)]
     public int PerPhonePermits { get; set; } = 10;
@@ -39,7 +47,10 @@ internal sealed class CitizenIpRateLimitPolicy(IOptions<CitizenRateLimitOptions>
 {
     public const string Name = "citizen-ip";
 
-    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => static (context, _) =>
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => Rejected;
+
+    /// <summary>The Chinese 429 with <c>Retry-After</c>, shared with <see cref="CitizenSearchRateLimitPolicy"/>.</summary>
+    internal static readonly Func<OnRejectedContext, CancellationToken, ValueTask> Rejected = static (context, _) =>
     {
         var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
         var error = new TooManyRequests(
@@ -76,6 +87,26 @@ internal sealed class CitizenIpRateLimitPolicy(IOptions<CitizenRateLimitOptions>
         var bytes = address.GetAddressBytes();
         Array.Clear(bytes, 8, 8);
         return new IPAddress(bytes) + "/64";
+    }
+}
+
+/// <summary>The per-address policy on the citizens' knowledge search and reading: its own budget (<see cref="CitizenRateLimitOptions.PerIpSearchPermits"/>).</summary>
+internal sealed class CitizenSearchRateLimitPolicy(IOptions<CitizenRateLimitOptions> options) : IRateLimiterPolicy<string>
+{
+    public const string Name = "citizen-search";
+
+    public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected => CitizenIpRateLimitPolicy.Rejected;
+
+    public RateLimitPartition<string> GetPartition(HttpContext httpContext)
+    {
+        var limits = options.Value;
+        return RateLimitPartition.GetFixedWindowLimiter(CitizenIpRateLimitPolicy.ClientKey(httpContext.Connection.RemoteIpAddress),
+            _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = limits.PerIpSearchPermits,
+                Window = TimeSpan.FromSeconds(limits.PerIpWindowSeconds),
+                QueueLimit = 0,
+            });
     }
 }
 

@@ -123,16 +123,20 @@ public static class ArticleSearch
             return TypedResults.Ok(Array.Empty<ArticleHit>());
         }
         // Validity is not an index filter (a date range the two stores would translate differently), so lapsed hits are dropped
-        // here, page by page, until enough remain: a single larger page could be all lapsed articles that outrank the one in force.
+        // here, page by page, until enough remain: one page could be all lapsed articles that outrank the one in force. Pages of
+        // 50, at most 4 (200 hits) per request, so an anonymous search costs a bounded few queries; a hit seen on an earlier page
+        // is not shown twice (the embedded index ranks each page's candidates afresh).
+        const int Page = 50, MostHits = 200;
         var hits = new List<SearchHit>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            var pageSize = Math.Min(take * 2, 100);
-            for (var from = 0; from + pageSize <= SearchContract.MaxWindow; from += pageSize)
+            var pageSize = inForceOnly ? Page : Math.Min(take * 2, 100); // staff see every hit: one page is enough
+            for (var from = 0; from < MostHits; from += pageSize)
             {
                 var page = await index.SearchAsync(new SearchRequest(q) { Filter = filter, Size = pageSize, From = from }, ct);
-                hits.AddRange(page.Where(h => !inForceOnly || InForce(h, today)));
-                if (page.Count < pageSize || hits.Count >= take)
+                hits.AddRange(page.Where(h => seen.Add(h.Id) && (!inForceOnly || InForce(h, today))));
+                if (page.Count < pageSize || hits.Count >= take || !inForceOnly)
                 {
                     break;
                 }

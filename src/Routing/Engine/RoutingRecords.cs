@@ -62,8 +62,8 @@ public sealed class RoutingModel
     public string? HeldBackReason { get; set; }
 
     /// <summary>The fingerprint of the history it was trained on (<c>RoutingTrainer.Digest</c>); null for models trained before
-    /// fingerprints were kept.</summary>
-    public string? ExamplesDigest { get; init; }
+    /// fingerprints were kept, until the same history trains them again.</summary>
+    public string? ExamplesDigest { get; set; }
 
     public byte[] File { get; init; } = [];
 }

@@ -78,6 +78,12 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         classifier.Save(file);
         var existing = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == classifier.Version, ct);
         var trainedBefore = existing is not null;
+        if (existing is not null)
+        {
+            // A version first trained before fingerprints were kept: without its fingerprint the scheduled job would take this
+            // history for new at every pass, and train it again each time.
+            existing.ExamplesDigest ??= Digest(usable);
+        }
         if (existing is null)
         {
             existing = new RoutingModel
