@@ -58,6 +58,8 @@ public sealed class CatalogueIndexOutageTests : IAsyncLifetime
         var dispatcher = await _host.SignInAsync("dispatcher");
         var found = (await dispatcher.GetOkAsync("/api/catalogue?q=" + Uri.EscapeDataString("小区门口共享单车乱停，挡住了路"))).AsArray();
         Assert.Equal("共享单车乱停放", found[0]!.Str("name"));
+        var fragment = (await dispatcher.GetOkAsync("/api/catalogue?q=" + Uri.EscapeDataString("单车"))).AsArray(); // a word of a name
+        Assert.Equal("共享单车乱停放", Assert.Single(fragment)!.Str("name"));
 
         Assert.False(await indexer.CatchUpAsync(TestContext.Current.CancellationToken)); // still down: still behind
         Assert.True(indexer.Behind);

@@ -243,5 +243,16 @@ public sealed class KnowledgeTransferTests : HostTest
             Assert.Contains(named, refused["errors"]!["lines"]![0]!.GetValue<string>());
         }
         Assert.Equal(5, await CountAsync());
+
+        // Another import is comparing and adding (a retry beside the request it repeats, on this host or another): this one waits.
+        var claims = Host.Services.GetRequiredService<Hotline.Routing.Supervision.BackgroundClaims>();
+        var held = await claims.TryClaimAsync(Hotline.Routing.Engine.RoutingEndpoints.HistoryImportLease, TimeSpan.Zero, TimeSpan.FromMinutes(10), CancellationToken.None);
+        Assert.NotNull(held);
+        var busy = await (await admin.PostAsync("/api/admin/routing/training-data", new StringContent(file, Encoding.UTF8, "text/csv")))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("历史工单导入正在进行", busy.Str("title"));
+        await claims.ReleaseAsync(held, CancellationToken.None);
+        Assert.Equal(0, (await ImportAsync(file))["imported"]!.GetValue<int>());
+        Assert.Equal(5, await CountAsync());
     }
 }

@@ -171,7 +171,16 @@ public static class ArticleTransfer
         }
         if (changed.Count > 0)
         {
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // Someone saved one of these articles between this import's read and its write: nothing was written.
+                return TypedResults.Problem(title: "内容已被他人修改", statusCode: StatusCodes.Status409Conflict,
+                    detail: "导入期间有知识被他人修改，本次未导入任何内容。请重新导出最新版本，修改后再导入。");
+            }
             await indexer.IndexAsync(changed, ct);
         }
         return TypedResults.Ok(new ArticleImportResult(created, updated, unchanged));

@@ -92,8 +92,13 @@ public static class CatalogueEndpoints
             catch (SearchIndexUnavailableException)
             {
                 // The index is down (an Elasticsearch outage): the matters whose names or keywords the words contain, as the
-                // routing engine matches them, rather than no catalogue at all for a dispatcher on the phone.
-                entries = [.. MatterMatcher.Match(query, entries).Take(20).Select(m => m.Entry)];
+                // routing engine matches them, then those whose names or keywords contain what was typed (a fragment such as
+                // 单车), rather than no catalogue at all for a dispatcher on the phone.
+                var folded = MatterMatcher.Fold(query);
+                var named = MatterMatcher.Match(query, entries).Select(m => m.Entry).ToList();
+                var containing = entries.Where(e => folded.Length > 0
+                    && e.Keywords.Prepend(e.Name).Any(t => MatterMatcher.Fold(t).Contains(folded, StringComparison.Ordinal)));
+                entries = [.. named.Concat(containing).Distinct().Take(20)];
             }
         }
         else

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Hotline.Knowledge;
 using Hotline.Routing.Deadlines;
 using Hotline.Routing.Storage;
+using Hotline.Routing.Supervision;
 using Hotline.Routing.Tickets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -94,7 +95,7 @@ public static class RoutingEndpoints
     }
 
     private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, RoutingDbContext db, IClock clock, CancellationToken ct)
+        HttpRequest request, RoutingDbContext db, BackgroundClaims claims, IClock clock, CancellationToken ct)
     {
         var labels = await db.Categories.AsNoTracking().Select(c => c.Name).ToListAsync(ct);
         var examples = new List<TrainingExample>();
@@ -155,11 +156,27 @@ public static class RoutingEndpoints
             // All or nothing: a half-imported history would train a skewed model.
             return new ValidationFailed(new Dictionary<string, string[]> { ["lines"] = [.. errors] }).ToProblem();
         }
-        var fresh = await NotYetImportedAsync(db, examples, ct);
-        db.TrainingExamples.AddRange(fresh);
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new ImportResult(fresh.Count, skipped, examples.Count - fresh.Count));
+        // One import at a time, on any host: two at once (the retry of a request that timed out, beside the first) would each
+        // find the other's lines not yet imported, and add them both.
+        if (await claims.TryClaimAsync(HistoryImportLease, TimeSpan.Zero, TimeSpan.FromMinutes(10), ct) is not { } claim)
+        {
+            return new StateConflict("另一次历史工单导入正在进行，请稍后再试（完成后重新上传同一文件不会重复导入）。", Title: "历史工单导入正在进行").ToProblem();
+        }
+        try
+        {
+            var fresh = await NotYetImportedAsync(db, examples, ct);
+            db.TrainingExamples.AddRange(fresh);
+            await db.SaveChangesAsync(ct);
+            return TypedResults.Ok(new ImportResult(fresh.Count, skipped, examples.Count - fresh.Count));
+        }
+        finally
+        {
+            await claims.ReleaseAsync(claim, CancellationToken.None);
+        }
     }
+
+    /// <summary>The lease an import of history holds while it compares and adds.</summary>
+    public const string HistoryImportLease = "routing-history-import";
 
     /// <summary>
     /// The examples an earlier import has not added yet, counted per text and label: sending the same file twice (a retry after
