@@ -137,9 +137,7 @@ public sealed class RoutingEngineTests : HostTest
             OutboxWriter.Enqueue(db, ModelActivated.Topic, new ModelActivated(version), Host.Clock.GetCurrentInstant());
             await db.SaveChangesAsync();
         });
-        await DeliverAllAsync(); // the ticket's decision finds the stale cache: it is tried again later, not dropped
-        Host.Clock.Advance(Duration.FromMinutes(2));
-        await DeliverAllAsync();
+        await DeliverAllAsync(); // the ticket's decision finds the stale cache and reads the database again, at once
 
         var decided = (await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!;
         Assert.Equal(version, decided.Str("modelVersion"));
@@ -147,6 +145,33 @@ public sealed class RoutingEngineTests : HostTest
         // Dispatched once and returned: the dispatcher decides it, the engine does not send it back on its own.
         Assert.Equal(1, await DecisionsAsync(returned));
         Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{returned}")).Str("state"));
+    }
+
+    [Fact]
+    public async Task AModelPutInUseButUnreadable_LeavesTheWaitingTicketsWithTheirHints_AndNothingToRetry()
+    {
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        await DeliverAllAsync();
+        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
+        Host.Get<ModelStore>().Invalidate();
+        var (waiting, _) = await SubmitAsync("半夜施工吵得睡不着，工地凌晨两点还在打桩");
+        await DeliverAllAsync();
+
+        // The version is put back in use, but its file was damaged in storage.
+        await ChangeAsync(async db =>
+        {
+            await db.RoutingModels.Where(m => m.Version == version)
+                .ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, true).SetProperty(m => m.File, new byte[] { 1, 2, 3 }));
+            OutboxWriter.Enqueue(db, ModelActivated.Topic, new ModelActivated(version), Host.Clock.GetCurrentInstant());
+            await db.SaveChangesAsync();
+        });
+        await DeliverAllAsync();
+
+        var agent = await Host.SignInAsync("agent");
+        Assert.Null((await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!["modelVersion"]); // its hint stays
+        await ChangeAsync(async db => Assert.Equal(0, await db.Outbox.CountAsync(m => m.DeliveredAt == null))); // not retried every 5 minutes
     }
 
     private async Task ChangeAsync(Func<RoutingDbContext, Task> change)

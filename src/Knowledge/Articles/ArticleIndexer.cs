@@ -84,7 +84,17 @@ public sealed class ArticleIndexer(ISearchIndex index, IServiceScopeFactory scop
             var count = await ExclusivelyAsync(() => ResendArticlesAsync(cancellationToken), cancellationToken);
             return new SearchRebuild(Settings.Provider.ToString(), null, null, null, count, 0, true);
         }
-        var result = await elasticsearch.ReindexAsync(documents: null, cancellationToken);
+        ReindexResult result;
+        try
+        {
+            result = await elasticsearch.ReindexAsync(documents: null, cancellationToken);
+        }
+        catch (Exception e) when (e is not InvalidOperationException)
+        {
+            // The swap may still have happened (its answer lost): the catch-up then sends what was saved during the copy.
+            MarkBehind(e, "the rebuild failed; the articles are sent again in case the alias moved all the same");
+            throw;
+        }
         var resent = 0;
         try
         {

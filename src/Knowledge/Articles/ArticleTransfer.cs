@@ -175,9 +175,15 @@ public static class ArticleTransfer
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateConcurrencyException)
+            catch (DbUpdateException)
             {
-                // Someone saved one of these articles between this import's read and its write: nothing was written.
+                // Someone saved one of these articles between this import's read and its write (a changed version, or the
+                // version row it would add already there; or an article with the file's new id created meanwhile): EF writes
+                // all or nothing, so nothing was written. Any other failure is not a conflict, and is thrown.
+                if (!await ChangedMeanwhileAsync(db, changed, ct))
+                {
+                    throw;
+                }
                 return TypedResults.Problem(title: "内容已被他人修改", statusCode: StatusCodes.Status409Conflict,
                     detail: "导入期间有知识被他人修改，本次未导入任何内容。请重新导出最新版本，修改后再导入。");
             }
@@ -199,6 +205,17 @@ public static class ArticleTransfer
         return new(Field(current.Title, "title"), Field(current.Body, "body"), Field(current.Category, "category"),
             Field(current.OwnerDepartmentId, "ownerDepartmentId", "department"), Field(current.Keywords, "keywords"),
             Date(current.ValidFrom, "validFrom"), Date(current.ValidUntil, "validUntil"), Date(current.ReviewBy, "reviewBy"), Version: null);
+    }
+
+    /// <summary>Whether an article this import changes was saved by someone else since it was read.</summary>
+    private static async Task<bool> ChangedMeanwhileAsync(KnowledgeDbContext db, List<Article> changed, CancellationToken ct)
+    {
+        // The versions as read: a new article had none (Version is 1 now); an edited one had one less than it has now.
+        var read = changed.ToDictionary(a => a.Id, a => a.Version - 1);
+        db.ChangeTracker.Clear();
+        var ids = read.Keys.ToList();
+        var now = await db.Articles.AsNoTracking().Where(a => ids.Contains(a.Id)).Select(a => new { a.Id, a.Version }).ToListAsync(ct);
+        return now.Any(a => read[a.Id] != a.Version);
     }
 
     /// <summary>

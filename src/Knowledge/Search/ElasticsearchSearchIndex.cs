@@ -169,7 +169,10 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IDisposable
         actions.Add(new JsonObject { ["add"] = new JsonObject { ["index"] = next, ["alias"] = Alias, ["is_write_index"] = true } });
         try
         {
-            await _client.SendAsync(HttpMethod.Post, "/_aliases", new JsonObject { ["actions"] = actions }, cancellationToken);
+            // master_timeout below the client's timeout: a swap the master has not taken up by then is dropped, not left queued
+            // to land after this rebuild has reported its failure.
+            await _client.SendAsync(HttpMethod.Post, $"/_aliases?master_timeout={Math.Max(1, _options.TimeoutSeconds / 2)}s",
+                new JsonObject { ["actions"] = actions }, cancellationToken);
         }
         catch (Exception e) when (e is not ElasticsearchException { Status: >= 400 and < 500 })
         {

@@ -158,7 +158,8 @@ public static class RoutingEndpoints
         }
         // One import at a time, on any host: two at once (the retry of a request that timed out, beside the first) would each
         // find the other's lines not yet imported, and add them both.
-        if (await claims.TryClaimAsync(HistoryImportLease, TimeSpan.Zero, TimeSpan.FromMinutes(10), ct) is not { } claim)
+        // Not cancellable: a claim committed just before the request was cancelled would otherwise be left for its 10 minutes.
+        if (await claims.TryClaimAsync(HistoryImportLease, TimeSpan.Zero, TimeSpan.FromMinutes(10), CancellationToken.None) is not { } claim)
         {
             return new StateConflict("另一次历史工单导入正在进行，请稍后再试（完成后重新上传同一文件不会重复导入）。", Title: "历史工单导入正在进行").ToProblem();
         }

@@ -27,6 +27,9 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
     /// <summary>Why the active version could not be loaded, when it could not; null when it loaded or none is active.</summary>
     public string? Unreadable { get; private set; }
 
+    /// <summary>The version <see cref="Unreadable"/> is about.</summary>
+    public string? UnreadableVersion { get; private set; }
+
     public async Task<TextClassifier?> ActiveAsync(CancellationToken ct)
     {
         if (_cached is { } hit && clock.GetCurrentInstant() - hit.CheckedAt < CheckEvery)
@@ -44,7 +47,7 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
                 : await LoadAsync(db, version, ct);
             if (version is null)
             {
-                Unreadable = null;
+                (Unreadable, UnreadableVersion) = (null, null);
             }
             _cached = (model, version, clock.GetCurrentInstant());
             return model;
@@ -63,13 +66,14 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
         try
         {
             var model = TextClassifier.Load(new MemoryStream(file));
-            Unreadable = null;
+            (Unreadable, UnreadableVersion) = (null, null);
             return model;
         }
         catch (ModelFormatException unreadable)
         {
             LogUnreadable(logger, unreadable, version);
             Unreadable = $"当前启用的模型（{version[..Math.Min(12, version.Length)]}）无法读取：{unreadable.Message}";
+            UnreadableVersion = version;
             return null;
         }
     }
@@ -302,18 +306,15 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             return false;
         }
+        if (again && !await UsingAsync(modelVersion!, ct))
+        {
+            return false;
+        }
         var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
             askAdvisors: true);
         if (again && advice?.ModelVersion != modelVersion)
         {
-            var active = await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct);
-            if (active != modelVersion)
-            {
-                return false; // superseded: the newer version's own message decides the waiting tickets
-            }
-            // In use, but this host's cache (checked once a minute) still has the previous state.
-            models.Invalidate();
-            throw new InvalidOperationException($"Model {modelVersion} is active but not yet loaded on this host; the outbox retries.");
+            return false; // switched again in between: the newer version's own message decides
         }
         if (advice is null)
         {
@@ -366,7 +367,34 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         return result.Error is null;
     }
 
-    /// <summary>The category a recorded decision named, if any.</summary>
+    /// <summary>
+    /// Whether this host now decides with <paramref name="version"/>, checked before any advisor (an LLM) is asked. The cache is
+    /// read again from the database when it disagrees (another host made the switch less than a minute ago). False when the
+    /// version is superseded (the newer version's own message decides the waiting tickets) or in use but unreadable (the tickets
+    /// keep their hints, and advice says why: retrying until an admin acts would only fill the log). A cache that still
+    /// disagrees with the database after that (a load on this host that began before the switch wrote its older reading back)
+    /// throws, so the outbox tries again.
+    /// </summary>
+    private async Task<bool> UsingAsync(string version, CancellationToken ct)
+    {
+        if ((await models.ActiveAsync(ct))?.Version == version)
+        {
+            return true;
+        }
+        models.Invalidate();
+        if ((await models.ActiveAsync(ct))?.Version == version)
+        {
+            return true;
+        }
+        var active = await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct);
+        if (active != version || models.UnreadableVersion == version)
+        {
+            return false;
+        }
+        throw new InvalidOperationException($"Model {version} is active but not yet loaded on this host; the outbox retries.");
+    }
+
+    /// <summary>The category a recorded decision set on the ticket, if it set one (not one an agent had chosen).</summary>
     private static string? CategoryOf(string? data)
     {
         if (data is null)
@@ -374,9 +402,10 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             return null;
         }
         using var json = System.Text.Json.JsonDocument.Parse(data);
-        return json.RootElement.TryGetProperty("categoryId", out var category) && category.ValueKind == System.Text.Json.JsonValueKind.String
-            ? category.GetString()
-            : null;
+        return json.RootElement.TryGetProperty("setCategory", out var set) && set.ValueKind == System.Text.Json.JsonValueKind.True
+            && json.RootElement.TryGetProperty("categoryId", out var category) && category.ValueKind == System.Text.Json.JsonValueKind.String
+                ? category.GetString()
+                : null;
     }
 
     /// <summary>Whether a recorded decision names the model version that made it.</summary>

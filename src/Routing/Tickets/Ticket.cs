@@ -521,8 +521,9 @@ public sealed class Ticket
     /// <summary>
     /// Records the routing engine's decision (category, department, confidence, reason, model version) on the timeline, with
     /// what each member of the engine said (<c>ensemble</c>), so the decision can be explained later. The decision's category
-    /// becomes the ticket's when it has none. When deciding again, <c>replacingHint</c> is the category the earlier decision
-    /// set: a ticket still in it takes the new decision's category, and any other category (one an agent chose) stays.
+    /// becomes the ticket's when it has none (recorded as <c>setCategory</c>). When deciding again, <c>replacingHint</c> is the
+    /// category the earlier decision set: a ticket still in it takes the new decision's category, and any other category (one an
+    /// agent chose, even the same one) stays.
     /// </summary>
     public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double? confidence,
         string reason, string? modelVersion, bool automatic, IReadOnlyList<(string Label, double? Probability)> top, object? ensemble = null,
@@ -532,11 +533,17 @@ public sealed class Ticket
         {
             return new InvalidTransition(State, "智能分类");
         }
-        CategoryId = replacingHint is not null && CategoryId == replacingHint ? categoryId : CategoryId ?? categoryId;
+        // Whether this decision gives the ticket its category: a later decision may replace only such a one (setCategory).
+        var setCategory = categoryId is not null && (CategoryId is null || replacingHint is not null && CategoryId == replacingHint);
+        if (setCategory)
+        {
+            CategoryId = categoryId;
+        }
         return Record(Actor.Router, now, TimelineEventKind.Classified, State, State, reason, data: new
         {
             label,
             categoryId,
+            setCategory,
             department,
             confidence = confidence is { } sure ? Math.Round(sure, 4) : (double?)null,
             modelVersion,
