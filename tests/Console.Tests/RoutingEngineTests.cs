@@ -148,6 +148,26 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task ANewTicket_RightAfterAnotherHostPutAModelInUse_IsDecidedByIt()
+    {
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        await DeliverAllAsync();
+        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
+        Host.Get<ModelStore>().Invalidate();
+        var agent = await Host.SignInAsync("agent");
+        Assert.Null((await agent.PostOkAsync("/api/routing/suggest", new { content = "半夜施工吵得睡不着" }))["modelVersion"]); // cached: none
+
+        // Another host puts the version in use; this host's cache still says none when the next ticket comes in.
+        await ChangeAsync(db => db.RoutingModels.Where(m => m.Version == version).ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, true)));
+        var (id, _) = await SubmitAsync("半夜施工吵得睡不着，工地凌晨两点还在打桩");
+        await DeliverAllAsync();
+
+        Assert.Equal(version, (await agent.GetOkAsync($"/api/tickets/{id}/routing"))["decision"]!.Str("modelVersion"));
+    }
+
+    [Fact]
     public async Task AModelPutInUseButUnreadable_LeavesTheWaitingTicketsWithTheirHints_AndNothingToRetry()
     {
         var admin = await Host.SignInAsync("admin");

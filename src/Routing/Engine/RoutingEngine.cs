@@ -310,6 +310,14 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             return false;
         }
+        if (!again && await models.ActiveAsync(ct) is null
+            && await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct) is { } active
+            && active != models.UnreadableVersion)
+        {
+            // Another host put a model in use less than a minute ago, after its list of waiting tickets was drawn: this ticket
+            // must not be the one left on catalogue hints. (Only while this host has no model: one query per new ticket.)
+            models.Invalidate();
+        }
         var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
             askAdvisors: true);
         if (again && advice?.ModelVersion != modelVersion)
