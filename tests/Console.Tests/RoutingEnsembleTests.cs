@@ -278,6 +278,17 @@ public sealed class SimilarCaseTests : HostTest
         await ChangeAsync(async db => db.TrainingExamples.Remove(await db.TrainingExamples.SingleAsync(e => e.Text == first)));
         Assert.Equal(5, await RetrainedAsync());
         Assert.Equal(5, await RetrainedAsync());
+
+        // The first model as a release before fingerprints left it (none stored); the history goes back to what it learned.
+        string? FirstDigest(RoutingDbContext db) => db.RoutingModels.OrderBy(m => m.CreatedAt).Select(m => m.ExamplesDigest).First();
+        await ChangeAsync(async db => await db.RoutingModels.Where(m => m.CreatedAt == db.RoutingModels.Min(x => x.CreatedAt))
+            .ExecuteUpdateAsync(u => u.SetProperty(m => m.ExamplesDigest, (string?)null)));
+        await ChangeAsync(async db => db.TrainingExamples.Remove(await db.TrainingExamples.SingleAsync(e => e.Text == second)));
+        Assert.Equal(5, await RetrainedAsync()); // trained: the same version as the first, which now gets its fingerprint
+        using (var scope = Host.Services.CreateScope())
+        {
+            Assert.NotNull(FirstDigest(scope.ServiceProvider.GetRequiredService<RoutingDbContext>()));
+        }
     }
 
     [Fact]
