@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Hotline.Routing.Outbox;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Supervision;
@@ -50,9 +49,8 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
         {
             return;
         }
-        var engine = JsonDocument.Parse(decision).RootElement;
-        var suggested = engine.GetProperty("label").GetString();
-        var suggestedCategory = engine.TryGetProperty("categoryId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+        var suggested = EntryData.String(decision, "label");
+        var suggestedCategory = EntryData.String(decision, "categoryId");
         // The category the dispatcher meant: one given explicitly (the ticket's category moved off the engine's), else the
         // category whose usual department they chose.
         var categories = await db.Categories.AsNoTracking().ToListAsync(ct);

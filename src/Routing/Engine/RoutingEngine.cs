@@ -27,12 +27,12 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
     /// <summary>Why the active version could not be loaded, when it could not; null when it loaded or none is active.</summary>
     public string? Unreadable { get; private set; }
 
-    /// <summary>The version <see cref="Unreadable"/> is about.</summary>
-    public string? UnreadableVersion { get; private set; }
-
-    public async Task<TextClassifier?> ActiveAsync(CancellationToken ct)
+    /// <param name="ct">Cancellation.</param>
+    /// <param name="checkNow">Ask the database now rather than trust a check less than a minute old: another host may have
+    /// switched versions since. A version already loaded (or already found unreadable) is not loaded again.</param>
+    public async Task<TextClassifier?> ActiveAsync(CancellationToken ct, bool checkNow = false)
     {
-        if (_cached is { } hit && clock.GetCurrentInstant() - hit.CheckedAt < CheckEvery)
+        if (!checkNow && _cached is { } hit && clock.GetCurrentInstant() - hit.CheckedAt < CheckEvery)
         {
             return hit.Model;
         }
@@ -47,7 +47,7 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
                 : await LoadAsync(db, version, ct);
             if (version is null)
             {
-                (Unreadable, UnreadableVersion) = (null, null);
+                Unreadable = null;
             }
             _cached = (model, version, clock.GetCurrentInstant());
             return model;
@@ -66,14 +66,13 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
         try
         {
             var model = TextClassifier.Load(new MemoryStream(file));
-            (Unreadable, UnreadableVersion) = (null, null);
+            Unreadable = null;
             return model;
         }
         catch (ModelFormatException unreadable)
         {
             LogUnreadable(logger, unreadable, version);
             Unreadable = $"当前启用的模型（{version[..Math.Min(12, version.Length)]}）无法读取：{unreadable.Message}";
-            UnreadableVersion = version;
             return null;
         }
     }
@@ -284,8 +283,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     /// could not be read), or that got no decision at all: the first training must not leave the tickets already in the queue
     /// on catalogue hints while every new one gets a confidence. A decision a model made is left as it is (a dispatcher may be
     /// reading it), and so is a ticket that was dispatched once and came back (a 退单 approved: the engine must not send it
-    /// straight back). Returns whether a new decision was recorded; throws while this host's model cache has not caught up with
-    /// the switch, so the outbox tries again.
+    /// straight back). Returns whether a new decision was recorded.
     /// </summary>
     public Task<bool> ReclassifyWithModelAsync(TicketId id, string modelVersion, CancellationToken ct) => ClassifyAsync(id, modelVersion, ct);
 
@@ -310,13 +308,11 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             return false;
         }
-        if (!again && await models.ActiveAsync(ct) is null
-            && await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct) is { } active
-            && active != models.UnreadableVersion)
+        if (!again && await models.ActiveAsync(ct) is null)
         {
-            // Another host put a model in use less than a minute ago, after its list of waiting tickets was drawn: this ticket
-            // must not be the one left on catalogue hints. (Only while this host has no model: one query per new ticket.)
-            models.Invalidate();
+            // Another host may have put a model in use less than a minute ago, after its list of waiting tickets was drawn: this
+            // ticket must not be the one left on catalogue hints. (Only while this host has no model: one query per new ticket.)
+            await models.ActiveAsync(ct, checkNow: true);
         }
         var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
             askAdvisors: true);
@@ -376,56 +372,19 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     }
 
     /// <summary>
-    /// Whether this host now decides with <paramref name="version"/>, checked before any advisor (an LLM) is asked. The cache is
-    /// read again from the database when it disagrees (another host made the switch less than a minute ago). False when the
-    /// version is superseded (the newer version's own message decides the waiting tickets) or in use but unreadable (the tickets
-    /// keep their hints, and advice says why: retrying until an admin acts would only fill the log). A cache that still
-    /// disagrees with the database after that (a load on this host that began before the switch wrote its older reading back)
-    /// throws, so the outbox tries again.
+    /// Whether this host now decides with <paramref name="version"/>, checked before any advisor (an LLM) is asked; the database
+    /// is asked again when the cache disagrees (another host made the switch less than a minute ago). False when the version is
+    /// superseded (the newer version's own message decides the waiting tickets) or in use but unreadable (the tickets keep their
+    /// hints, and advice says why: retrying until an admin acts would only fill the log).
     /// </summary>
-    private async Task<bool> UsingAsync(string version, CancellationToken ct)
-    {
-        if ((await models.ActiveAsync(ct))?.Version == version)
-        {
-            return true;
-        }
-        models.Invalidate();
-        if ((await models.ActiveAsync(ct))?.Version == version)
-        {
-            return true;
-        }
-        var active = await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct);
-        if (active != version || models.UnreadableVersion == version)
-        {
-            return false;
-        }
-        throw new InvalidOperationException($"Model {version} is active but not yet loaded on this host; the outbox retries.");
-    }
+    private async Task<bool> UsingAsync(string version, CancellationToken ct) =>
+        (await models.ActiveAsync(ct))?.Version == version || (await models.ActiveAsync(ct, checkNow: true))?.Version == version;
 
     /// <summary>The category a recorded decision set on the ticket, if it set one (not one an agent had chosen).</summary>
-    private static string? CategoryOf(string? data)
-    {
-        if (data is null)
-        {
-            return null;
-        }
-        using var json = System.Text.Json.JsonDocument.Parse(data);
-        return json.RootElement.TryGetProperty("setCategory", out var set) && set.ValueKind == System.Text.Json.JsonValueKind.True
-            && json.RootElement.TryGetProperty("categoryId", out var category) && category.ValueKind == System.Text.Json.JsonValueKind.String
-                ? category.GetString()
-                : null;
-    }
+    private static string? CategoryOf(string? data) => EntryData.IsTrue(data, "setCategory") ? EntryData.String(data, "categoryId") : null;
 
     /// <summary>Whether a recorded decision names the model version that made it.</summary>
-    private static bool MadeByAModel(string? data)
-    {
-        if (data is null)
-        {
-            return false;
-        }
-        using var json = System.Text.Json.JsonDocument.Parse(data);
-        return json.RootElement.TryGetProperty("modelVersion", out var version) && version.ValueKind == System.Text.Json.JsonValueKind.String;
-    }
+    private static bool MadeByAModel(string? data) => EntryData.String(data, "modelVersion") is not null;
 
     private static readonly StateConflict AlreadyClassified = new("工单已由另一处理进程完成智能分类。");
 

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Hotline.Routing.Storage;
 using Hotline.Routing.Tickets;
 using Microsoft.EntityFrameworkCore;
@@ -66,7 +64,7 @@ public static class RoutingOutcomes
     private static void Count(List<Entry> ticket, Dictionary<string, Counts> byVersion)
     {
         var classified = ticket.Find(e => e.Kind == TimelineEventKind.Classified);
-        if (Read(classified?.Data, "modelVersion") is not { } version)
+        if (EntryData.String(classified?.Data, "modelVersion") is not { } version)
         {
             return;
         }
@@ -81,37 +79,11 @@ public static class RoutingOutcomes
             return;
         }
         counts.Auto++;
-        var lead = Read(ticket[auto].Data, "lead");
+        var lead = EntryData.String(ticket[auto].Data, "lead");
         if (ticket.Skip(auto + 1).Any(e => e.Kind == TimelineEventKind.ReturnApproved
-                || (e.Kind == TimelineEventKind.Dispatched && e.ActorKind == ActorKind.Staff && Read(e.Data, "lead") != lead)))
+                || (e.Kind == TimelineEventKind.Dispatched && e.ActorKind == ActorKind.Staff && EntryData.String(e.Data, "lead") != lead)))
         {
             counts.Corrected++;
         }
-    }
-
-    /// <summary>A top-level string property of an entry's data, read without parsing the rest (a decision's data carries every
-    /// member's opinion after the model version).</summary>
-    internal static string? Read(string? data, string property)
-    {
-        if (data is null)
-        {
-            return null;
-        }
-        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(data));
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-        {
-            return null;
-        }
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var wanted = reader.ValueTextEquals(property);
-            reader.Read();
-            if (wanted)
-            {
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
-            reader.Skip();
-        }
-        return null;
     }
 }
