@@ -305,8 +305,10 @@ public static class ArticleEndpoints
         articles.Where(a => a.Status == ArticleStatus.Published
             && ((a.ReviewBy != null && a.ReviewBy <= today) || (a.ValidUntil != null && a.ValidUntil < today)));
 
-    /// <summary>A date as the API, the exports and the imports write it (ISO, whatever the host's culture).</summary>
-    internal static string? IsoDate(LocalDate? date) => date?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A date as the API, the exports, the imports and the search index write it (ISO, whatever the host's culture).</summary>
+    internal static string IsoDate(LocalDate date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    internal static string? IsoDate(LocalDate? date) => date is { } d ? IsoDate(d) : null;
 
     private static ProblemHttpResult NotFound() => TypedResults.Problem(title: "未找到", detail: "知识不存在。", statusCode: StatusCodes.Status404NotFound);
 

@@ -185,8 +185,8 @@ public static class ArticleSearch
         detail: "检索服务暂时无法连接，请稍后重试；知识的查看和编辑不受影响。", statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static bool InForce(SearchHit hit, LocalDate today) =>
-        (!hit.Metadata.TryGetValue("validFrom", out var from) || string.CompareOrdinal(from, Iso(today)) <= 0)
-        && (!hit.Metadata.TryGetValue("validUntil", out var until) || string.CompareOrdinal(Iso(today), until) <= 0);
+        (!hit.Metadata.TryGetValue("validFrom", out var from) || string.CompareOrdinal(from, ArticleEndpoints.IsoDate(today)) <= 0)
+        && (!hit.Metadata.TryGetValue("validUntil", out var until) || string.CompareOrdinal(ArticleEndpoints.IsoDate(today), until) <= 0);
 
     /// <summary>An article as the index holds it: status and validity as metadata, keywords searchable with the body.</summary>
     internal static SearchDocument Document(Article a)
@@ -194,11 +194,11 @@ public static class ArticleSearch
         var metadata = new Dictionary<string, string> { ["kind"] = Kind, ["status"] = a.Status.ToString().ToLowerInvariant() };
         if (a.ValidFrom is { } from)
         {
-            metadata["validFrom"] = Iso(from);
+            metadata["validFrom"] = ArticleEndpoints.IsoDate(from);
         }
         if (a.ValidUntil is { } until)
         {
-            metadata["validUntil"] = Iso(until);
+            metadata["validUntil"] = ArticleEndpoints.IsoDate(until);
         }
         return new SearchDocument(a.Id.ToString(), a.Title, a.Keywords.Length > 0 ? a.Body + "\n" + a.Keywords : a.Body)
         {
@@ -207,6 +207,4 @@ public static class ArticleSearch
             Metadata = metadata,
         };
     }
-
-    private static string Iso(LocalDate date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

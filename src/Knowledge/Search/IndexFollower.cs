@@ -114,24 +114,14 @@ public abstract class IndexFollower(IOptions<SearchOptions> options, ILogger log
         _behind = false;
         try
         {
-            await ResendAllAsync(cancellationToken);
-        }
-        catch (SearchIndexUnavailableException)
-        {
-            _behind = true;
-            return false;
-        }
-        catch
-        {
-            _behind = true;
-            throw;
-        }
-        finally
-        {
-            _writes.Release();
-        }
-        try
-        {
+            try
+            {
+                await ResendAllAsync(cancellationToken);
+            }
+            finally
+            {
+                _writes.Release(); // the after-work may be long and is no write of this kind
+            }
             await AfterCatchUpAsync(cancellationToken);
         }
         catch (SearchIndexUnavailableException)
