@@ -108,13 +108,8 @@ public sealed class RoutingEngineTests : HostTest
     [Fact]
     public async Task AModelPutInUseByAnotherHost_StillDecidesTheWaitingTickets_ThoughThisHostCachedNoModel_ButNotAReturnedTicket()
     {
-        var admin = await Host.SignInAsync("admin");
-        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
-        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
-        await DeliverAllAsync();
-        // Back to no model in use, and this host's cache (read once a minute) says so when the tickets below are decided.
-        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
-        Host.Get<ModelStore>().Invalidate();
+        // A trained version, then back to no model in use: this host's cache (read once a minute) says so below.
+        var version = await TrainedThenSwitchedOffAsync();
         const string Noise = "半夜施工吵得睡不着，工地凌晨两点还在打桩";
         var (waiting, _) = await SubmitAsync(Noise);
         var (returned, _) = await SubmitAsync(Noise + "，已经一个星期了");
@@ -150,12 +145,7 @@ public sealed class RoutingEngineTests : HostTest
     [Fact]
     public async Task ANewTicket_RightAfterAnotherHostPutAModelInUse_IsDecidedByIt()
     {
-        var admin = await Host.SignInAsync("admin");
-        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
-        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
-        await DeliverAllAsync();
-        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
-        Host.Get<ModelStore>().Invalidate();
+        var version = await TrainedThenSwitchedOffAsync();
         var agent = await Host.SignInAsync("agent");
         Assert.Null((await agent.PostOkAsync("/api/routing/suggest", new { content = "半夜施工吵得睡不着" }))["modelVersion"]); // cached: none
 
@@ -170,12 +160,7 @@ public sealed class RoutingEngineTests : HostTest
     [Fact]
     public async Task AModelPutInUseButUnreadable_LeavesTheWaitingTicketsWithTheirHints_AndNothingToRetry()
     {
-        var admin = await Host.SignInAsync("admin");
-        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
-        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
-        await DeliverAllAsync();
-        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
-        Host.Get<ModelStore>().Invalidate();
+        var version = await TrainedThenSwitchedOffAsync();
         var (waiting, _) = await SubmitAsync("半夜施工吵得睡不着，工地凌晨两点还在打桩");
         await DeliverAllAsync();
 
@@ -192,6 +177,19 @@ public sealed class RoutingEngineTests : HostTest
         var agent = await Host.SignInAsync("agent");
         Assert.Null((await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!["modelVersion"]); // its hint stays
         await ChangeAsync(async db => Assert.Equal(0, await db.Outbox.CountAsync(m => m.DeliveredAt == null))); // not retried every 5 minutes
+    }
+
+    /// <summary>Trains a model on the small history, then switches every model off (as if none were in use) and clears this
+    /// host's cache; returns the trained version.</summary>
+    private async Task<string> TrainedThenSwitchedOffAsync()
+    {
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, SmallHistory.Jsonl())).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        await DeliverAllAsync();
+        await ChangeAsync(db => db.RoutingModels.ExecuteUpdateAsync(u => u.SetProperty(m => m.Active, false)));
+        Host.Get<ModelStore>().Invalidate();
+        return version;
     }
 
     private async Task ChangeAsync(Func<RoutingDbContext, Task> change)

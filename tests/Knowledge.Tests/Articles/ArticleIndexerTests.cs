@@ -104,13 +104,12 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
         Assert.Equal(requests, es.Requests.Count); // nothing more to do
     }
 
-    /// <summary>An index whose writes fail the way a refused bulk item or a local index error does (not "unavailable").</summary>
-    private sealed class FailingWrites(ISearchIndex inner) : ISearchIndex
+    /// <summary>An index that passes everything to <c>inner</c>; a subclass changes how documents are written.</summary>
+    private abstract class WritesOverridden(ISearchIndex inner) : ISearchIndex
     {
-        public bool Fail { get; set; } = true;
+        protected ISearchIndex Inner => inner;
 
-        public Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default) =>
-            Fail ? throw new InvalidOperationException("bulk item refused") : inner.IndexAsync(documents, cancellationToken);
+        public abstract Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default);
 
         public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) => inner.DeleteAsync(ids, cancellationToken);
 
@@ -120,32 +119,32 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
         public Task<long> CountAsync(SearchFilter? filter = null, CancellationToken cancellationToken = default) => inner.CountAsync(filter, cancellationToken);
     }
 
+    /// <summary>An index whose writes fail the way a refused bulk item or a local index error does (not "unavailable").</summary>
+    private sealed class FailingWrites(ISearchIndex inner) : WritesOverridden(inner)
+    {
+        public bool Fail { get; set; } = true;
+
+        public override Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default) =>
+            Fail ? throw new InvalidOperationException("bulk item refused") : Inner.IndexAsync(documents, cancellationToken);
+    }
+
     [Fact]
     public async Task ASaveWhoseIndexWriteFailsForAnyReason_StillSucceeds_AndIsIndexedAtTheNextCatchUp()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"hotline-index-test-{Guid.NewGuid():N}.db");
-        try
-        {
-            using var embedded = new SqliteSearchIndex(path);
-            var index = new FailingWrites(embedded);
-            var indexer = Indexer(index);
-            var article = Article("居住证办理", Now);
-            await using var db = await DatabaseAsync(article);
+        using var embedded = EmbeddedIndex();
+        var index = new FailingWrites(embedded);
+        var indexer = Indexer(index);
+        var article = Article("居住证办理", Now);
+        await using var db = await DatabaseAsync(article);
 
-            await indexer.IndexAsync(article, Ct); // must not throw: the article is saved
-            Assert.True(indexer.Behind);
-            Assert.Equal(0, await embedded.CountAsync(cancellationToken: Ct));
+        await indexer.IndexAsync(article, Ct); // must not throw: the article is saved
+        Assert.True(indexer.Behind);
+        Assert.Equal(0, await embedded.CountAsync(cancellationToken: Ct));
 
-            index.Fail = false;
-            Assert.True(await indexer.CatchUpAsync(Ct));
-            Assert.False(indexer.Behind);
-            Assert.Equal(1, await embedded.CountAsync(cancellationToken: Ct));
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            File.Delete(path);
-        }
+        index.Fail = false;
+        Assert.True(await indexer.CatchUpAsync(Ct));
+        Assert.False(indexer.Behind);
+        Assert.Equal(1, await embedded.CountAsync(cancellationToken: Ct));
     }
 
     [Fact]
@@ -166,44 +165,32 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
     [Fact]
     public async Task StartUp_CountsAgreeing_StillResendsEveryArticleOnce_HealingAnEditTheIndexMissedBeforeARestart()
     {
-        var searchPath = _path + ".search";
-        try
-        {
-            using var index = new SqliteSearchIndex(searchPath);
-            var article = Article("居住证办理", Now);
-            await using var db = await DatabaseAsync(article);
-            await index.IndexAsync([ArticleSearch.Document(article)], Ct);
-            // The host stopped after this commit and before its index write: same count, older content in the index.
-            article.Status = ArticleStatus.Draft;
-            article.Version = 2;
-            await db.SaveChangesAsync(Ct);
-            var indexer = Indexer(index);
+        using var index = EmbeddedIndex();
+        var article = Article("居住证办理", Now);
+        await using var db = await DatabaseAsync(article);
+        await index.IndexAsync([ArticleSearch.Document(article)], Ct);
+        // The host stopped after this commit and before its index write: same count, older content in the index.
+        article.Status = ArticleStatus.Draft;
+        article.Version = 2;
+        await db.SaveChangesAsync(Ct);
+        var indexer = Indexer(index);
 
-            await indexer.ReconcileAsync(db, Ct);
-            Assert.True(indexer.Behind);
-            Assert.True(await indexer.CatchUpAsync(Ct));
+        await indexer.ReconcileAsync(db, Ct);
+        Assert.True(indexer.Behind);
+        Assert.True(await indexer.CatchUpAsync(Ct));
 
-            var hit = Assert.Single(await index.SearchAsync(new SearchRequest("居住证办理"), Ct));
-            Assert.Equal("draft", hit.Metadata["status"]);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(searchPath + suffix);
-            }
-        }
+        var hit = Assert.Single(await index.SearchAsync(new SearchRequest("居住证办理"), Ct));
+        Assert.Equal("draft", hit.Metadata["status"]);
     }
 
     /// <summary>An index whose first write waits at a gate until the test opens it.</summary>
-    private sealed class GatedWrites(ISearchIndex inner) : ISearchIndex
+    private sealed class GatedWrites(ISearchIndex inner) : WritesOverridden(inner)
     {
         public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _writes;
 
-        public async Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default)
+        public override async Task IndexAsync(IEnumerable<SearchDocument> documents, CancellationToken cancellationToken = default)
         {
             var batch = documents.ToList(); // read before waiting, as a bulk request body is built before it is sent
             if (Interlocked.Increment(ref _writes) == 1)
@@ -211,97 +198,66 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
                 Entered.SetResult();
                 await Gate.Task.WaitAsync(cancellationToken);
             }
-            await inner.IndexAsync(batch, cancellationToken);
+            await Inner.IndexAsync(batch, cancellationToken);
         }
-
-        public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) => inner.DeleteAsync(ids, cancellationToken);
-
-        public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) =>
-            inner.SearchAsync(request, cancellationToken);
-
-        public Task<long> CountAsync(SearchFilter? filter = null, CancellationToken cancellationToken = default) => inner.CountAsync(filter, cancellationToken);
     }
 
     [Fact]
     public async Task ASaveIndexedWhileACatchUpRuns_IsNotOverwrittenByTheOlderCopyTheCatchUpRead()
     {
-        var searchPath = _path + ".search";
-        try
-        {
-            using var embedded = new SqliteSearchIndex(searchPath);
-            var index = new GatedWrites(embedded);
-            var article = Article("居住证办理", Now);
-            await using var db = await DatabaseAsync(article);
-            await embedded.IndexAsync([ArticleSearch.Document(article)], Ct); // past the gate: the index is in line
-            var indexer = Indexer(index);
-            await indexer.ReconcileAsync(db, Ct); // counts agree: a re-send of every article is due
+        using var embedded = EmbeddedIndex();
+        var index = new GatedWrites(embedded);
+        var article = Article("居住证办理", Now);
+        await using var db = await DatabaseAsync(article);
+        await embedded.IndexAsync([ArticleSearch.Document(article)], Ct); // past the gate: the index is in line
+        var indexer = Indexer(index);
+        await indexer.ReconcileAsync(db, Ct); // counts agree: a re-send of every article is due
 
-            var catchUp = indexer.CatchUpAsync(Ct); // reads the article as published, then waits at the gate to write it
-            await index.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
-            article.Status = ArticleStatus.Draft; // meanwhile an editor withdraws it
-            article.Version = 2;
-            await db.SaveChangesAsync(Ct);
-            var save = indexer.IndexAsync(article, Ct);
-            await Task.WhenAny(save, Task.Delay(300, Ct)); // unserialised, the save's write would land now, before the older copy
-            index.Gate.SetResult();
-            Assert.True(await catchUp);
-            await save;
-            if (indexer.Behind)
-            {
-                // The save found the catch-up's turn held longer than it waits (a slow machine): it left itself to the next one.
-                Assert.True(await indexer.CatchUpAsync(Ct));
-            }
-
-            var hit = Assert.Single(await embedded.SearchAsync(new SearchRequest("居住证办理"), Ct));
-            Assert.Equal("draft", hit.Metadata["status"]); // a citizen no longer finds the withdrawn answer
-        }
-        finally
+        var catchUp = indexer.CatchUpAsync(Ct); // reads the article as published, then waits at the gate to write it
+        await index.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        article.Status = ArticleStatus.Draft; // meanwhile an editor withdraws it
+        article.Version = 2;
+        await db.SaveChangesAsync(Ct);
+        var save = indexer.IndexAsync(article, Ct);
+        await Task.WhenAny(save, Task.Delay(300, Ct)); // unserialised, the save's write would land now, before the older copy
+        index.Gate.SetResult();
+        Assert.True(await catchUp);
+        await save;
+        if (indexer.Behind)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(searchPath + suffix);
-            }
+            // The save found the catch-up's turn held longer than it waits (a slow machine): it left itself to the next one.
+            Assert.True(await indexer.CatchUpAsync(Ct));
         }
+
+        var hit = Assert.Single(await embedded.SearchAsync(new SearchRequest("居住证办理"), Ct));
+        Assert.Equal("draft", hit.Metadata["status"]); // a citizen no longer finds the withdrawn answer
     }
 
     [Fact]
     public async Task ASaveDuringAHungCatchUp_AnswersAtOnce_AndIsLeftToTheNextCatchUp()
     {
-        var searchPath = _path + ".search";
-        try
-        {
-            using var embedded = new SqliteSearchIndex(searchPath);
-            var index = new GatedWrites(embedded);
-            var article = Article("居住证办理", Now);
-            await using var db = await DatabaseAsync(article);
-            await embedded.IndexAsync([ArticleSearch.Document(article)], Ct);
-            var indexer = Indexer(index);
-            await indexer.ReconcileAsync(db, Ct);
-            var catchUp = indexer.CatchUpAsync(Ct); // held at the gate: a cluster that does not answer
-            await index.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        using var embedded = EmbeddedIndex();
+        var index = new GatedWrites(embedded);
+        var article = Article("居住证办理", Now);
+        await using var db = await DatabaseAsync(article);
+        await embedded.IndexAsync([ArticleSearch.Document(article)], Ct);
+        var indexer = Indexer(index);
+        await indexer.ReconcileAsync(db, Ct);
+        var catchUp = indexer.CatchUpAsync(Ct); // held at the gate: a cluster that does not answer
+        await index.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);
 
-            article.Status = ArticleStatus.Draft;
-            article.Version = 2;
-            await db.SaveChangesAsync(Ct);
-            // The editor's save answers while the catch-up still hangs; it waited only IndexFollower.SaveWait for its turn.
-            await indexer.IndexAsync(article, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
-            Assert.True(indexer.Behind);
+        article.Status = ArticleStatus.Draft;
+        article.Version = 2;
+        await db.SaveChangesAsync(Ct);
+        // The editor's save answers while the catch-up still hangs; it waited only IndexFollower.SaveWait for its turn.
+        await indexer.IndexAsync(article, Ct).WaitAsync(TimeSpan.FromSeconds(20), Ct);
+        Assert.True(indexer.Behind);
 
-            index.Gate.SetResult();
-            Assert.True(await catchUp);
-            Assert.True(await indexer.CatchUpAsync(Ct)); // the next round sends the withdrawn article
-            var hit = Assert.Single(await embedded.SearchAsync(new SearchRequest("居住证办理"), Ct));
-            Assert.Equal("draft", hit.Metadata["status"]);
-        }
-        finally
-        {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            foreach (var suffix in new[] { "", "-wal", "-shm" })
-            {
-                File.Delete(searchPath + suffix);
-            }
-        }
+        index.Gate.SetResult();
+        Assert.True(await catchUp);
+        Assert.True(await indexer.CatchUpAsync(Ct)); // the next round sends the withdrawn article
+        var hit = Assert.Single(await embedded.SearchAsync(new SearchRequest("居住证办理"), Ct));
+        Assert.Equal("draft", hit.Metadata["status"]);
     }
 
     [Fact]
@@ -354,30 +310,25 @@ public sealed class ArticleIndexerTests : IAsyncDisposable
     [Fact]
     public async Task Rebuild_OnTheEmbeddedIndex_IndexesEveryArticleAgain()
     {
-        var searchPath = _path + ".search";
-        using (var index = new SqliteSearchIndex(searchPath))
-        {
-            await using var db = await DatabaseAsync(Article("居住证办理", Now), Article("护照办理", Now));
+        using var index = EmbeddedIndex();
+        await using var db = await DatabaseAsync(Article("居住证办理", Now), Article("护照办理", Now));
 
-            var rebuild = await Indexer(index).RebuildAsync(Ct);
+        var rebuild = await Indexer(index).RebuildAsync(Ct);
 
-            Assert.Equal(new SearchRebuild("Sqlite", null, null, null, 2, 0, true), rebuild);
-            Assert.Equal(2, await index.CountAsync(cancellationToken: Ct));
-        }
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-        {
-            File.Delete(searchPath + suffix);
-        }
+        Assert.Equal(new SearchRebuild("Sqlite", null, null, null, 2, 0, true), rebuild);
+        Assert.Equal(2, await index.CountAsync(cancellationToken: Ct));
     }
+
+    /// <summary>An embedded search index in a file of this test's own, deleted with the articles' file.</summary>
+    private SqliteSearchIndex EmbeddedIndex() => new(_path + ".search");
 
     public async ValueTask DisposeAsync()
     {
         await _services.DisposeAsync();
-        File.Delete(_path);
-    }
-
-    private sealed class FixedClock(Instant now) : IClock
-    {
-        public Instant GetCurrentInstant() => now;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { _path, _path + ".search", _path + ".search-wal", _path + ".search-shm" })
+        {
+            File.Delete(file);
+        }
     }
 }
