@@ -158,22 +158,17 @@ public static class RoutingEndpoints
         }
         // One import at a time, on any host: two at once (the retry of a request that timed out, beside the first) would each
         // find the other's lines not yet imported, and add them both.
-        // Not cancellable: a claim committed just before the request was cancelled would otherwise be left for its 10 minutes.
-        if (await claims.TryClaimAsync(HistoryImportLease, TimeSpan.Zero, TimeSpan.FromMinutes(10), CancellationToken.None) is not { } claim)
-        {
-            return new StateConflict("另一次历史工单导入正在进行，请稍后再试（完成后重新上传同一文件不会重复导入）。", Title: "历史工单导入正在进行").ToProblem();
-        }
-        try
+        ImportResult? imported = null;
+        var ran = await claims.RunAloneAsync(HistoryImportLease, TimeSpan.FromMinutes(10), async () =>
         {
             var fresh = await NotYetImportedAsync(db, examples, ct);
             db.TrainingExamples.AddRange(fresh);
             await db.SaveChangesAsync(ct);
-            return TypedResults.Ok(new ImportResult(fresh.Count, skipped, examples.Count - fresh.Count));
-        }
-        finally
-        {
-            await claims.ReleaseAsync(claim, CancellationToken.None);
-        }
+            imported = new ImportResult(fresh.Count, skipped, examples.Count - fresh.Count);
+        });
+        return ran
+            ? TypedResults.Ok(imported!)
+            : new StateConflict("另一次历史工单导入正在进行，请稍后再试（完成后重新上传同一文件不会重复导入）。", Title: "历史工单导入正在进行").ToProblem();
     }
 
     /// <summary>The lease an import of history holds while it compares and adds.</summary>

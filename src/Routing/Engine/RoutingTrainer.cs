@@ -36,20 +36,12 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     /// <summary>The longest a training may hold <see cref="ModelLease"/> if its host dies mid-way (10,000 tickets train in seconds).</summary>
     private static readonly TimeSpan LongestChange = TimeSpan.FromMinutes(30);
 
-    private async Task<Result<ModelSummary>> ExclusivelyAsync(Func<Task<Result<ModelSummary>>> change, CancellationToken ct)
+    private async Task<Result<ModelSummary>> ExclusivelyAsync(Func<Task<Result<ModelSummary>>> change)
     {
-        if (await claims.TryClaimAsync(ModelLease, TimeSpan.Zero, LongestChange, ct) is not { } claim)
-        {
-            return new StateConflict("另一次模型训练或启用正在进行，请稍后再试。", Title: "模型训练正在进行");
-        }
-        try
-        {
-            return await change();
-        }
-        finally
-        {
-            await claims.ReleaseAsync(claim, CancellationToken.None);
-        }
+        Result<ModelSummary> result = default;
+        return await claims.RunAloneAsync(ModelLease, LongestChange, async () => result = await change())
+            ? result
+            : new StateConflict("另一次模型训练或启用正在进行，请稍后再试。", Title: "模型训练正在进行");
     }
 
     /// <summary>
@@ -59,7 +51,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     /// no unattended job should undo; it is then kept, inactive, for an admin to look at and enable.
     /// </summary>
     public Task<Result<ModelSummary>> TrainAsync(CancellationToken ct, bool scheduled = false) =>
-        ExclusivelyAsync(() => TrainExclusivelyAsync(scheduled, ct), ct);
+        ExclusivelyAsync(() => TrainExclusivelyAsync(scheduled, ct));
 
     private async Task<Result<ModelSummary>> TrainExclusivelyAsync(bool scheduled, CancellationToken ct)
     {
@@ -190,7 +182,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
     /// clearly worse, never the one just switched off.
     /// </summary>
     public Task<Result<ModelSummary>> ActivateAsync(string version, CancellationToken ct) =>
-        ExclusivelyAsync(() => ActivateExclusivelyAsync(version, ct), ct);
+        ExclusivelyAsync(() => ActivateExclusivelyAsync(version, ct));
 
     private async Task<Result<ModelSummary>> ActivateExclusivelyAsync(string version, CancellationToken ct)
     {

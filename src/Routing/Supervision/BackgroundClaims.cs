@@ -114,13 +114,27 @@ public sealed class BackgroundClaims(IServiceScopeFactory scopes, IClock clock)
     {
         // A pass may hold the job for the interval, but at least ten minutes: retraining runs longer than a deadline check.
         var longest = interval > TimeSpan.FromMinutes(10) ? interval : TimeSpan.FromMinutes(10);
-        if (await TryClaimAsync(name, interval, longest, ct) is not { } claim)
+        return await RunClaimedAsync(await TryClaimAsync(name, interval, longest, ct), () => pass(ct));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> on one host, or for one request, at a time: the lease as a mutual exclusion with no schedule
+    /// (always due when free). Returns false without running while another holds it; <paramref name="longest"/> bounds how long a
+    /// holder that dies keeps the others out. The claim is not cancellable: one committed just before a cancellation would
+    /// otherwise stay held until <paramref name="longest"/>.
+    /// </summary>
+    public async Task<bool> RunAloneAsync(string name, TimeSpan longest, Func<Task> work) =>
+        await RunClaimedAsync(await TryClaimAsync(name, TimeSpan.Zero, longest, CancellationToken.None), work);
+
+    private async Task<bool> RunClaimedAsync(BackgroundClaim? claim, Func<Task> work)
+    {
+        if (claim is null)
         {
             return false;
         }
         try
         {
-            await pass(ct);
+            await work();
         }
         finally
         {
