@@ -146,6 +146,8 @@ public sealed class KnowledgeTests : HostTest
 
         var forCitizens = (await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证怎么办理")).AsArray();
         Assert.Equal(published, Assert.Single(forCitizens)!.Str("id")); // not the draft, not the lapsed one
+        // A citizen's hit says what to open, not who keeps the article, its status or the ranking score.
+        Assert.Equal(["category", "highlights", "id", "title", "validUntil"], forCitizens[0]!.AsObject().Select(p => p.Key).Order());
 
         await admin.PostOkAsync($"/api/knowledge/articles/{published}/status", new { status = "Expired", version = 2 });
         Assert.Empty((await Host.Anonymous().GetOkAsync("/api/citizen/knowledge/search?q=居住证")).AsArray());

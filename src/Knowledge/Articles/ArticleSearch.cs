@@ -22,6 +22,11 @@ public sealed record ArticleHit(Guid Id, string Title, string? Category, string?
     public bool InForce { get; init; }
 }
 
+/// <summary>A search hit as a citizen sees it: what to show and open, not who keeps the article, its status (always published
+/// and in force here) or the ranking score, which are for staff.</summary>
+public sealed record CitizenArticleHit(Guid Id, string Title, string? Category, IReadOnlyDictionary<string, IReadOnlyList<string>> Highlights,
+    string? ValidUntil);
+
 /// <summary>An article as a citizen reads it: no owner, keywords, review date or editor.</summary>
 public sealed record CitizenArticleView(Guid Id, string Title, string Body, string? Category, DateTimeOffset UpdatedAt);
 
@@ -101,17 +106,19 @@ public static class ArticleSearch
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> StaffSearchAsync(
         string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await SearchAsync(q, size, index, Staff, Today(clock), inForceOnly: false, ct);
+        await SearchAsync(q, size, index, Staff, Today(clock), inForceOnly: false, h => h, ct);
 
-    private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> CitizenSearchAsync(
+    private static async Task<Results<Ok<CitizenArticleHit[]>, ProblemHttpResult>> CitizenSearchAsync(
         string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await SearchAsync(q, size, index, Citizens, Today(clock), inForceOnly: true, ct);
+        await SearchAsync(q, size, index, Citizens, Today(clock), inForceOnly: true,
+            h => new CitizenArticleHit(h.Id, h.Title, h.Category, h.Highlights, h.ValidUntil), ct);
 
     /// <summary>Today in the hotline's zone: validity and review dates are Beijing dates.</summary>
     public static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
 
-    private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> SearchAsync(string? q, int? size, ISearchIndex index,
-        SearchFilter filter, LocalDate today, bool inForceOnly, CancellationToken ct)
+    /// <summary>The search both audiences share; <paramref name="shape"/> cuts each hit down to what its reader may see.</summary>
+    private static async Task<Results<Ok<T[]>, ProblemHttpResult>> SearchAsync<T>(string? q, int? size, ISearchIndex index,
+        SearchFilter filter, LocalDate today, bool inForceOnly, Func<ArticleHit, T> shape, CancellationToken ct)
     {
         var take = size ?? 10;
         if (take is < 1 or > 50 || (q?.Length ?? 0) > 2_000)
@@ -120,7 +127,7 @@ public static class ArticleSearch
         }
         if (string.IsNullOrWhiteSpace(q))
         {
-            return TypedResults.Ok(Array.Empty<ArticleHit>());
+            return TypedResults.Ok(Array.Empty<T>());
         }
         // Validity is not an index filter (a date range the two stores would translate differently), so lapsed hits are dropped
         // here, page by page, until enough remain: one page could be all lapsed articles that outrank the one in force. Pages of
@@ -154,6 +161,7 @@ public static class ArticleSearch
                 ValidUntil = h.Metadata.GetValueOrDefault("validUntil"),
                 InForce = InForce(h, today),
             })
+            .Select(shape)
             .ToArray();
         return TypedResults.Ok(shown);
     }
