@@ -205,8 +205,9 @@ export function IntakeForm({
             <Form.Item label="标题" name="title">
               <Input maxLength={200} placeholder="不填则取诉求内容开头" />
             </Form.Item>
+            {/* The API's limit (10,000, as for citizens): a long letter typed in must not be cut silently by the form. */}
             <Form.Item label="诉求内容" name="content" rules={[{ required: true, whitespace: true, message: '请填写诉求内容' }]}>
-              <Input.TextArea rows={5} maxLength={4000} showCount placeholder="记录市民反映的问题、时间、地点和诉求" />
+              <Input.TextArea rows={5} maxLength={10000} showCount placeholder="记录市民反映的问题、时间、地点和诉求" />
             </Form.Item>
             <Form.Item label="地址" name="address">
               <Input maxLength={500} placeholder="问题发生地点，如 东湖街道幸福里小区3号楼" />
