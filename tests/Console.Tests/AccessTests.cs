@@ -169,6 +169,10 @@ public sealed class AccessTests : HostTest
         var seen = new[] { page1, page2, page3 }.SelectMany(p => p["items"]!.AsArray()).Select(t => t!.Str("id")).ToList();
         Assert.Equal(5, seen.Distinct().Count());
         Assert.Equal(5, page1["total"]!.GetValue<int>());
+        // A work queue reads the oldest first: the same tickets, the other way round.
+        var oldest = (await agent.GetOkAsync("/api/tickets?pageSize=5&order=oldest"))["items"]!.AsArray().Select(t => t!.Str("id")).ToList();
+        Assert.Equal(Enumerable.Reverse(seen), oldest);
+        await (await agent.GetAsync("/api/tickets?order=urgent")).ProblemAsync(HttpStatusCode.BadRequest);
 
         Assert.Equal(3, (await agent.GetOkAsync("/api/tickets?type=投诉"))["total"]!.GetValue<int>());
         Assert.Equal(1, (await agent.GetOkAsync("/api/tickets?state=Dispatched"))["total"]!.GetValue<int>());

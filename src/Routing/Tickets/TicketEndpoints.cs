@@ -23,7 +23,7 @@ public static class TicketEndpoints
 
     public static RouteGroupBuilder MapTicketReading(this RouteGroupBuilder tickets)
     {
-        tickets.MapGet("/", ListAsync).WithSummary("工单列表（按状态、承办单位、类型、是否超时、是否被催办、是否有待审批的延期筛选，分页）");
+        tickets.MapGet("/", ListAsync).WithSummary("工单列表（按状态、承办单位、类型、是否超时、是否被催办、是否有待审批的延期筛选，分页；order=oldest 最早在前）");
         tickets.MapGet("/{id:guid}", GetAsync).WithSummary("工单详情");
         tickets.MapGet("/{id:guid}/timeline", TimelineAsync).WithSummary("工单流转记录");
         tickets.MapPost("/{id:guid}/citizen-contact", RevealAsync).WithSummary("查看市民联系方式（记录访问日志）");
@@ -36,7 +36,7 @@ public static class TicketEndpoints
     private static async Task<Results<Ok<TicketPage>, ProblemHttpResult>> ListAsync(
         ClaimsPrincipal user, RoutingDbContext db, TicketViews views, IClock clock,
         string? state, string? department, string? type, bool? overdue, bool? urged, bool? extensionRequested, int? page, int? pageSize,
-        CancellationToken ct)
+        string? order, CancellationToken ct)
     {
         var actor = StaffPrincipal.ToActor(user);
         var input = new Input();
@@ -98,6 +98,20 @@ public static class TicketEndpoints
         {
             query = query.Where(t => t.PendingExtensionDays != null);
         }
+        // Newest first by default (a search); a work queue asks for the oldest first, so the tickets waiting longest, nearest
+        // their deadlines, are on its first page however many wait.
+        var oldestFirst = false;
+        if (order is { Length: > 0 })
+        {
+            if (order.Equals("oldest", StringComparison.OrdinalIgnoreCase))
+            {
+                oldestFirst = true;
+            }
+            else if (!order.Equals("newest", StringComparison.OrdinalIgnoreCase))
+            {
+                input.Add("order", "排序应为 newest（最新在前）或 oldest（最早在前）。");
+            }
+        }
         var size = pageSize ?? 20;
         var number = page ?? 1;
         if (size is < 1 or > 200)
@@ -113,9 +127,11 @@ public static class TicketEndpoints
             return input.Failure.ToProblem();
         }
         var total = await query.CountAsync(ct);
-        // Newest first, with the id as a tie-breaker so paging never skips or repeats a ticket received in the same instant.
-        var rows = await query.OrderByDescending(t => t.ReceivedAt).ThenByDescending(t => t.Id)
-            .Skip((number - 1) * size).Take(size).ToListAsync(ct);
+        // The id breaks ties, so paging never skips or repeats a ticket received in the same instant.
+        var ordered = oldestFirst
+            ? query.OrderBy(t => t.ReceivedAt).ThenBy(t => t.Id)
+            : query.OrderByDescending(t => t.ReceivedAt).ThenByDescending(t => t.Id);
+        var rows = await ordered.Skip((number - 1) * size).Take(size).ToListAsync(ct);
         var items = new List<TicketView>(rows.Count);
         foreach (var row in rows)
         {

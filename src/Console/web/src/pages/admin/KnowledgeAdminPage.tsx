@@ -66,7 +66,7 @@ const statusChanged: Record<string, string> = { Published: '已发布', Expired:
 const transitions: Record<string, { to: string; label: string; confirm?: string }[]> = {
   Draft: [{ to: 'Published', label: '发布' }],
   Published: [
-    { to: 'Expired', label: '失效', confirm: '失效后坐席和市民都检索不到这条知识。确定失效？' },
+    { to: 'Expired', label: '失效', confirm: '失效后市民检索不到这条知识；坐席检索时仍能看到，并标明已失效。确定失效？' },
     { to: 'Draft', label: '退回草稿', confirm: '退回草稿后市民检索不到这条知识。确定退回？' },
   ],
   Expired: [
@@ -169,7 +169,7 @@ export default function KnowledgeAdminPage() {
         <Space orientation="vertical" size={0}>
           <Typography.Text strong>{title}</Typography.Text>
           <Space size={4} wrap>
-            {a.status === 'Published' && a.reviewBy && a.reviewBy < today && <Tag color="orange">已到复核日期</Tag>}
+            {a.status === 'Published' && a.reviewBy && a.reviewBy <= today && <Tag color="orange">已到复核日期</Tag>}
             {a.validUntil && a.validUntil < today && <Tag color="red">已过有效期</Tag>}
             {a.validFrom && a.validFrom > today && <Tag color="blue">尚未生效</Tag>}
           </Space>
@@ -269,13 +269,15 @@ export default function KnowledgeAdminPage() {
           <>
             {ownDepartment
               ? `您可以新建和维护本单位（${departmentNames.get(ownDepartment) ?? ownDepartment}）的知识；其他单位的知识只能查看。`
-              : '新建的知识是草稿，发布后坐席和市民才能检索到（市民只看到有效期内的）。每次保存都会留下一个版本。'}
+              : '新建的知识是草稿，发布后市民才能检索到（只看到有效期内的）；坐席检索时能看到全部知识，并标明状态和有效期。每次保存都会留下一个版本。'}
             导入文件与导出格式相同，按 id 更新、无 id 新增；任何一行有误则整份不导入。
           </>
         }
       />
       <ProblemAlert lines={importProblem} onClose={() => setImportProblem([])} />
       {articles.error && <ProblemAlert lines={[articles.error]} />}
+      {/* Without the departments and categories the editor cannot open: say so rather than ignore the clicks. */}
+      {reference.error && <ProblemAlert lines={[`单位和分类列表读取失败，暂时无法新建或编辑：${reference.error}`]} />}
       {dueCount > 0 && status !== 'review' && (
         <Alert
           type="warning"

@@ -200,6 +200,7 @@ export default function RoutingModelsPage() {
       />
       <ProblemAlert lines={problem} onClose={() => setProblem([])} />
       {models.error && <ProblemAlert lines={[models.error]} />}
+      {outcomes.error && <ProblemAlert lines={[`投入使用后的派单结果读取失败：${outcomes.error}`]} />}
       {training && <Alert type="info" showIcon style={{ marginBottom: 16 }} title="正在训练，请稍候…" />}
       <Card title="当前模型" style={{ marginBottom: 16 }} loading={models.loading && !models.data}>
         {active ? (

@@ -39,7 +39,33 @@ export function useList<T>(load: () => Promise<T>) {
   return { data, error, loading, reload };
 }
 
-const loadPending = () => api.get<TicketPage>('/api/tickets', { state: 'PendingDispatch', pageSize: 100 });
+/**
+ * A queue of tickets in one state, paged on the server oldest first: the tickets waiting longest (nearest their deadlines)
+ * come first however many wait, where loading the newest 100 and paging them in the browser hid the rest. Returns the list
+ * and the table's pagination.
+ */
+export function useTicketQueue(state: string, pageSize: number) {
+  const [page, setPage] = useState(1);
+  const load = useCallback(() => api.get<TicketPage>('/api/tickets', { state, page, pageSize, order: 'oldest' }), [state, page, pageSize]);
+  const list = useList(load);
+  const total = list.data?.total ?? 0;
+  // A page emptied by tickets leaving the queue (the last one dispatched) steps back to the last page that has any.
+  const lastPage = Math.max(1, Math.ceil(total / pageSize));
+  useEffect(() => {
+    if (list.data && page > lastPage) setPage(lastPage);
+  }, [list.data, page, lastPage]);
+  const pagination = {
+    current: page,
+    pageSize,
+    total,
+    onChange: setPage,
+    hideOnSinglePage: true,
+    showSizeChanger: false,
+    showTotal: (n: number) => `共 ${n} 件`,
+  };
+  return { ...list, pagination };
+}
+
 const loadMissed = () => api.get<MissedCall[]>('/api/calls/missed');
 
 /**
@@ -48,7 +74,7 @@ const loadMissed = () => api.get<MissedCall[]>('/api/calls/missed');
  */
 export function AgentQueue({ onOpen, onRegisterCall }: { onOpen: (ticketId: string) => void; onRegisterCall: (prefill: IntakePrefill) => void }) {
   const { message } = App.useApp();
-  const pending = useList(loadPending);
+  const pending = useTicketQueue('PendingDispatch', 10);
   const missed = useList(loadMissed);
   useLiveRefresh<TicketChangedData>(['TicketChanged'], touchesState('PendingDispatch'), () => void pending.reload());
   useLiveRefresh(['MissedCallChanged'], () => true, () => void missed.reload());
@@ -85,7 +111,7 @@ export function AgentQueue({ onOpen, onRegisterCall }: { onOpen: (ticketId: stri
                   rowKey="id"
                   loading={pending.loading && !pending.data}
                   dataSource={tickets}
-                  pagination={{ pageSize: 10, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 件` }}
+                  pagination={pending.pagination}
                   locale={{ emptyText: '暂无待处理来件' }}
                   onRow={(row) => ({ onDoubleClick: () => onOpen(row.id) })}
                   columns={[

@@ -31,10 +31,18 @@ interface IntakeValues {
 
 const initialValues: Partial<IntakeValues> = { channel: 'Phone', type: 'Consultation', urgency: 'Normal', anonymous: false };
 
-/** Asks the routing engine about the text being typed, once the agent pauses; keeps the last answer while the next is coming. */
+/** The question the routing advice answers, as one string: advice is reused only for exactly the text it was given. */
+const adviceQuestion = (title: string, content: string, address: string, areaId: string | undefined) =>
+  JSON.stringify({ title, content, address, areaId });
+
+/**
+ * Asks the routing engine about the text being typed, once the agent pauses; keeps the last answer while the next is coming.
+ * `answered` is the question the shown advice answers, which lags the form while the agent types.
+ */
 function useRoutingAdvice(title: string, content: string, address: string, areaId: string | undefined) {
-  const question = useDebounced(JSON.stringify({ title, content, address, areaId }), 600);
+  const question = useDebounced(adviceQuestion(title, content, address, areaId), 600);
   const [advice, setAdvice] = useState<RoutingAdvice>();
+  const [answered, setAnswered] = useState<string>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
   useEffect(() => {
@@ -42,6 +50,7 @@ function useRoutingAdvice(title: string, content: string, address: string, areaI
     if (q.content.trim().length < 4) {
       setAdvice(undefined);
       setError(undefined);
+      setLoading(false); // a request still running for the earlier text was cancelled with it
       return;
     }
     let cancelled = false;
@@ -56,6 +65,7 @@ function useRoutingAdvice(title: string, content: string, address: string, areaI
       .then((a) => {
         if (cancelled) return;
         setAdvice(a);
+        setAnswered(question);
         setError(undefined);
       })
       .catch((e: unknown) => {
@@ -68,7 +78,7 @@ function useRoutingAdvice(title: string, content: string, address: string, areaI
       cancelled = true;
     };
   }, [question]);
-  return { advice, error, loading };
+  return { advice, answered, error, loading };
 }
 
 /**
@@ -93,7 +103,7 @@ export function IntakeForm({
   const content = Form.useWatch('content', form) ?? '';
   const address = Form.useWatch('address', form) ?? '';
   const areaId = Form.useWatch('areaId', form);
-  const { advice, error: adviceError, loading: adviceLoading } = useRoutingAdvice(title, content, address, areaId);
+  const { advice, answered, error: adviceError, loading: adviceLoading } = useRoutingAdvice(title, content, address, areaId);
 
   useEffect(() => {
     if (!prefill) return;
@@ -113,7 +123,10 @@ export function IntakeForm({
         callSid: prefill?.callSid,
       });
       message.success(`已登记工单 ${ticket.trackingCode}`);
-      onRegistered(ticket, advice);
+      // The advice on screen goes with the ticket only if it answered the text registered: one typed after it (within the
+      // pause, or while the request ran) gets the engine's own decision for the ticket instead.
+      const current = adviceQuestion(values.title ?? '', values.content, values.address ?? '', values.areaId);
+      onRegistered(ticket, answered === current ? advice : undefined);
       form.resetFields();
       onClearPrefill();
     } catch (e) {

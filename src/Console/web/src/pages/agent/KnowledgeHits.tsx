@@ -17,6 +17,7 @@ export function useKnowledgeSearch(query: string, delayMs: number, size = 10) {
     if (settled.length === 0) {
       setHits(undefined);
       setError(undefined);
+      setLoading(false); // a search still running for the earlier text was cancelled with it
       return;
     }
     let cancelled = false;

@@ -58,4 +58,16 @@ describe('RoutingAdvicePanel', () => {
     expect(screen.queryByText(/达到自动派单阈值|当前模型不自动派单/)).toBeNull();
     screen.getByText('城乡建设 → 市城市管理局（派单目录）', { selector: '.ant-tag' });
   });
+
+  it('names the model version, and says a sure ticket without a unit to send it to waits for a dispatcher', () => {
+    const noUnit: RoutingAdvice = {
+      ...advice,
+      wouldDispatch: false,
+      suggestions: [{ label: '城乡建设', categoryId: 'urban', departmentId: null, departmentName: null, probability: 0.95 }],
+    };
+    render(<RoutingAdvicePanel advice={noUnit} loading={false} error={undefined} />);
+    screen.getByText('分类模型版本 v1');
+    screen.getByText('（未能确定承办单位）');
+    screen.getByText('未能确定承办单位，需人工派单');
+  });
 });

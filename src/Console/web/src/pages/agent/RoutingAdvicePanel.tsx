@@ -63,6 +63,13 @@ export function RoutingAdvicePanel({ advice, loading, error }: { advice: Routing
             <Tag color="orange">低于自动派单阈值 {Math.round(advice.threshold * 100)}%，需人工确认</Tag>
           )}
           {sureEnough && advice.autoDispatch === false && <Tag>本中心未开启自动派单，由派单员确认</Tag>}
+          {/* Sure of the category but with no unit to send it to (no usual unit for it, none in the area): it waits. */}
+          {sureEnough && !best?.departmentId && <Tag color="orange">未能确定承办单位，需人工派单</Tag>}
+          {advice.modelVersion && (
+            <Typography.Text type="secondary" style={{ fontSize: '0.85em', display: 'block' }}>
+              分类模型版本 {advice.modelVersion}
+            </Typography.Text>
+          )}
         </div>
         {advice.holds.length > 0 && (
           <Alert type="warning" showIcon title="暂缓自动派单" description={advice.holds.join('；')} />

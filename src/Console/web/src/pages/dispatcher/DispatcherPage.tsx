@@ -1,19 +1,17 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Badge, Button, Card, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { api, ApiError } from '../../api/http';
-import type { Ticket, TicketChangedData, TicketPage, TimelineEntry } from '../../api/types';
+import type { Ticket, TicketChangedData, TimelineEntry } from '../../api/types';
 import { useAuth } from '../../auth/AuthContext';
 import { formatTime } from '../../components/format';
 import { TicketDrawer } from '../../components/TicketDetail';
 import { useLiveRefresh } from '../../live/LiveContext';
-import { touchesState, useList } from '../agent/AgentQueue';
+import { touchesState, useTicketQueue } from '../agent/AgentQueue';
 import { useReference } from '../agent/reference';
 import { fromDecision, type Suggestion } from '../agent/suggestion';
 import { ReviewModal, TicketActions, useTicketCommand } from '../agent/TicketActions';
 import { channelLabels, type RecordedDecision } from '../agent/types';
 
-const loadPending = () => api.get<TicketPage>('/api/tickets', { state: 'PendingDispatch', pageSize: 100 });
-const loadReturns = () => api.get<TicketPage>('/api/tickets', { state: 'ReturnRequested', pageSize: 100 });
 
 /**
  * Per-ticket facts a list shows beside each row, fetched once per ticket (and version) and kept while the page is open: the
@@ -129,8 +127,8 @@ export default function DispatcherPage() {
   const { me } = useAuth();
   const reference = useReference();
   const mayReview = me?.role === 'dispatcher' || me?.role === 'supervisor';
-  const pending = useList(loadPending);
-  const returns = useList(loadReturns);
+  const pending = useTicketQueue('PendingDispatch', 20);
+  const returns = useTicketQueue('ReturnRequested', 20);
   const [open, setOpen] = useState<string>();
   useLiveRefresh<TicketChangedData>(['TicketChanged'], touchesState('PendingDispatch'), () => void pending.reload());
   useLiveRefresh<TicketChangedData>(['TicketChanged'], touchesState('ReturnRequested'), () => void returns.reload());
@@ -164,7 +162,7 @@ export default function DispatcherPage() {
                     rowKey="id"
                     loading={pending.loading && !pending.data}
                     dataSource={pendingTickets}
-                    pagination={{ pageSize: 20, hideOnSinglePage: true, showTotal: (n) => `共 ${n} 件` }}
+                    pagination={pending.pagination}
                     locale={{ emptyText: '暂无待派单工单' }}
                     columns={[
                       { title: '受理时间', dataIndex: 'receivedAt', width: 140, render: (v: string) => formatTime(v) },
@@ -227,7 +225,7 @@ export default function DispatcherPage() {
                     rowKey="id"
                     loading={returns.loading && !returns.data}
                     dataSource={returnTickets}
-                    pagination={{ pageSize: 20, hideOnSinglePage: true }}
+                    pagination={returns.pagination}
                     locale={{ emptyText: '暂无待审核的退单' }}
                     columns={[
                       { title: '工单编号', dataIndex: 'trackingCode', width: 110 },
