@@ -77,6 +77,21 @@ public sealed class CatalogueIndexOutageTests : IAsyncLifetime
             h => h!.GetValue<string>().Contains("<em>", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Routing_WhileTheIndexIsDown_AdvisesWithoutPastCases_AndTheCaseListSaysItIsUnavailable()
+    {
+        var agent = await _host.SignInAsync("agent");
+        var id = (await agent.PostOkAsync("/api/tickets", new { content = "小区门口有人占道经营摆摊，堵塞交通。", phone = "13812345678" })).Str("id");
+        _index.Down = true;
+
+        // Advice is what routes new tickets too: the catalogue and the model decide without the past cases, no 500.
+        var advice = await agent.PostOkAsync("/api/routing/suggest", new { title = "占道经营", content = "小区门口有人占道经营摆摊，堵塞交通。" });
+        Assert.Equal("占道经营", advice["catalogueMatches"]![0]!.Str("name"));
+        Assert.Empty(advice["similarCases"]!.AsArray());
+        var problem = await (await agent.GetAsync($"/api/tickets/{id}/similar")).ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("相似案例暂不可用", problem.Str("title"));
+    }
+
     /// <summary>An index that, while <see cref="Down"/>, refuses every call the way an unreachable cluster does.</summary>
     private sealed class SwitchableIndex(SqliteSearchIndex inner) : ISearchIndex
     {

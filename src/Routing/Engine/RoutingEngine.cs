@@ -172,7 +172,18 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
                 AreaRules.Resolve(m.Entry, place, reference.DepartmentList), titleScores.GetValueOrDefault(m.Entry.Id))))
             .ToList();
 
-        var similar = await cases.FindAsync(question.Title, question.Content, exclude, CasesShown, ct);
+        IReadOnlyList<SimilarCase> similar;
+        try
+        {
+            similar = await cases.FindAsync(question.Title, question.Content, exclude, CasesShown, ct);
+        }
+        catch (Exception ex) when (ex is Knowledge.Search.SearchIndexUnavailableException or Knowledge.Search.ElasticsearchException)
+        {
+            // Past cases are one member among several: an index that is down (an Elasticsearch outage) must not stop advice
+            // or the routing of new tickets, which the catalogue and the model still decide.
+            LogCasesUnavailable(logger, ex);
+            similar = [];
+        }
         bool AreaMismatch(string? departmentId) =>
             departmentId is not null && reference.Departments.GetValueOrDefault(new DepartmentId(departmentId)) is { } d
             && d.Kind is DepartmentKind.StreetOffice or DepartmentKind.DistrictGovernment
@@ -389,6 +400,9 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
     private static readonly StateConflict AlreadyClassified = new("工单已由另一处理进程完成智能分类。");
 
     private static readonly StateConflict AlreadyDispatched = new("工单已派发过，不再按新模型重新分类。");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Similar cases could not be searched (the search index is unavailable); deciding without them")]
+    private static partial void LogCasesUnavailable(ILogger logger, Exception ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Routing advisor {Advisor} failed; deciding without it")]
     private static partial void LogAdvisorFailed(ILogger logger, Exception ex, string advisor);
