@@ -401,6 +401,34 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task ASureTicket_WhoseDeadlinesReachAYearWithoutItsHolidayNotice_WaitsWithItsDecisionAndWhy()
+    {
+        var file = TitlesFile();
+        if (file is null)
+        {
+            Assert.Skip("The TipDM data set is not beside the repository (../shared/datasets/tipdm2020).");
+        }
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, await File.ReadAllTextAsync(file))).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        var agent = await Host.SignInAsync("agent");
+        var clearText = "医院乱收费，看病贵，请卫健委查处";
+        Assert.True((await agent.PostOkAsync("/api/routing/suggest", new { content = clearText }))["wouldDispatch"]!.GetValue<bool>());
+
+        // Late December: the reply deadline falls in 2027, whose notice is not entered (the calendar must not guess it).
+        Host.Clock.Set(Infrastructure.TestClock.Shanghai(2026, 12, 28));
+        var (id, _) = await SubmitAsync(clearText, type: "投诉");
+        await DeliverAllAsync();
+
+        var ticket = await agent.GetOkAsync($"/api/tickets/{id}");
+        Assert.Equal("PendingDispatch", ticket.Str("state"));
+        var recorded = await agent.GetOkAsync($"/api/tickets/{id}/routing");
+        var decision = recorded["decision"]!;
+        Assert.Equal((version, "卫生计生", false), (decision.Str("modelVersion"), decision.Str("label"), decision["automatic"]!.GetValue<bool>()));
+        Assert.Contains("2027 年的节假日安排尚未录入", recorded.Str("reason"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TrainedModel_AdvisesRoutesAndLearnsFromCorrections()
     {
         var file = TitlesFile();

@@ -1,3 +1,4 @@
+using Hotline.Routing.Calendar;
 using Hotline.Routing.Cases;
 using Hotline.Routing.Catalogue;
 using Hotline.Routing.Classification;
@@ -363,18 +364,32 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             {
                 return AlreadyDispatched;
             }
-            if (t.RecordClassification(now, best.Label, best.CategoryId, best.DepartmentId, advice.Confidence, advice.Reason,
-                    advice.ModelVersion, automatic, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble,
+            var urgency = Triage.Raise(t.Urgency, Enum.Parse<Urgency>(advice.Urgency));
+            DeadlineSet? set = null;
+            var reason = advice.Reason;
+            if (automatic)
+            {
+                try
+                {
+                    set = await deadlines.ForDispatchAsync(now, t.ReceivedAt, firstDispatch: t.DispatchCount == 0, t.Type, urgency, ct);
+                }
+                catch (CalendarYearMissingException missing)
+                {
+                    // The deadlines reach a year whose holiday notice is not entered yet (each December, until an admin enters
+                    // it): the ticket waits for a dispatcher, whose dispatch says the same, with the decision and why recorded.
+                    reason += $"（未能自动派单：{new CalendarUnavailable(missing.Year).Detail}）";
+                }
+            }
+            if (t.RecordClassification(now, best.Label, best.CategoryId, best.DepartmentId, advice.Confidence, reason,
+                    advice.ModelVersion, automatic: set is not null, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble,
                     replacingHint: hintCategory) is { } refused)
             {
                 return refused;
             }
-            if (!automatic)
+            if (set is null)
             {
                 return null;
             }
-            var urgency = Triage.Raise(t.Urgency, Enum.Parse<Urgency>(advice.Urgency));
-            var set = await deadlines.ForDispatchAsync(now, t.ReceivedAt, firstDispatch: t.DispatchCount == 0, t.Type, urgency, ct);
             return t.Dispatch(Actor.Router, now, new DispatchPlan(new DepartmentId(best.DepartmentId!), [], set,
                 Urgency: urgency == t.Urgency ? null : urgency, CategoryId: best.CategoryId, AreaId: t.AreaId is null ? advice.Area?.AreaId : null,
                 Note: $"智能派单（置信度 {advice.Confidence:P0}）：{advice.Reason}"));
