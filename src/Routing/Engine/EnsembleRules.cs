@@ -167,7 +167,9 @@ public static class EnsembleRules
             }
         }
         var category = categories.FirstOrDefault(c => c.Id == chosen);
-        var confidence = Sure(chosen);
+        // Rounded once, here: the verdict, the stored confidence and the reason must see the same number (a raw 0.97996 against
+        // 0.98 would wait while showing 0.98, and the reason would name no cause).
+        var confidence = Math.Round(Sure(chosen), 4);
 
         // 3. The department: catalogue rule, agreeing cases, or the category's usual department.
         var (department, departmentName, source) = PickDepartment(chosen, category, input.Catalogue, similar, holds);
@@ -180,7 +182,7 @@ public static class EnsembleRules
             CaseOpinion(similar, input.Cases.Count, NameOf),
             new("triage", "紧急程度与类型", input.Triage.Explain() ?? "未发现紧急或诉求类型关键词。"),
         };
-        var decision = new EnsembleDecision(category?.Name ?? chosen, category?.Id, department, departmentName, source, Math.Round(confidence, 4),
+        var decision = new EnsembleDecision(category?.Name ?? chosen, category?.Id, department, departmentName, source, confidence,
             threshold, would, "", members, holds, notes, input.AutoDispatch);
         return decision with { Reason = Explain(decision) };
     }

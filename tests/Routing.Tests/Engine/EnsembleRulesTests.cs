@@ -44,6 +44,16 @@ public sealed class EnsembleRulesTests
     }
 
     [Fact]
+    public void AConfidenceThatRoundsToTheThreshold_IsJudgedAsShown()
+    {
+        // 0.979996 is shown (and stored) as 0.98: the verdict must agree with the number the dispatcher reads.
+        var d = Combine(Model(0.979996, 0.01, threshold: 0.98));
+        Assert.Equal(0.98, d.Confidence);
+        Assert.True(d.WouldDispatch);
+        Assert.Contains("可自动派单", d.Reason);
+    }
+
+    [Fact]
     public void CatalogueMatchInTheModelsCategory_PicksTheAreaUnit_AndKeepsTheModelsConfidence()
     {
         var d = Combine(Model(0.95, 0.03), [Matter("占道经营", "urban", "lake-office")]);
