@@ -386,6 +386,25 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task TooFewExamplesInAll_UnderALowPerLabelSetting_AreA422_NotA500()
+    {
+        // The per-label minimum may be set as low as 2; the trainer's own cross-validation still needs 10 texts in all.
+        await using var host = await TestHost.StartAsync(Database, deliverOutbox: false,
+            settings: new Dictionary<string, string> { ["Hotline:Routing:MinimumExamplesPerLabel"] = "2" });
+        var admin = await host.SignInAsync("admin");
+        var lines = new StringBuilder();
+        foreach (var (text, label) in new[] { ("路灯不亮", "城乡建设"), ("小区停水", "城乡建设"), ("物业乱收费", "城乡建设"), ("楼道漏水", "城乡建设"),
+                     ("工厂排污", "环境保护"), ("夜间噪音", "环境保护"), ("河道发臭", "环境保护"), ("焚烧垃圾", "环境保护") })
+        {
+            lines.Append($"{{\"text\":\"{text}\",\"label\":\"{label}\"}}\n");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, lines.ToString())).StatusCode);
+
+        var problem = await (await admin.PostAsync("/api/admin/routing/retrain", null)).ProblemAsync(HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("训练样本共 8 条，至少需要 10 条", problem.Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BadHistoryFiles_AreRefusedWhole_WithLineNumbers()
     {
         var admin = await Host.SignInAsync("admin");

@@ -64,8 +64,15 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
                 ? $"以下分类的训练样本少于 {options.Value.MinimumExamplesPerLabel} 条：{string.Join("、", thin)}。请先导入历史工单。"
                 : "至少需要两个分类的训练样本。请先导入历史工单。");
         }
+        var fewest = 2 * new ClassifierOptions().CalibrationFolds; // what the trainer's own cross-validation needs
+        if (usable.Count < fewest)
+        {
+            return new RuleViolated($"训练样本共 {usable.Count} 条，至少需要 {fewest} 条。请先导入历史工单。");
+        }
         // Training is CPU-bound; off the request thread's synchronisation context, on the thread pool.
         var classifier = await Task.Run(() => ClassifierTrainer.Train(usable), ct);
+        // Trained: minutes of work, kept even if the admin's request is gone meanwhile (a proxy's timeout); the save is short.
+        ct = CancellationToken.None;
         using var file = new MemoryStream();
         classifier.Save(file);
         var existing = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == classifier.Version, ct);
