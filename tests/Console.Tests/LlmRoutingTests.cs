@@ -91,10 +91,10 @@ public sealed class LlmRoutingTests : IAsyncLifetime
         return (host, database);
     }
 
-    private static async Task<string> RegisterAsync(TestHost host, string phone)
+    private static async Task<string> RegisterAsync(TestHost host, string phone, string? name = null, string content = StallText)
     {
         var agent = await host.SignInAsync("agent");
-        var registered = await agent.PostOkAsync("/api/tickets", new { content = StallText, phone, areaId = "chengdong-donghu" });
+        var registered = await agent.PostOkAsync("/api/tickets", new { content, phone, name, areaId = "chengdong-donghu" });
         await SmallHistory.DeliverAllAsync(host);
         return registered.Str("id");
     }
@@ -113,11 +113,13 @@ public sealed class LlmRoutingTests : IAsyncLifetime
 
         // Agreement: the ticket goes to the street office as the offline members decided, with the LLM's opinion on record.
         _answer = _ => Completion("donghu-office");
-        var agreed = await RegisterAsync(host, "13812340001");
+        var agreed = await RegisterAsync(host, "13812340001", name: "王建国", content: "我叫王建国，" + StallText);
         Assert.Single(_requests);
         var prompt = string.Join("\n", _requests[0]["messages"]!.AsArray().Select(m => m!["content"]!.GetValue<string>()));
         Assert.Contains("东湖街道办事处", prompt);              // the candidate departments with their remits
-        Assert.DoesNotContain("13812340001", prompt);          // no personal data
+        Assert.DoesNotContain("13812340001", prompt);          // no personal data: not the phone, nor the name written in the text
+        Assert.DoesNotContain("王建国", prompt);
+        Assert.Contains("占道经营", prompt);
         var ticket = await agent.GetOkAsync($"/api/tickets/{agreed}");
         Assert.Equal("donghu-office", ticket["leadDepartment"]!.Str("id"));
         var decision = (await agent.GetOkAsync($"/api/tickets/{agreed}/routing"))["decision"]!;

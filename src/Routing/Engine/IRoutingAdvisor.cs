@@ -4,6 +4,10 @@ namespace Hotline.Routing.Engine;
 public sealed record RoutingQuestion(string Title, string Content, string? AreaId = null, string? Address = null)
 {
     public string Text => $"{Title}\n{Content}";
+
+    /// <summary>The citizen's name on a registered ticket: never sent to an outside advisor (an LLM), which masks it where the
+    /// citizen wrote it into the text (我叫张三…).</summary>
+    public IReadOnlyList<string> KnownNames { get; init; } = [];
 }
 
 /// <summary>

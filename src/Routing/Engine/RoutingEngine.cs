@@ -326,8 +326,11 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             // ticket must not be the one left on catalogue hints. (Only while this host has no model: one query per new ticket.)
             await models.ActiveAsync(ct, checkNow: true);
         }
-        var advice = await AdviseAsync(new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address), ct, exclude: ticket.Id,
-            askAdvisors: true);
+        var question = new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address)
+        {
+            KnownNames = ticket.CitizenName is { Length: > 0 } name ? [name] : [],
+        };
+        var advice = await AdviseAsync(question, ct, exclude: ticket.Id, askAdvisors: true);
         if (again && advice?.ModelVersion != modelVersion)
         {
             return false; // switched again in between: the newer version's own message decides

@@ -29,7 +29,10 @@ internal sealed partial class LlmRoutingMember(LlmRoutingAdvisor llm, RoutingDbC
         var consultation = await llm.ConsultAsync(new LlmRoutingQuestion(question.Title, question.Content, Type: null, area,
             [.. departments.OrderBy(d => d.Id.Value, StringComparer.Ordinal).Select(CandidateDepartment.From)],
             [.. categories.OrderBy(c => c.Id, StringComparer.Ordinal).Select(CandidateCategory.From)],
-            [.. similarCases.Take(CasesShown).Select(c => new SimilarCase(c.Title, c.Category, c.DepartmentName, c.Reply, c.Similarity))]), ct);
+            [.. similarCases.Take(CasesShown).Select(c => new SimilarCase(c.Title, c.Category, c.DepartmentName, c.Reply, c.Similarity))])
+        {
+            KnownNames = question.KnownNames,
+        }, ct);
         if (consultation.Verdict is not { } verdict)
         {
             LogNoVerdict(logger, consultation.Outcome.ToString(), consultation.Detail);

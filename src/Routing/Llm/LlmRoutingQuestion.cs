@@ -26,17 +26,6 @@ public sealed record LlmRoutingQuestion(
 {
     /// <summary>Names to mask in the text (the ticket's citizen name); never sent themselves.</summary>
     public IReadOnlyList<string> KnownNames { get; init; } = [];
-
-    /// <summary>The question for a registered ticket: its title, content, type and the citizen's name to mask.</summary>
-    public static LlmRoutingQuestion ForTicket(Ticket ticket, string? areaName, IReadOnlyList<CandidateDepartment> departments,
-        IReadOnlyList<CandidateCategory> categories, IReadOnlyList<SimilarCase> similarCases)
-    {
-        ArgumentNullException.ThrowIfNull(ticket);
-        return new LlmRoutingQuestion(ticket.Title, ticket.Content, ticket.Type, areaName, departments, categories, similarCases)
-        {
-            KnownNames = ticket.CitizenName is { Length: > 0 } name ? [name] : [],
-        };
-    }
 }
 
 /// <summary>A department the model may choose, with its remit (职责) as a dispatcher reads it.</summary>
