@@ -105,6 +105,11 @@ public static class ClassifierTrainer
         return new Data(names, labels, corpus);
     }
 
+    /// <summary>The fewest texts a training takes: two per calibration fold, so that every fold has some to hold out. A caller
+    /// with its own rules (the routing trainer) checks this first, to answer in the user's words instead of this class's
+    /// exception.</summary>
+    public static int FewestExamples(ClassifierOptions options) => 2 * options.CalibrationFolds;
+
     /// <summary>Checks the examples and options, and numbers the labels in ordinal order.</summary>
     private static (string[] Names, int[] Labels) Labelled(IReadOnlyList<LabelledText> examples, ClassifierOptions options)
     {
@@ -119,9 +124,9 @@ public static class ClassifierTrainer
         {
             throw new ArgumentException("Training needs texts of at least two labels.", nameof(examples));
         }
-        if (examples.Count < 2 * options.CalibrationFolds)
+        if (examples.Count < FewestExamples(options))
         {
-            throw new ArgumentException($"Training needs at least {2 * options.CalibrationFolds} texts.", nameof(examples));
+            throw new ArgumentException($"Training needs at least {FewestExamples(options)} texts.", nameof(examples));
         }
         var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
         return (names, examples.Select(e => index[e.Label.Trim()]).ToArray());

@@ -64,7 +64,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
                 ? $"以下分类的训练样本少于 {options.Value.MinimumExamplesPerLabel} 条：{string.Join("、", thin)}。请先导入历史工单。"
                 : "至少需要两个分类的训练样本。请先导入历史工单。");
         }
-        var fewest = 2 * new ClassifierOptions().CalibrationFolds; // what the trainer's own cross-validation needs
+        var fewest = ClassifierTrainer.FewestExamples(new ClassifierOptions());
         if (usable.Count < fewest)
         {
             return new RuleViolated($"训练样本共 {usable.Count} 条，至少需要 {fewest} 条。请先导入历史工单。");
@@ -77,13 +77,14 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
         classifier.Save(file);
         var existing = await db.RoutingModels.SingleOrDefaultAsync(m => m.Version == classifier.Version, ct);
         var trainedBefore = existing is not null;
+        var digest = Digest(usable);
         if (existing is not null)
         {
             // A version first trained before fingerprints were kept: without its fingerprint the scheduled job would take this
             // history for new at every pass, and train it again each time.
-            existing.ExamplesDigest ??= Digest(usable);
+            existing.ExamplesDigest ??= digest;
         }
-        if (existing is null)
+        else
         {
             existing = new RoutingModel
             {
@@ -94,7 +95,7 @@ public sealed partial class RoutingTrainer(RoutingDbContext db, ModelStore model
                 Accuracy = classifier.Estimate.Accuracy,
                 MacroF1 = classifier.Estimate.MacroF1,
                 DispatchShare = classifier.Estimate.Dispatch.Coverage,
-                ExamplesDigest = Digest(usable),
+                ExamplesDigest = digest,
                 File = file.ToArray(),
             };
             db.RoutingModels.Add(existing);

@@ -12,7 +12,6 @@ import { fromDecision, type Suggestion } from '../agent/suggestion';
 import { ReviewModal, TicketActions, useTicketCommand } from '../agent/TicketActions';
 import { channelLabels, type RecordedDecision } from '../agent/types';
 
-
 /**
  * Per-ticket facts a list shows beside each row, fetched once per ticket (and version) and kept while the page is open: the
  * routing decision recorded on a waiting ticket never changes, a return's reason only with a new return.
