@@ -124,6 +124,59 @@ public sealed class CatalogueTests : HostTest
     }
 
     [Fact]
+    public async Task ADeleteMeetingAnotherAdminsDeleteOrEdit_IsA404OrA409_NotA500()
+    {
+        // A host whose delete pauses once, after reading the entry and before deleting it, while another admin acts on it.
+        var pause = new AfterCatalogueEntryRead();
+        await using var host = await TestHost.StartAsync(Database, deliverOutbox: false,
+            services: s => s.ConfigureDbContext<RoutingDbContext>(o => o.AddInterceptors(pause)));
+        var admin = await host.SignInAsync("admin");
+        var other = await host.SignInAsync("admin");
+        var before = await CountEntriesAsync();
+
+        var first = (await admin.PostOkAsync("/api/admin/catalogue", Valid("共享单车乱停放"))).Str("id");
+        pause.Next(async () => Assert.Equal(HttpStatusCode.NoContent, (await other.DeleteAsync($"/api/admin/catalogue/{first}")).StatusCode));
+        var gone = await (await admin.DeleteAsync($"/api/admin/catalogue/{first}")).ProblemAsync(HttpStatusCode.NotFound);
+        Assert.Contains("刚被他人删除", gone.Str("detail"));
+        Assert.True(pause.Fired);
+
+        var second = (await admin.PostOkAsync("/api/admin/catalogue", Valid("共享单车停放"))).Str("id");
+        var edit = new { name = "共享单车停放", categoryId = "transport", keywords = new[] { "共享单车" }, level = "City", departmentId = "city-transport", version = 1 };
+        pause.Next(async () => await other.PutOkAsync($"/api/admin/catalogue/{second}", edit));
+        var changed = await (await admin.DeleteAsync($"/api/admin/catalogue/{second}")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("刚被他人修改", changed.Str("detail"));
+        Assert.True(pause.Fired);
+
+        // The edited entry stands, at its new version; the deleted one is gone.
+        var kept = (await admin.GetOkAsync("/api/admin/catalogue")).AsArray().Single(e => e!.Str("id") == second)!;
+        Assert.Equal(("City", 2), (kept.Str("level"), kept["version"]!.GetValue<int>()));
+        Assert.Equal(before + 1, await CountEntriesAsync());
+    }
+
+    /// <summary>Runs the next action once, when a query has read a catalogue entry for editing (tracked, as a delete's is).</summary>
+    private sealed class AfterCatalogueEntryRead : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private Func<Task>? _then;
+
+        public bool Fired { get; private set; }
+
+        public void Next(Func<Task> then) => (_then, Fired) = (then, false);
+
+        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> DataReaderClosingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.DataReaderClosingEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result)
+        {
+            if (_then is { } then && eventData.Context is RoutingDbContext db
+                && db.ChangeTracker.Entries<Hotline.Routing.Catalogue.CatalogueEntry>().Any())
+            {
+                (_then, Fired) = (null, true);
+                await then();
+            }
+            return result;
+        }
+    }
+
+    [Fact]
     public async Task Catalogue_IsExportedAndImportedAsJsonLines_AllOrNothing()
     {
         var admin = await Host.SignInAsync("admin");

@@ -2,6 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Hotline.Console.Tests.Infrastructure;
+using Hotline.Routing.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Console.Tests;
 
@@ -70,5 +73,25 @@ public sealed class ConcurrencyTests : HostTest
         }
         Assert.Single(ids);
         Assert.Equal(1, (await CountRowsAsync()).Tickets);
+    }
+
+    [Fact]
+    public async Task ASaveThatMeetsAConcurrencyConflict_LeavesTheDatabaseWritable()
+    {
+        // Two contexts read the same row; one deletes it, the other's delete then finds nothing (a 409 in the API). On SQLite the
+        // process's write gate must be free again afterwards: it was once left held, and every later write waited for ever.
+        using var readerScope = Host.Services.CreateScope();
+        using var deleterScope = Host.Services.CreateScope();
+        var reader = readerScope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var deleter = deleterScope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+        var mine = await reader.Catalogue.FirstAsync();
+        deleter.Catalogue.Remove(await deleter.Catalogue.SingleAsync(e => e.Id == mine.Id));
+        await deleter.SaveChangesAsync();
+        reader.Catalogue.Remove(mine);
+        await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => reader.SaveChangesAsync());
+
+        // Bounded, so that a held gate fails the test instead of hanging the run.
+        var (id, _) = await SubmitAsync("并发冲突之后仍可写入：路灯不亮。").WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.False(string.IsNullOrEmpty(id));
     }
 }

@@ -203,6 +203,22 @@ internal sealed class SqliteWriteGate : IDbCommandInterceptor, ISaveChangesInter
 
     public void SaveChangesCanceled(DbContextEventData eventData) => Leave(eventData.Context, Hold.SaveChanges);
 
+    // A save that meets a concurrency conflict (a row changed or deleted since it was read) ends in neither SavedChanges nor
+    // SaveChangesFailed: EF reports it only here, before throwing. Without these the gate stayed held, and every later write of
+    // the process waited for ever behind a single 409.
+    public ValueTask<InterceptionResult> ThrowingConcurrencyExceptionAsync(ConcurrencyExceptionEventData eventData, InterceptionResult result,
+        CancellationToken cancellationToken = default)
+    {
+        Leave(eventData.Context, Hold.SaveChanges);
+        return ValueTask.FromResult(result);
+    }
+
+    public InterceptionResult ThrowingConcurrencyException(ConcurrencyExceptionEventData eventData, InterceptionResult result)
+    {
+        Leave(eventData.Context, Hold.SaveChanges);
+        return result;
+    }
+
     /// <summary><c>ExecuteUpdate</c> and <c>ExecuteDelete</c> outside a transaction (outbox claims, pruning).</summary>
     public async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)

@@ -180,7 +180,18 @@ public static class CatalogueEndpoints
             return new NotFound("派单目录中没有这个事项。").ToProblem();
         }
         db.Catalogue.Remove(entry);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Another admin deleted or edited the entry between this read and this delete (the delete carries the version read).
+            db.ChangeTracker.Clear();
+            return await db.Catalogue.AnyAsync(e => e.Id == id, ct)
+                ? new EditConflict($"事项「{entry.Name}」刚被他人修改，请刷新后再决定是否删除。").ToProblem()
+                : new NotFound("派单目录中没有这个事项（刚被他人删除）。").ToProblem();
+        }
         await indexer.RemoveAsync(id, ct);
         return TypedResults.NoContent();
     }
