@@ -92,7 +92,30 @@ public sealed class CatalogueIndexOutageTests : IAsyncLifetime
         Assert.Equal("相似案例暂不可用", problem.Str("title"));
     }
 
-    /// <summary>An index that, while <see cref="Down"/>, refuses every call the way an unreachable cluster does.</summary>
+    [Fact]
+    public async Task Searches_WhenTheClusterRefusesThem_Answer503OrWithoutTheIndex_NotA500()
+    {
+        // A cluster that answers, but with an error (an alias deleted by hand: 404 index_not_found_exception), is as unable to
+        // search as one that is down. Only the unreachable kind used to be caught; this one was a 500 everywhere but routing.
+        var agent = await _host.SignInAsync("agent");
+        var id = (await agent.PostOkAsync("/api/tickets", new { content = "小区门口有人占道经营摆摊，堵塞交通。", phone = "13812345678" })).Str("id");
+        _index.Refusing = true;
+
+        var staff = await (await agent.GetAsync("/api/knowledge/search?q=" + Uri.EscapeDataString("居住证"))).ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("知识检索暂不可用", staff.Str("title"));
+        await (await _host.Anonymous().GetAsync("/api/citizen/knowledge/search?q=" + Uri.EscapeDataString("居住证")))
+            .ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var found = (await agent.GetOkAsync("/api/catalogue?q=" + Uri.EscapeDataString("门口有人占道经营"))).AsArray();
+        Assert.Equal("占道经营", found[0]!.Str("name"));
+        await (await agent.GetAsync($"/api/tickets/{id}/similar")).ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var advice = await agent.PostOkAsync("/api/routing/suggest", new { title = "占道经营", content = "小区门口有人占道经营摆摊，堵塞交通。" });
+        Assert.Empty(advice["similarCases"]!.AsArray());
+    }
+
+    /// <summary>
+    /// An index that, while <see cref="Down"/>, refuses every call the way an unreachable cluster does, and while
+    /// <see cref="Refusing"/> answers every search with the error a cluster gives for a missing index.
+    /// </summary>
     private sealed class SwitchableIndex(SqliteSearchIndex inner) : ISearchIndex
     {
         public SqliteSearchIndex Inner => inner;
@@ -105,8 +128,13 @@ public sealed class CatalogueIndexOutageTests : IAsyncLifetime
         public Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default) =>
             Down ? throw Unreachable() : inner.DeleteAsync(ids, cancellationToken);
 
+        public bool Refusing { get; set; }
+
         public Task<IReadOnlyList<SearchHit>> SearchAsync(SearchRequest request, CancellationToken cancellationToken = default) =>
-            Down ? throw Unreachable() : inner.SearchAsync(request, cancellationToken);
+            Down ? throw Unreachable()
+            : Refusing ? throw ElasticsearchException.FromResponse("POST", "/hotline/_search", 404,
+                """{"error":{"type":"index_not_found_exception","reason":"no such index [hotline]"},"status":404}""")
+            : inner.SearchAsync(request, cancellationToken);
 
         public Task<long> CountAsync(SearchFilter? filter = null, CancellationToken cancellationToken = default) =>
             Down ? throw Unreachable() : inner.CountAsync(filter, cancellationToken);

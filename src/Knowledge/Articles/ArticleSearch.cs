@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Hotline.Knowledge.Articles;
@@ -105,20 +106,20 @@ public static class ArticleSearch
     }
 
     private static async Task<Results<Ok<ArticleHit[]>, ProblemHttpResult>> StaffSearchAsync(
-        string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
-        await SearchAsync(q, size, index, Staff, Today(clock), inForceOnly: false, h => h, ct);
+        string? q, int? size, ISearchIndex index, IClock clock, ILoggerFactory logs, CancellationToken ct) =>
+        await SearchAsync(q, size, index, Staff, Today(clock), inForceOnly: false, h => h, logs, ct);
 
     private static async Task<Results<Ok<CitizenArticleHit[]>, ProblemHttpResult>> CitizenSearchAsync(
-        string? q, int? size, ISearchIndex index, IClock clock, CancellationToken ct) =>
+        string? q, int? size, ISearchIndex index, IClock clock, ILoggerFactory logs, CancellationToken ct) =>
         await SearchAsync(q, size, index, Citizens, Today(clock), inForceOnly: true,
-            h => new CitizenArticleHit(h.Id, h.Title, h.Category, h.Highlights, h.ValidUntil), ct);
+            h => new CitizenArticleHit(h.Id, h.Title, h.Category, h.Highlights, h.ValidUntil), logs, ct);
 
     /// <summary>Today in the hotline's zone: validity and review dates are Beijing dates.</summary>
     public static LocalDate Today(IClock clock) => clock.GetCurrentInstant().InZone(DateTimeZoneProviders.Tzdb["Asia/Shanghai"]).Date;
 
     /// <summary>The search both audiences share; <paramref name="shape"/> cuts each hit down to what its reader may see.</summary>
     private static async Task<Results<Ok<T[]>, ProblemHttpResult>> SearchAsync<T>(string? q, int? size, ISearchIndex index,
-        SearchFilter filter, LocalDate today, bool inForceOnly, Func<ArticleHit, T> shape, CancellationToken ct)
+        SearchFilter filter, LocalDate today, bool inForceOnly, Func<ArticleHit, T> shape, ILoggerFactory logs, CancellationToken ct)
     {
         var take = size ?? 10;
         if (take is < 1 or > 50 || (q?.Length ?? 0) > 2_000)
@@ -149,8 +150,9 @@ public static class ArticleSearch
                 }
             }
         }
-        catch (SearchIndexUnavailableException)
+        catch (Exception e) when (SearchFailure.IsOutage(e))
         {
+            logs.CreateLogger(typeof(ArticleSearch)).LogWarning("Knowledge search answered 503: {Reason}", e.Message);
             return Unavailable();
         }
         var shown = hits.Take(take)

@@ -48,6 +48,17 @@ public interface ISearchDocumentSource
 /// </summary>
 public sealed class SearchIndexUnavailableException(string message, Exception? innerException = null) : Exception(message, innerException);
 
+/// <summary>Which failures of a search mean "the index cannot answer now", for the callers that carry on without it.</summary>
+public static class SearchFailure
+{
+    /// <summary>
+    /// Unreachable or overloaded (<see cref="SearchIndexUnavailableException"/>), or refused by the cluster
+    /// (<see cref="ElasticsearchException"/>: an index or alias deleted by hand, a failed shard). Either way the reader gets a
+    /// 503 or an answer without the index, never a 500: nothing in the request itself was wrong.
+    /// </summary>
+    public static bool IsOutage(Exception e) => e is SearchIndexUnavailableException or ElasticsearchException;
+}
+
 /// <summary>One searchable document: a knowledge article, a catalogue entry, or a closed ticket with its reply.</summary>
 /// <param name="Id">The caller's id; indexing the same id again replaces the document.</param>
 /// <param name="Title">The title (may be empty); it weighs more than the body.</param>

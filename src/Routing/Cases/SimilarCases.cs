@@ -111,7 +111,7 @@ public static class SimilarCaseEndpoints
         {
             return TypedResults.Ok((await finder.FindAsync(ticket.Title, ticket.Content, ticket.Id, size ?? 5, ct)).ToArray());
         }
-        catch (Exception ex) when (ex is SearchIndexUnavailableException or ElasticsearchException)
+        catch (Exception ex) when (SearchFailure.IsOutage(ex))
         {
             return TypedResults.Problem(title: "相似案例暂不可用", statusCode: StatusCodes.Status503ServiceUnavailable,
                 detail: "检索服务暂时无法连接，请稍后重试；工单的办理不受影响。");

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using NodaTime;
 
 namespace Hotline.Routing.Catalogue;
@@ -63,7 +64,7 @@ public static class CatalogueEndpoints
     }
 
     private static async Task<Results<Ok<CatalogueEntryView[]>, ProblemHttpResult>> ReadAsync(
-        string? q, string? categoryId, string? areaId, RoutingDbContext db, ISearchIndex index, CancellationToken ct)
+        string? q, string? categoryId, string? areaId, RoutingDbContext db, ISearchIndex index, ILoggerFactory logs, CancellationToken ct)
     {
         var input = new Input();
         var query = input.Optional(q, "q", "检索词", 2_000);
@@ -89,11 +90,12 @@ public static class CatalogueEndpoints
                 var rank = hits.Keys.Select((id, i) => (id, i)).ToDictionary(x => x.id, x => x.i);
                 entries = [.. entries.Where(e => rank.ContainsKey(e.Id)).OrderBy(e => rank[e.Id])];
             }
-            catch (SearchIndexUnavailableException)
+            catch (Exception e) when (SearchFailure.IsOutage(e))
             {
-                // The index is down (an Elasticsearch outage): the matters whose names or keywords the words contain, as the
+                // The index is down (an Elasticsearch outage, or a cluster refusing the search): the matters whose names or keywords the words contain, as the
                 // routing engine matches them, then those whose names or keywords contain what was typed (a fragment such as
                 // 单车), rather than no catalogue at all for a dispatcher on the phone.
+                logs.CreateLogger(typeof(CatalogueEndpoints)).LogWarning("Catalogue search without the index: {Reason}", e.Message);
                 var folded = MatterMatcher.Fold(query);
                 var named = MatterMatcher.Match(query, entries).Select(m => m.Entry).ToList();
                 var containing = entries.Where(e => folded.Length > 0

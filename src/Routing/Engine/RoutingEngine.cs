@@ -178,7 +178,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             similar = await cases.FindAsync(question.Title, question.Content, exclude, CasesShown, ct);
         }
-        catch (Exception ex) when (ex is Knowledge.Search.SearchIndexUnavailableException or Knowledge.Search.ElasticsearchException)
+        catch (Exception ex) when (Knowledge.Search.SearchFailure.IsOutage(ex))
         {
             // Past cases are one member among several: an index that is down (an Elasticsearch outage) must not stop advice
             // or the routing of new tickets, which the catalogue and the model still decide.
