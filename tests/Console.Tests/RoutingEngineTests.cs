@@ -137,6 +137,10 @@ public sealed class RoutingEngineTests : HostTest
         var decided = (await agent.GetOkAsync($"/api/tickets/{waiting}/routing"))["decision"]!;
         Assert.Equal(version, decided.Str("modelVersion"));
         Assert.Equal(decided.Str("categoryId"), (await agent.GetOkAsync($"/api/tickets/{waiting}")).Str("categoryId")); // the hint's category followed
+        // The version's figures in service count the ticket it decided after the first, model-less decision.
+        var admin = await Host.SignInAsync("admin");
+        var outcome = (await admin.GetOkAsync("/api/admin/routing/outcomes?days=7"))["models"]!.AsArray().Single(m => m!.Str("version") == version)!;
+        Assert.Equal(1, outcome["classified"]!.GetValue<int>());
         // Dispatched once and returned: the dispatcher decides it, the engine does not send it back on its own.
         Assert.Equal(1, await DecisionsAsync(returned));
         Assert.Equal("PendingDispatch", (await agent.GetOkAsync($"/api/tickets/{returned}")).Str("state"));

@@ -63,8 +63,10 @@ public static class RoutingOutcomes
     /// <summary>One ticket's entries, in timeline order, added to the counts of the version that classified it.</summary>
     private static void Count(List<Entry> ticket, Dictionary<string, Counts> byVersion)
     {
-        var classified = ticket.Find(e => e.Kind == TimelineEventKind.Classified);
-        if (EntryData.String(classified?.Data, "modelVersion") is not { } version)
+        // The decision a model made: a ticket registered before any model was in use carries a model-less decision first, and
+        // the model's comes when one is put in use (a model's decision is never redone, so there is at most one).
+        var decided = ticket.FindLastIndex(e => e.Kind == TimelineEventKind.Classified && EntryData.String(e.Data, "modelVersion") is not null);
+        if (decided < 0 || EntryData.String(ticket[decided].Data, "modelVersion") is not { } version)
         {
             return;
         }
@@ -73,7 +75,7 @@ public static class RoutingOutcomes
             byVersion[version] = counts = new Counts();
         }
         counts.Classified++;
-        var auto = ticket.FindIndex(e => e.Kind == TimelineEventKind.Dispatched && e.ActorId == Actor.Router.Id);
+        var auto = ticket.FindIndex(decided, e => e.Kind == TimelineEventKind.Dispatched && e.ActorId == Actor.Router.Id);
         if (auto < 0)
         {
             return;
