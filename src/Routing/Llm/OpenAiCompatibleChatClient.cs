@@ -213,8 +213,7 @@ public sealed partial class OpenAiCompatibleChatClient : IChatClient
             {
                 ResponseId = id,
                 ModelId = Text(root, "model"),
-                CreatedAt = root.TryGetProperty("created", out var created) && created.TryGetInt64(out var seconds)
-                    ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null,
+                CreatedAt = CreatedAt(root),
                 FinishReason = FinishReasonOf(Text(choice, "finish_reason")),
                 Usage = root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object ? UsageOf(usage) : null,
                 RawRepresentation = root.Clone(),
@@ -305,8 +304,22 @@ public sealed partial class OpenAiCompatibleChatClient : IChatClient
     };
 
     private static long? Count(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.TryGetInt64(out var count)
-            ? count : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+        && value.TryGetInt64(out var count) ? count : null;
+
+    /// <summary>
+    /// OpenAI's <c>created</c> is Unix seconds; some compatible servers send milliseconds (read as such past the year 5138) or
+    /// null. Only informative: anything else is left out rather than failing an answer that is otherwise fine.
+    /// </summary>
+    private static DateTimeOffset? CreatedAt(JsonElement root)
+    {
+        if (!root.TryGetProperty("created", out var created) || created.ValueKind != JsonValueKind.Number || !created.TryGetInt64(out var value))
+        {
+            return null;
+        }
+        var seconds = value > 100_000_000_000 ? value / 1000 : value;
+        return seconds is >= 0 and <= 253_402_300_799 ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+    }
 
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String

@@ -227,8 +227,7 @@ internal static class RoutingPrompt
             {
                 return Failed(LlmOutcome.Invalid, $"urgency '{String(root, "urgency")}' is not an urgency");
             }
-            if (!root.TryGetProperty("confidence", out var confidenceElement) || !confidenceElement.TryGetDouble(out var confidence)
-                || !double.IsFinite(confidence) || confidence is < 0 or > 1)
+            if (Number(root, "confidence") is not { } confidence || !double.IsFinite(confidence) || confidence is < 0 or > 1)
             {
                 return Failed(LlmOutcome.Invalid, "confidence is missing or not a number between 0 and 1");
             }
@@ -263,6 +262,14 @@ internal static class RoutingPrompt
 
     private static string? String(JsonElement root, string name) =>
         root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A number, or a number written as a string ("0.9"), as models without constrained decoding sometimes answer.</summary>
+    private static double? Number(JsonElement root, string name) =>
+        !root.TryGetProperty(name, out var value) ? null
+        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
+        : value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
+        : null;
 
     /// <summary>Servers that ignore <c>response_format</c> (some local ones) tend to wrap the JSON in a Markdown fence.</summary>
     private static string StripCodeFence(string text)

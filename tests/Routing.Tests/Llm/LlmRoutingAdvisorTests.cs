@@ -124,6 +124,7 @@ public sealed class LlmRoutingAdvisorTests
     [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","urgency":"一般","confidence":0.9}""", "ticket_type")]
     [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"特急","confidence":0.9}""", "urgency")]
     [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":86}""", "confidence")]
+    [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":"很高"}""", "confidence")]
     [InlineData("""{"reason":"","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":0.9}""", "reason")]
     [InlineData("""["city-housing"]""", "not a JSON object")]
     [InlineData("", "empty")]
@@ -136,6 +137,18 @@ public sealed class LlmRoutingAdvisorTests
         Assert.Null(consultation.Verdict);
         Assert.Equal(LlmOutcome.Invalid, consultation.Outcome);
         Assert.Contains(detail, consultation.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AConfidenceWrittenAsAString_IsStillRead()
+    {
+        // Servers without constrained decoding sometimes quote numbers; the answer is otherwise a verdict like any other.
+        await using var server = await FakeChatServer.StartAsync(FakeChatServer.Json(200,
+            OpenAiFixtures.WithContent(ValidAnswer.Replace("\"confidence\":0.86", "\"confidence\":\"0.86\"", StringComparison.Ordinal))));
+
+        var verdict = await Advisor(server.Endpoint).AdviseAsync(Question(), TestContext.Current.CancellationToken);
+
+        Assert.Equal(("city-housing", 0.86), (verdict?.DepartmentId, verdict?.Confidence));
     }
 
     [Fact]

@@ -164,6 +164,25 @@ public sealed class OpenAiCompatibleChatClientTests
         Assert.Equal(0, response.Usage.ReasoningTokenCount);
     }
 
+    [Theory]
+    [InlineData("1741569952000", true)] // milliseconds, as some compatible servers send
+    [InlineData("\"1741569952\"", false)] // a string: left out
+    [InlineData("null", false)]
+    public async Task Response_LooseCreatedAndCounts_AreReadOrLeftOut_NotAFailure(string created, bool read)
+    {
+        var body = System.Text.Json.Nodes.JsonNode.Parse(OpenAiFixtures.Read("chat.completions.default.response.200.json"))!;
+        body["created"] = System.Text.Json.Nodes.JsonNode.Parse(created);
+        body["usage"]!["prompt_tokens"] = null;
+        body["usage"]!["completion_tokens"] = "10";
+        await using var server = await FakeChatServer.StartAsync(FakeChatServer.Json(200, body.ToJsonString()));
+
+        var response = await Client(server.Endpoint).GetResponseAsync("Hello!", cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal("Hello! How can I assist you today?", response.Text);
+        Assert.Equal(read ? new DateTimeOffset(2025, 3, 10, 1, 25, 52, TimeSpan.Zero) : null, response.CreatedAt);
+        Assert.Equal((null, null, 29L), (response.Usage!.InputTokenCount, response.Usage.OutputTokenCount, response.Usage.TotalTokenCount));
+    }
+
     [Fact]
     public async Task Response_ThreeChoices_TakesTheFirst()
     {
