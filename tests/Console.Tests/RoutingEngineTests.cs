@@ -424,6 +424,37 @@ public sealed class RoutingEngineTests : HostTest
     }
 
     [Fact]
+    public async Task ACategoryTheAgentChose_ThatTheEngineDisagreesWith_HoldsASureTicketForADispatcher()
+    {
+        var file = TitlesFile();
+        if (file is null)
+        {
+            Assert.Skip("The TipDM data set is not beside the repository (../shared/datasets/tipdm2020).");
+        }
+        var admin = await Host.SignInAsync("admin");
+        Assert.Equal(HttpStatusCode.OK, (await ImportAsync(admin, await File.ReadAllTextAsync(file))).StatusCode);
+        var version = (await admin.PostOkAsync("/api/admin/routing/retrain", new { })).Str("version");
+        var agent = await Host.SignInAsync("agent");
+        var clearText = "医院乱收费，看病贵，请卫健委查处";
+        Assert.True((await agent.PostOkAsync("/api/routing/suggest", new { content = clearText }))["wouldDispatch"]!.GetValue<bool>());
+
+        // The agent, who heard the citizen, registers it under 交通运输; the engine, sure of 卫生计生, must not overrule that alone.
+        var held = (await agent.PostOkAsync("/api/tickets", new { content = clearText, phone = "13812345678", categoryId = "transport" })).Str("id");
+        var agreed = (await agent.PostOkAsync("/api/tickets", new { content = clearText + "。", phone = "13812345679", categoryId = "health" })).Str("id");
+        await DeliverAllAsync();
+
+        var ticket = await agent.GetOkAsync($"/api/tickets/{held}");
+        Assert.Equal(("PendingDispatch", "transport"), (ticket.Str("state"), ticket.Str("categoryId")));
+        var recorded = await agent.GetOkAsync($"/api/tickets/{held}/routing");
+        Assert.Equal((version, "卫生计生", false),
+            (recorded["decision"]!.Str("modelVersion"), recorded["decision"]!.Str("label"), recorded["decision"]!["automatic"]!.GetValue<bool>()));
+        Assert.Contains("话务员登记的分类为「交通运输」", recorded.Str("reason"), StringComparison.Ordinal);
+        // Where the agent and the engine agree, the sure ticket goes at once as before.
+        var sent = await agent.GetOkAsync($"/api/tickets/{agreed}");
+        Assert.Equal(("Dispatched", "city-health"), (sent.Str("state"), sent["leadDepartment"]!.Str("id")));
+    }
+
+    [Fact]
     public async Task ASureTicket_WhoseDeadlinesReachAYearWithoutItsHolidayNotice_WaitsWithItsDecisionAndWhy()
     {
         var file = TitlesFile();

@@ -370,7 +370,16 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             var urgency = Triage.Raise(t.Urgency, Enum.Parse<Urgency>(advice.Urgency));
             DeadlineSet? set = null;
             var reason = advice.Reason;
-            if (automatic)
+            var dispatchNow = automatic;
+            // A category the agent chose at intake (not one an earlier hint set) came from talking to the citizen: when the
+            // engine's differs, a dispatcher settles it; the engine does not overrule the agent on its own.
+            if (dispatchNow && t.CategoryId is { } chosen && chosen != hintCategory && best.CategoryId is { } engine && chosen != engine)
+            {
+                var name = await db.Categories.Where(c => c.Id == chosen).Select(c => c.Name).SingleOrDefaultAsync(ct) ?? chosen;
+                reason += $"（话务员登记的分类为「{name}」，与智能分类不同，由派单员确认）";
+                dispatchNow = false;
+            }
+            if (dispatchNow)
             {
                 try
                 {
