@@ -115,13 +115,16 @@ public sealed class RoutingEnsembleTests : HostTest
                 .Where(e => e.TicketId == Guid.Parse(id) && e.Source == ExampleSource.Correction).Select(e => e.Label).ToListAsync()];
         }
 
-        // Sent elsewhere than the engine said: a correction. The department returns it (not ours), it is redispatched to the
-        // engine's category: the correction is withdrawn, so the next model does not learn the dispatcher's slip.
+        // Sent elsewhere than the engine said: a correction. The department returns it (not ours) and the centre agrees: the
+        // correction is withdrawn, so a training meanwhile does not learn the dispatcher's slip; it is redispatched to the
+        // engine's category: still none.
         await dispatcher.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = wrong });
         Assert.Equal([wrongName], await CorrectionsAsync());
         var department = await CreateDepartmentHandlerAsync("wrong-desk", wrong);
         await department.PostOkAsync($"/api/tickets/{id}/return", new { reason = "不属于本单位职责" });
+        Assert.Equal([wrongName], await CorrectionsAsync()); // asked for, not yet agreed
         await dispatcher.PostOkAsync($"/api/tickets/{id}/return-review", new { approve = true, note = "同意" });
+        Assert.Empty(await CorrectionsAsync());
         var suggestedDepartment = decision.Str("department");
         await dispatcher.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = suggestedDepartment });
         Assert.Empty(await CorrectionsAsync());

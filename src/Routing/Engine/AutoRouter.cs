@@ -30,6 +30,7 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
                 await scope.ServiceProvider.GetRequiredService<RoutingEngine>().ClassifyNewTicketAsync(new TicketId(change.TicketId), ct);
                 break;
             case nameof(TimelineEventKind.Dispatched) when change.ActorId != Actor.Router.Id:
+            case nameof(TimelineEventKind.ReturnApproved):
                 await RecordCorrectionAsync(scope.ServiceProvider.GetRequiredService<RoutingDbContext>(), new TicketId(change.TicketId), ct);
                 break;
         }
@@ -38,10 +39,20 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
     /// <summary>
     /// Keeps the ticket's correction in step with its latest dispatch by a person: the category they meant differs from the
     /// engine's, so the next model learns it; a later redispatch (after a 退单, say) replaces it, and one back to the engine's
-    /// category withdraws it — the last person's word counts, not the first.
+    /// category withdraws it — the last person's word counts, not the first. An approved 退单 refutes the dispatch before it, so
+    /// it withdraws the correction until the ticket is dispatched again. Read from the timeline as it stands, not from the
+    /// message, so a message delivered late changes nothing the later ones decided.
     /// </summary>
     private async Task RecordCorrectionAsync(RoutingDbContext db, TicketId id, CancellationToken ct)
     {
+        var latest = await db.Timeline.AsNoTracking()
+            .Where(e => e.TicketId == id && (e.Kind == TimelineEventKind.Dispatched || e.Kind == TimelineEventKind.ReturnApproved))
+            .OrderByDescending(e => e.Sequence).Select(e => e.Kind).FirstOrDefaultAsync(ct);
+        if (latest == TimelineEventKind.ReturnApproved)
+        {
+            await db.TrainingExamples.Where(e => e.TicketId == id.Value && e.Source == ExampleSource.Correction).ExecuteDeleteAsync(ct);
+            return;
+        }
         var decision = await db.Timeline.AsNoTracking().Where(e => e.TicketId == id && e.Kind == TimelineEventKind.Classified)
             .OrderByDescending(e => e.Sequence).Select(e => e.Data).FirstOrDefaultAsync(ct);
         var ticket = await db.Tickets.AsNoTracking().SingleAsync(t => t.Id == id, ct);
