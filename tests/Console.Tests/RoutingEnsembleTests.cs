@@ -69,6 +69,26 @@ public sealed class RoutingEnsembleTests : HostTest
     }
 
     [Fact]
+    public async Task ARunnerUpCategory_IsOfferedWhereTheEngineWouldSendIt_AndTheDecisionRecordsThat()
+    {
+        await SmallHistory.TrainAsync(Host);
+        var agent = await Host.SignInAsync("agent");
+        const string Title = "饭店油烟直排污染环境";
+        const string Content = "饭店油烟直排污染环境，门口还有流动摊贩占道经营。";
+        // 环境保护 first; 城乡建设 second, whose matter (占道经营) the street office of the ticket's area handles, not the city's
+        // housing bureau that is the category's usual department.
+        var advice = await agent.PostOkAsync("/api/routing/suggest", new { title = Title, content = Content, areaId = "chengdong-donghu" });
+        var second = advice["suggestions"]![1]!;
+        Assert.Equal(("urban-construction", "donghu-office"), (second.Str("categoryId"), second.Str("departmentId")));
+
+        // The decision recorded on a ticket keeps each suggestion's department, for the dispatcher's one-click second choice.
+        var id = (await agent.PostOkAsync("/api/tickets", new { title = Title, content = Content, phone = "13812345678", areaId = "chengdong-donghu" })).Str("id");
+        await SmallHistory.DeliverAllAsync(Host);
+        var top = (await agent.GetOkAsync($"/api/tickets/{id}/routing"))["decision"]!["top"]!.AsArray();
+        Assert.Equal(["city-environment", "donghu-office"], top.Take(2).Select(t => t!.Str("department")));
+    }
+
+    [Fact]
     public async Task ASwitchedOffDepartment_IsNeverSentATicket_ByTheEngine()
     {
         await SmallHistory.TrainAsync(Host);

@@ -227,6 +227,14 @@ public static class EnsembleRules
         return decision with { Reason = Explain(decision) };
     }
 
+    /// <summary>Where a ticket of <paramref name="categoryId"/> would go (a runner-up's department), as for a decision.</summary>
+    public static (string? Id, string? Name) DepartmentWithin(string categoryId, IReadOnlyList<CategoryInfo> categories,
+        IReadOnlyList<CatalogueSays> catalogue, IReadOnlyList<CaseSays> similar)
+    {
+        var (id, name, _) = PickDepartment(categoryId, categories.FirstOrDefault(c => c.Id == categoryId), catalogue, similar, holds: []);
+        return (id, name);
+    }
+
     /// <summary>
     /// The department within the chosen category: the catalogue matter's area rule (one the title names strongly before the
     /// others; two equal matches with different units hold dispatch back), else similar cases in that category that agree,

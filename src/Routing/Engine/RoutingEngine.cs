@@ -226,8 +226,11 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             var category = categories.FirstOrDefault(c => c.Name == other.Label || c.Id == other.Label);
             if (suggestions.Count < 3 && (category?.Id ?? other.Label) != (decision.CategoryId ?? decision.Label))
             {
-                suggestions.Add(new RouteSuggestion(other.Label, category?.Id, category?.DefaultDepartmentId, category?.DefaultDepartmentName,
-                    Math.Round(other.Probability, 4)));
+                // Where the engine would send it had it chosen this category: the matter's area unit, agreeing cases, or the
+                // category's usual department if it is switched on.
+                var (departmentId, departmentName) = category is null ? (null, null)
+                    : EnsembleRules.DepartmentWithin(category.Id, categories, catalogueSays, caseSays);
+                suggestions.Add(new RouteSuggestion(other.Label, category?.Id, departmentId, departmentName, Math.Round(other.Probability, 4)));
             }
         }
         // Without a model the alternatives are the other categories the catalogue names, each where its matter's area rule sends it.
@@ -393,7 +396,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
                 }
             }
             if (t.RecordClassification(now, best.Label, best.CategoryId, best.DepartmentId, advice.Confidence, reason,
-                    advice.ModelVersion, automatic: set is not null, [.. advice.Suggestions.Select(s => (s.Label, s.Probability))], ensemble,
+                    advice.ModelVersion, automatic: set is not null, [.. advice.Suggestions.Select(s => (s.Label, s.DepartmentId, s.Probability))], ensemble,
                     replacingHint: hintCategory) is { } refused)
             {
                 return refused;

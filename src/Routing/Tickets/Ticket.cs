@@ -526,7 +526,8 @@ public sealed class Ticket
     /// agent chose, even the same one) stays.
     /// </summary>
     public HotlineError? RecordClassification(Instant now, string label, string? categoryId, string? department, double? confidence,
-        string reason, string? modelVersion, bool automatic, IReadOnlyList<(string Label, double? Probability)> top, object? ensemble = null,
+        string reason, string? modelVersion, bool automatic, IReadOnlyList<(string Label, string? DepartmentId, double? Probability)> top,
+        object? ensemble = null,
         string? replacingHint = null)
     {
         if (State != TicketState.PendingDispatch)
@@ -548,7 +549,9 @@ public sealed class Ticket
             confidence = confidence is { } sure ? Math.Round(sure, 4) : (double?)null,
             modelVersion,
             automatic,
-            top = top.Select(t => new { t.Label, probability = t.Probability is { } p ? Math.Round(p, 4) : (double?)null }),
+            // Each suggestion with where it would go (since 2026-11-23; earlier decisions name only the labels), so a dispatcher's
+            // one-click second choice goes where the engine would have sent it: the area's unit, never a switched-off one.
+            top = top.Select(t => new { t.Label, department = t.DepartmentId, probability = t.Probability is { } p ? Math.Round(p, 4) : (double?)null }),
             ensemble,
         });
     }

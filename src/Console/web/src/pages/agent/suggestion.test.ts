@@ -59,4 +59,54 @@ describe('fromDecision', () => {
     expect(s.options[0]).toMatchObject({ label: '交通运输', departmentId: 'city-transport' });
     expect(s.options[1]).toMatchObject({ label: '城乡建设', departmentId: 'city-housing' });
   });
+  it('offers each runner-up where the engine would have sent it, as the decision recorded it', () => {
+    const s = fromDecision(
+      {
+        reason: null,
+        decision: {
+          label: '交通运输',
+          categoryId: 'transport',
+          department: 'city-transport',
+          confidence: 0.55,
+          modelVersion: 'v2',
+          automatic: false,
+          top: [
+            { Label: '交通运输', department: 'city-transport', probability: 0.55 },
+            { Label: '城乡建设', department: 'donghu-office', probability: 0.4 }, // a street matter: the area's office
+          ],
+        },
+      },
+      reference,
+    );
+    expect(s.options[1]).toMatchObject({ label: '城乡建设', departmentId: 'donghu-office', departmentName: '东湖街道办事处' });
+  });
+
+  it('offers no switched-off department, recorded or usual', () => {
+    const off: Reference = {
+      ...reference,
+      departments: [
+        { id: 'city-housing', name: '市住房和城乡建设局', kind: 'CityDepartment', parentId: null, areaId: null, active: false },
+        { id: 'city-transport', name: '市交通运输局', kind: 'CityDepartment', parentId: null, areaId: null, active: true },
+      ],
+    };
+    const s = fromDecision(
+      {
+        reason: null,
+        decision: {
+          label: '交通运输',
+          categoryId: 'transport',
+          department: 'city-transport',
+          confidence: 0.5,
+          modelVersion: 'v1',
+          automatic: false,
+          top: [
+            { Label: '交通运输', probability: 0.5 },
+            { Label: '城乡建设', probability: 0.45 }, // an older decision: the category's usual department, now switched off
+          ],
+        },
+      },
+      off,
+    );
+    expect(s.options.map((o) => o.departmentId)).toEqual(['city-transport', null]);
+  });
 });

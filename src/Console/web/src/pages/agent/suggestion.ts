@@ -26,17 +26,27 @@ export function fromAdvice(advice: RoutingAdvice): Suggestion {
   };
 }
 
-/** A recorded decision names the chosen department; the runners-up are categories, which go to their usual departments. */
+/**
+ * A recorded decision names the chosen department and, since 2026-11-23, each runner-up's: where the engine would have sent
+ * the ticket in that category (the area's unit for a street matter). An older decision names only the runners-up's categories,
+ * which then go to their usual departments. A department switched off since is offered to no one.
+ */
 export function fromDecision(recorded: RecordedDecision, reference: Reference | undefined): Suggestion {
   const d = recorded.decision;
   const byName = new Map((reference?.categories ?? []).map((c) => [c.name, c]));
+  const switchedOff = new Set((reference?.departments ?? []).filter((x) => !x.active).map((x) => x.id));
+  const open = (id: string | null | undefined) => (id && !switchedOff.has(id) ? id : null);
+  const option = (label: string, department: string | null | undefined, probability: number | null) => {
+    const departmentId = open(department);
+    return { label, departmentId, departmentName: reference?.departmentName(departmentId) ?? departmentId, probability };
+  };
   const options = d.top.map((t, i) => {
     const label = t.Label ?? t.label ?? '';
-    const departmentId = i === 0 && label === d.label ? d.department : (byName.get(label)?.defaultDepartmentId ?? null);
-    return { label, departmentId, departmentName: reference?.departmentName(departmentId) ?? departmentId, probability: t.probability };
+    const department = i === 0 && label === d.label ? d.department : t.department !== undefined ? t.department : byName.get(label)?.defaultDepartmentId;
+    return option(label, department, t.probability);
   });
   if (options.length === 0 || options[0].label !== d.label) {
-    options.unshift({ label: d.label, departmentId: d.department, departmentName: reference?.departmentName(d.department) ?? d.department, probability: d.confidence });
+    options.unshift(option(d.label, d.department, d.confidence));
   }
   return { reason: recorded.reason, confidence: d.confidence, automatic: d.automatic, recorded: true, options };
 }

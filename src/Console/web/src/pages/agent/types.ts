@@ -45,7 +45,8 @@ export interface RecordedDecision {
     modelVersion: string | null;
     automatic: boolean;
     /** Each category the model ranked (stored as written when it was recorded: `Label`, older rows may say `label`). */
-    top: { Label?: string; label?: string; probability: number | null }[];
+    /** Each suggestion with its department (absent from decisions recorded before 2026-11-23). */
+  top: { Label?: string; label?: string; department?: string | null; probability: number | null }[];
   };
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Badge, Button, Card, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { api, ApiError } from '../../api/http';
 import type { Ticket, TicketChangedData, TimelineEntry } from '../../api/types';
@@ -11,36 +11,7 @@ import { useReference } from '../agent/reference';
 import { fromDecision, type Suggestion } from '../agent/suggestion';
 import { ReviewModal, TicketActions, useTicketCommand } from '../agent/TicketActions';
 import { channelLabels, type RecordedDecision } from '../agent/types';
-
-/**
- * Per-ticket facts a list shows beside each row, fetched once per ticket (and version) and kept while the page is open: the
- * routing decision recorded on a waiting ticket never changes, a return's reason only with a new return.
- */
-function useRowFacts<T>(tickets: Ticket[], fetch: (ticket: Ticket) => Promise<T | undefined>) {
-  const cache = useRef(new Map<string, T | null>());
-  const mounted = useRef(true);
-  const [, setAnswered] = useState(0);
-  const keyOf = (t: Ticket) => `${t.id}:${t.version}`;
-  useEffect(() => {
-    mounted.current = true;
-    return () => {
-      mounted.current = false;
-    };
-  }, []);
-  useEffect(() => {
-    for (const t of tickets.filter((t) => !cache.current.has(keyOf(t)))) {
-      cache.current.set(keyOf(t), null); // asked; null until answered
-      fetch(t)
-        .then((value) => {
-          if (value !== undefined) cache.current.set(keyOf(t), value);
-          else cache.current.delete(keyOf(t)); // not there yet (not classified): asked again on the next reload
-        })
-        .catch(() => cache.current.delete(keyOf(t)))
-        .finally(() => mounted.current && setAnswered((n) => n + 1));
-    }
-  }, [tickets, fetch]);
-  return (t: Ticket) => cache.current.get(keyOf(t)) ?? undefined;
-}
+import { useRowFacts, type RowFact } from './rowFacts';
 
 async function decisionOf(ticket: Ticket): Promise<RecordedDecision | undefined> {
   try {
@@ -57,9 +28,15 @@ async function returnReasonOf(ticket: Ticket): Promise<TimelineEntry | undefined
 }
 
 /** One click sends a ticket to one of the engine's top departments. */
-function SuggestionCell({ ticket, suggestion, reload }: { ticket: Ticket; suggestion: Suggestion | undefined; reload: () => Promise<void> }) {
+export function SuggestionCell({ ticket, suggestion, reload }: { ticket: Ticket; suggestion: RowFact<Suggestion>; reload: () => Promise<void> }) {
   const { busy, run } = useTicketCommand(ticket, reload);
-  if (!suggestion) return <Typography.Text type="secondary">尚未智能分类</Typography.Text>;
+  if (suggestion.state === 'loading') return <Typography.Text type="secondary">正在读取智能建议…</Typography.Text>;
+  if (suggestion.state === 'failed') return <Typography.Text type="danger">智能建议读取失败，列表刷新时将重试</Typography.Text>;
+  if (suggestion.state === 'absent') return <Typography.Text type="secondary">尚未智能分类</Typography.Text>;
+  return <SuggestionButtons suggestion={suggestion.value} busy={busy} run={run} />;
+}
+
+function SuggestionButtons({ suggestion, busy, run }: { suggestion: Suggestion } & Pick<ReturnType<typeof useTicketCommand>, 'busy' | 'run'>) {
   // The decision, and the runners-up the model gives a real chance (5% or more).
   const options = suggestion.options.filter((o, i) => o.departmentId && (i === 0 || o.probability === null || o.probability >= 0.05)).slice(0, 3);
   return (
@@ -190,7 +167,8 @@ export default function DispatcherPage() {
                         width: 420,
                         render: (_, row) => {
                           const d = decision(row);
-                          return <SuggestionCell ticket={row} suggestion={d ? fromDecision(d, reference) : undefined} reload={pending.reload} />;
+                          const suggestion: RowFact<Suggestion> = d.state === 'ready' ? { state: 'ready', value: fromDecision(d.value, reference) } : d;
+                          return <SuggestionCell ticket={row} suggestion={suggestion} reload={pending.reload} />;
                         },
                       },
                       {
@@ -234,10 +212,12 @@ export default function DispatcherPage() {
                         title: '退单理由',
                         render: (_, row) => {
                           const entry = returnReason(row);
-                          return entry ? (
+                          if (entry.state === 'failed') return <Typography.Text type="danger">读取失败，列表刷新时将重试</Typography.Text>;
+                          if (entry.state === 'absent') return <Typography.Text type="secondary">（未找到退单记录）</Typography.Text>;
+                          return entry.state === 'ready' ? (
                             <span>
-                              {entry.note ?? '（未填写）'}
-                              <Typography.Text type="secondary">（{formatTime(entry.at)}）</Typography.Text>
+                              {entry.value.note ?? '（未填写）'}
+                              <Typography.Text type="secondary">（{formatTime(entry.value.at)}）</Typography.Text>
                             </span>
                           ) : (
                             '…'
