@@ -23,7 +23,11 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
 {
     private static readonly Duration CheckEvery = Duration.FromMinutes(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (TextClassifier? Model, string? Version, Instant CheckedAt)? _cached;
+    // One immutable object swapped whole: read without the gate, a struct of three fields could be seen half written (a
+    // ticket then classified as if no model were in use while another thread invalidated the cache).
+    private sealed record Cached(TextClassifier? Model, string? Version, Instant CheckedAt);
+
+    private volatile Cached? _cached;
 
     /// <summary>Why the active version could not be loaded, when it could not; null when it loaded or none is active.</summary>
     public string? Unreadable { get; private set; }
@@ -50,7 +54,7 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
             {
                 Unreadable = null;
             }
-            _cached = (model, version, clock.GetCurrentInstant());
+            _cached = new Cached(model, version, clock.GetCurrentInstant());
             return model;
         }
         finally
