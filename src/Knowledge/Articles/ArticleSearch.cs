@@ -192,7 +192,7 @@ public static class ArticleSearch
     }
 
     private static ProblemHttpResult Unavailable() => TypedResults.Problem(title: "知识检索暂不可用",
-        detail: "检索服务暂时无法连接，请稍后重试；知识的查看和编辑不受影响。", statusCode: StatusCodes.Status503ServiceUnavailable);
+        detail: "检索服务暂时不可用，请稍后重试；知识的查看和编辑不受影响。", statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static bool InForce(SearchHit hit, LocalDate today) =>
         (!hit.Metadata.TryGetValue("validFrom", out var from) || string.CompareOrdinal(from, ArticleEndpoints.IsoDate(today)) <= 0)

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 
 namespace Hotline.Routing.Cases;
 
@@ -91,7 +92,7 @@ public static class SimilarCaseEndpoints
     }
 
     private static async Task<Results<Ok<SimilarCase[]>, ProblemHttpResult>> SimilarAsync(
-        Guid id, int? size, ClaimsPrincipal user, TicketWorkflow workflow, SimilarCaseFinder finder, CancellationToken ct)
+        Guid id, int? size, ClaimsPrincipal user, TicketWorkflow workflow, SimilarCaseFinder finder, ILoggerFactory logs, CancellationToken ct)
     {
         var actor = StaffPrincipal.ToActor(user);
         if (!actor.IsAnyOf(StaffRole.Agent, StaffRole.Dispatcher, StaffRole.Supervisor, StaffRole.Admin))
@@ -113,8 +114,9 @@ public static class SimilarCaseEndpoints
         }
         catch (Exception ex) when (SearchFailure.IsOutage(ex))
         {
+            logs.CreateLogger<SimilarCaseFinder>().LogWarning("Similar cases answered 503: {Reason}", ex.Message);
             return TypedResults.Problem(title: "相似案例暂不可用", statusCode: StatusCodes.Status503ServiceUnavailable,
-                detail: "检索服务暂时无法连接，请稍后重试；工单的办理不受影响。");
+                detail: "检索服务暂时不可用，请稍后重试；工单的办理不受影响。");
         }
     }
 }

@@ -227,12 +227,16 @@ public static class EnsembleRules
         return decision with { Reason = Explain(decision) };
     }
 
-    /// <summary>Where a ticket of <paramref name="categoryId"/> would go (a runner-up's department), as for a decision.</summary>
+    /// <summary>
+    /// Where a ticket of <paramref name="categoryId"/> would go (a runner-up's department), as for a decision; none when a decision
+    /// there would be held for a person (two matters matching equally with different units, or a switched-off usual department).
+    /// </summary>
     public static (string? Id, string? Name) DepartmentWithin(string categoryId, IReadOnlyList<CategoryInfo> categories,
         IReadOnlyList<CatalogueSays> catalogue, IReadOnlyList<CaseSays> similar)
     {
-        var (id, name, _) = PickDepartment(categoryId, categories.FirstOrDefault(c => c.Id == categoryId), catalogue, similar, holds: []);
-        return (id, name);
+        var holds = new List<string>();
+        var (id, name, _) = PickDepartment(categoryId, categories.FirstOrDefault(c => c.Id == categoryId), catalogue, similar, holds);
+        return holds.Count > 0 ? (null, null) : (id, name);
     }
 
     /// <summary>

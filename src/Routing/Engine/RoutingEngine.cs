@@ -29,6 +29,9 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
 
     private volatile Cached? _cached;
 
+    // Moved by Invalidate: a load that began before it must not put back what it read (the older version, for up to a minute).
+    private int _generation;
+
     /// <summary>Why the active version could not be loaded, when it could not; null when it loaded or none is active.</summary>
     public string? Unreadable { get; private set; }
 
@@ -44,6 +47,7 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
         await _gate.WaitAsync(ct);
         try
         {
+            var generation = Volatile.Read(ref _generation);
             using var scope = scopes.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
             var version = await db.RoutingModels.AsNoTracking().Where(m => m.Active).Select(m => m.Version).SingleOrDefaultAsync(ct);
@@ -54,7 +58,10 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
             {
                 Unreadable = null;
             }
-            _cached = new Cached(model, version, clock.GetCurrentInstant());
+            if (generation == Volatile.Read(ref _generation))
+            {
+                _cached = new Cached(model, version, clock.GetCurrentInstant());
+            }
             return model;
         }
         finally
@@ -63,7 +70,11 @@ public sealed partial class ModelStore(IServiceScopeFactory scopes, IClock clock
         }
     }
 
-    public void Invalidate() => _cached = null;
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _cached = null;
+    }
 
     private async Task<TextClassifier?> LoadAsync(RoutingDbContext db, string version, CancellationToken ct)
     {

@@ -266,7 +266,7 @@ internal static class RoutingPrompt
     /// <summary>A number, or a number written as a string ("0.9"), as models without constrained decoding sometimes answer.</summary>
     private static double? Number(JsonElement root, string name) =>
         !root.TryGetProperty(name, out var value) ? null
-        : value.ValueKind == JsonValueKind.Number ? value.GetDouble()
+        : value.ValueKind == JsonValueKind.Number ? (value.TryGetDouble(out var number) ? number : (double?)null)
         : value.ValueKind == JsonValueKind.String && double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float,
             System.Globalization.CultureInfo.InvariantCulture, out var parsed) ? parsed
         : null;

@@ -15,10 +15,11 @@ public sealed class DispatcherJourneyTests(BrowserFixture fixture) : BrowserTest
     {
         await SmallHistory.TrainAsync(Host);
         var anonymous = Host.Anonymous();
-        var (bus, _) = await CentreData.SubmitAsync(anonymous, "公交车班次太少，早高峰等车半小时");
+        var agent = await Host.SignInAsync("agent");
+        // Registered by an agent under 城乡建设: the engine says 交通运输, so a dispatcher settles it.
+        var bus = (await agent.PostOkAsync("/api/tickets", new { content = "公交车班次太少，早高峰等车半小时", phone = "13812345678", categoryId = "urban-construction" })).Str("id");
         var (approved, approvedCode) = await CentreData.SubmitAsync(anonymous, "小区电梯经常坏，物业不维修");
         var (rejected, rejectedCode) = await CentreData.SubmitAsync(anonymous, "楼道堆放杂物，物业不清理");
-        var agent = await Host.SignInAsync("agent");
         var housing = await Host.SignInAsync("housing");
         foreach (var id in new[] { approved, rejected })
         {
@@ -41,6 +42,7 @@ public sealed class DispatcherJourneyTests(BrowserFixture fixture) : BrowserTest
         var dispatched = await agent.GetOkAsync($"/api/tickets/{bus}");
         Assert.Equal("Dispatched", dispatched.Str("state"));
         Assert.Equal("city-transport", dispatched["leadDepartment"]!.Str("id"));
+        Assert.Equal("transport", dispatched.Str("categoryId")); // the button sends the category it was offered for
 
         // A return arrives while the page is open: it appears with the department's reason, live.
         await housing.PostOkAsync($"/api/tickets/{rejected}/return", new { reason = "不属于本单位职责" });

@@ -125,6 +125,7 @@ public sealed class LlmRoutingAdvisorTests
     [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"特急","confidence":0.9}""", "urgency")]
     [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":86}""", "confidence")]
     [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":"很高"}""", "confidence")]
+    [InlineData("""{"reason":"理由","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":1e400}""", "confidence")]
     [InlineData("""{"reason":"","category_id":"urban-construction","department_id":"city-housing","ticket_type":"投诉","urgency":"一般","confidence":0.9}""", "reason")]
     [InlineData("""["city-housing"]""", "not a JSON object")]
     [InlineData("", "empty")]

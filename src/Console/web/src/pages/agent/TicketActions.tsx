@@ -103,8 +103,9 @@ function PendingActions({
   const [merging, setMerging] = useState(false);
   const best = suggestion?.options[0];
   const nameOf = (id: string) => reference?.departmentName(id) ?? id;
-  const dispatch = (departmentId: string) =>
-    run(`dispatch:${departmentId}`, 'dispatch', { leadDepartmentId: departmentId }, `已派往「${nameOf(departmentId)}」`);
+  // The suggestion's button sends its category too; a department chosen from the list leaves the ticket's category as it is.
+  const dispatch = (departmentId: string, categoryId?: string) =>
+    run(`dispatch:${departmentId}`, 'dispatch', { leadDepartmentId: departmentId, categoryId }, `已派往「${nameOf(departmentId)}」`);
 
   return (
     <div data-testid="ticket-actions">
@@ -117,7 +118,7 @@ function PendingActions({
         )}
         <Space wrap>
           {best?.departmentId && (
-            <Button type="primary" loading={busy === `dispatch:${best.departmentId}`} onClick={() => void dispatch(best.departmentId!)}>
+            <Button type="primary" loading={busy === `dispatch:${best.departmentId}`} onClick={() => void dispatch(best.departmentId!, best.categoryId ?? undefined)}>
               派往建议单位「{best.departmentName ?? best.departmentId}」
             </Button>
           )}

@@ -78,7 +78,8 @@ describe('fromDecision', () => {
       },
       reference,
     );
-    expect(s.options[1]).toMatchObject({ label: '城乡建设', departmentId: 'donghu-office', departmentName: '东湖街道办事处' });
+    expect(s.options[1]).toMatchObject({ label: '城乡建设', categoryId: 'urban-construction', departmentId: 'donghu-office', departmentName: '东湖街道办事处' });
+    expect(s.options[0].categoryId).toBe('transport'); // a one-click dispatch files the ticket under the category it was sent for
   });
 
   it('offers no switched-off department, recorded or usual', () => {
@@ -108,5 +109,25 @@ describe('fromDecision', () => {
       off,
     );
     expect(s.options.map((o) => o.departmentId)).toEqual(['city-transport', null]);
+
+    const recorded = fromDecision(
+      {
+        reason: null,
+        decision: {
+          label: '交通运输',
+          categoryId: 'transport',
+          department: 'city-transport',
+          confidence: 0.5,
+          modelVersion: 'v2',
+          automatic: false,
+          top: [
+            { Label: '交通运输', department: 'city-transport', probability: 0.5 },
+            { Label: '城乡建设', department: 'city-housing', probability: 0.45 }, // recorded, switched off since
+          ],
+        },
+      },
+      off,
+    );
+    expect(recorded.options.map((o) => o.departmentId)).toEqual(['city-transport', null]);
   });
 });

@@ -13,7 +13,9 @@ export interface Suggestion {
   automatic: boolean;
   /** Recorded on the ticket when it was registered, or asked for now from its text. */
   recorded: boolean;
-  options: { label: string; departmentId: string | null; departmentName: string | null; probability: number | null }[];
+  /** The category goes with a one-click dispatch, so the ticket is filed where it was sent (not under a category the agent or
+   *  a hint gave it, which the correction learnt from the dispatch would otherwise take for the dispatcher's word). */
+  options: { label: string; categoryId: string | null; departmentId: string | null; departmentName: string | null; probability: number | null }[];
 }
 
 export function fromAdvice(advice: RoutingAdvice): Suggestion {
@@ -22,7 +24,13 @@ export function fromAdvice(advice: RoutingAdvice): Suggestion {
     confidence: advice.confidence,
     automatic: false,
     recorded: false,
-    options: advice.suggestions.map((s) => ({ label: s.label, departmentId: s.departmentId, departmentName: s.departmentName, probability: s.probability })),
+    options: advice.suggestions.map((s) => ({
+      label: s.label,
+      categoryId: s.categoryId,
+      departmentId: s.departmentId,
+      departmentName: s.departmentName,
+      probability: s.probability,
+    })),
   };
 }
 
@@ -38,7 +46,8 @@ export function fromDecision(recorded: RecordedDecision, reference: Reference | 
   const open = (id: string | null | undefined) => (id && !switchedOff.has(id) ? id : null);
   const option = (label: string, department: string | null | undefined, probability: number | null) => {
     const departmentId = open(department);
-    return { label, departmentId, departmentName: reference?.departmentName(departmentId) ?? departmentId, probability };
+    const categoryId = byName.get(label)?.id ?? (label === d.label ? d.categoryId : null);
+    return { label, categoryId, departmentId, departmentName: reference?.departmentName(departmentId) ?? departmentId, probability };
   };
   const options = d.top.map((t, i) => {
     const label = t.Label ?? t.label ?? '';

@@ -56,7 +56,9 @@ function SuggestionButtons({ suggestion, busy, run }: { suggestion: Suggestion }
             size="small"
             type={i === 0 ? 'primary' : 'default'}
             loading={busy === `dispatch:${o.departmentId}`}
-            onClick={() => void run(`dispatch:${o.departmentId}`, 'dispatch', { leadDepartmentId: o.departmentId }, `已派往「${o.departmentName ?? o.departmentId}」`)}
+            onClick={() =>
+              void run(`dispatch:${o.departmentId}`, 'dispatch', { leadDepartmentId: o.departmentId, categoryId: o.categoryId ?? undefined }, `已派往「${o.departmentName ?? o.departmentId}」`)
+            }
             aria-label={`派往${o.departmentName ?? o.departmentId}`}
           >
             派往 {o.departmentName ?? o.departmentId}（{o.label}

@@ -35,4 +35,20 @@ describe('useRowFacts', () => {
     await waitFor(() => expect(result.current(ticket('a'))).toEqual({ state: 'ready', value: 'fact a' }));
     expect(asked).toEqual(['a', 'b', 'a']);
   });
+
+  it('does not ask again for a row whose answer is still on its way', async () => {
+    let asked = 0;
+    let answer!: (value: string | undefined) => void;
+    const fetch = () => {
+      asked++;
+      return asked === 1 ? Promise.reject(new Error('503')) : new Promise<string | undefined>((resolve) => (answer = resolve));
+    };
+    const { result, rerender } = renderHook(({ tickets }) => useRowFacts(tickets, fetch), { initialProps: { tickets: [ticket('a')] } });
+    await waitFor(() => expect(result.current(ticket('a')).state).toBe('failed'));
+    rerender({ tickets: [ticket('a')] }); // a reload: asked again
+    rerender({ tickets: [ticket('a')] }); // another, before the answer: not asked a third time
+    expect(asked).toBe(2);
+    await act(async () => answer('fact'));
+    expect(result.current(ticket('a'))).toEqual({ state: 'ready', value: 'fact' });
+  });
 });

@@ -12,6 +12,8 @@ export type RowFact<T> = { state: 'loading' } | { state: 'ready'; value: T } | {
  */
 export function useRowFacts<T>(tickets: Ticket[], fetch: (ticket: Ticket) => Promise<T | undefined>) {
   const cache = useRef(new Map<string, RowFact<T>>());
+  // Asked and not answered yet: not asked again meanwhile, so an older answer can never land after a newer one.
+  const asking = useRef(new Set<string>());
   const mounted = useRef(true);
   const [, setAnswered] = useState(0);
   const keyOf = (t: Ticket) => `${t.id}:${t.version}`;
@@ -24,17 +26,21 @@ export function useRowFacts<T>(tickets: Ticket[], fetch: (ticket: Ticket) => Pro
   useEffect(() => {
     const due = tickets.filter((t) => {
       const known = cache.current.get(keyOf(t));
-      return known === undefined || known.state === 'absent' || known.state === 'failed';
+      return !asking.current.has(keyOf(t)) && (known === undefined || known.state === 'absent' || known.state === 'failed');
     });
     for (const t of due) {
       const key = keyOf(t);
       const before = cache.current.get(key);
       // A retry keeps what the row said until the new answer comes, rather than flickering back to "loading".
       if (before === undefined) cache.current.set(key, { state: 'loading' });
+      asking.current.add(key);
       fetch(t)
         .then((value) => cache.current.set(key, value === undefined ? { state: 'absent' } : { state: 'ready', value }))
         .catch(() => cache.current.set(key, { state: 'failed' }))
-        .finally(() => mounted.current && setAnswered((n) => n + 1));
+        .finally(() => {
+          asking.current.delete(key);
+          if (mounted.current) setAnswered((n) => n + 1);
+        });
     }
   }, [tickets, fetch]);
   return (t: Ticket): RowFact<T> => cache.current.get(keyOf(t)) ?? { state: 'loading' };
