@@ -456,7 +456,8 @@ public sealed class RoutingEngineTests : HostTest
         var recorded = await agent.GetOkAsync($"/api/tickets/{held}/routing");
         Assert.Equal((version, "卫生计生", false),
             (recorded["decision"]!.Str("modelVersion"), recorded["decision"]!.Str("label"), recorded["decision"]!["automatic"]!.GetValue<bool>()));
-        Assert.Contains("话务员登记的分类为「交通运输」", recorded.Str("reason"), StringComparison.Ordinal);
+        Assert.Contains("话务员登记的分类为「交通运输」，与智能分类不同，请人工确认。", recorded.Str("reason"), StringComparison.Ordinal);
+        Assert.DoesNotContain("可自动派单", recorded.Str("reason"), StringComparison.Ordinal);
         // Where the agent and the engine agree, the sure ticket goes at once as before.
         var sent = await agent.GetOkAsync($"/api/tickets/{agreed}");
         Assert.Equal(("Dispatched", "city-health"), (sent.Str("state"), sent["leadDepartment"]!.Str("id")));

@@ -291,6 +291,13 @@ public static class EnsembleRules
         return nearest.Similarity >= NearDuplicate ? key(nearest) : null;
     }
 
+    /// <summary>Holds a decision back for a person for a reason the rules above do not see (the agent chose another category).</summary>
+    public static EnsembleDecision HeldBack(EnsembleDecision decision, string hold)
+    {
+        var held = decision with { Holds = [.. decision.Holds, hold], WouldDispatch = false };
+        return held with { Reason = Explain(held) };
+    }
+
     /// <summary>
     /// Adds what optional advisors (an LLM, see <see cref="IRoutingAdvisor"/>) said. They never change the destination or the
     /// confidence; an advisor that names another category or department holds automatic dispatch back, so a person decides.

@@ -8,6 +8,10 @@ public sealed record RoutingQuestion(string Title, string Content, string? AreaI
     /// <summary>The citizen's name on a registered ticket: never sent to an outside advisor (an LLM), which masks it where the
     /// citizen wrote it into the text (我叫张三…).</summary>
     public IReadOnlyList<string> KnownNames { get; init; } = [];
+
+    /// <summary>The category an agent chose when registering the ticket (not one a hint set). The agent heard the citizen: when
+    /// the engine's category differs, a dispatcher settles it, however sure the engine is.</summary>
+    public string? ChosenCategoryId { get; init; }
 }
 
 /// <summary>

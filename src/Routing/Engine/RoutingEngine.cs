@@ -231,6 +231,11 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             decision = EnsembleRules.WithAdvisors(decision, await AskAdvisorsAsync(question, decision, similar, ct));
         }
+        if (question.ChosenCategoryId is { } chosen && decision.CategoryId is { } engine && chosen != engine)
+        {
+            var name = categories.FirstOrDefault(c => c.Id == chosen)?.Name ?? chosen;
+            decision = EnsembleRules.HeldBack(decision, $"话务员登记的分类为「{name}」，与智能分类不同");
+        }
 
         var suggestions = new List<RouteSuggestion>
         {
@@ -344,9 +349,12 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             // ticket must not be the one left on catalogue hints. (Only while this host has no model: one query per new ticket.)
             await models.ActiveAsync(ct, checkNow: true);
         }
+        // The category the earlier hint set on the ticket (not one an agent chose) follows the model's decision.
+        var hintCategory = decisions.Count > 0 ? CategoryOf(decisions[^1]) : null;
         var question = new RoutingQuestion(ticket.Title, ticket.Content, ticket.AreaId, ticket.Address)
         {
             KnownNames = ticket.CitizenName is { Length: > 0 } name ? [name] : [],
+            ChosenCategoryId = ticket.CategoryId is { } given && given != hintCategory ? given : null,
         };
         var advice = await AdviseAsync(question, ct, exclude: ticket.Id, askAdvisors: true);
         if (again && advice?.ModelVersion != modelVersion)
@@ -357,8 +365,6 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             return false;
         }
-        // The category the earlier hint set on the ticket (not one an agent chose) follows the model's decision.
-        var hintCategory = decisions.Count > 0 ? CategoryOf(decisions[^1]) : null;
         var best = advice.Suggestions[0];
         var automatic = advice.WouldDispatch; // false whenever the centre has automatic dispatch off
         var ensemble = new
@@ -388,16 +394,7 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
             var urgency = Triage.Raise(t.Urgency, Enum.Parse<Urgency>(advice.Urgency));
             DeadlineSet? set = null;
             var reason = advice.Reason;
-            var dispatchNow = automatic;
-            // A category the agent chose at intake (not one an earlier hint set) came from talking to the citizen: when the
-            // engine's differs, a dispatcher settles it; the engine does not overrule the agent on its own.
-            if (dispatchNow && t.CategoryId is { } chosen && chosen != hintCategory && best.CategoryId is { } engine && chosen != engine)
-            {
-                var name = await db.Categories.Where(c => c.Id == chosen).Select(c => c.Name).SingleOrDefaultAsync(ct) ?? chosen;
-                reason += $"（话务员登记的分类为「{name}」，与智能分类不同，由派单员确认）";
-                dispatchNow = false;
-            }
-            if (dispatchNow)
+            if (automatic)
             {
                 try
                 {
