@@ -36,6 +36,7 @@ public sealed class DispatcherJourneyTests(BrowserFixture fixture) : BrowserTest
         var oneClick = busRow.GetByRole(AriaRole.Button, new() { Name = "派往市交通运输局" });
         await Expect(oneClick).ToBeVisibleAsync();
         await Expect(busRow).ToContainTextAsync("智能分类置信度");
+        await Expect(busRow).ToContainTextAsync("登记分类：城乡建设"); // why it waits: the agent filed it elsewhere
         await ScreenshotAsync(page, "dispatcher");
         await oneClick.ClickAsync();
         await Expect(busRow).ToBeHiddenAsync();

@@ -114,6 +114,11 @@ export default function DispatcherPage() {
   const pendingTickets = pending.data?.items ?? [];
   const returnTickets = returns.data?.items ?? [];
   const decision = useRowFacts(pendingTickets, decisionOf);
+  // A ticket filed under another category than the engine's (an agent's choice at intake): shown, as that is why it waits.
+  const registeredElsewhere = (row: Ticket) => {
+    const d = decision(row);
+    return d.state === 'ready' && !!row.categoryId && !!d.value.decision.categoryId && row.categoryId !== d.value.decision.categoryId;
+  };
   const returnReason = useRowFacts(returnTickets, returnReasonOf);
 
   return (
@@ -154,6 +159,11 @@ export default function DispatcherPage() {
                               <Tag>{row.typeLabel}</Tag>
                               {row.urgency !== 'Normal' && <Tag color="red">{row.urgencyLabel}</Tag>}
                               {row.approvedReturnCount > 0 && <Tag color="orange">已退回 {row.approvedReturnCount} 次，待改派</Tag>}
+                              {registeredElsewhere(row) && (
+                                <Tag color="gold" title="话务员登记的分类与智能分类不同，请确认">
+                                  登记分类：{reference?.categories.find((c) => c.id === row.categoryId)?.name ?? row.categoryId}
+                                </Tag>
+                              )}
                             </Space>
                             <Typography.Text>{row.title}</Typography.Text>
                             {row.content !== row.title && (
