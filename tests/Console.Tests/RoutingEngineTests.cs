@@ -461,6 +461,15 @@ public sealed class RoutingEngineTests : HostTest
         // Where the agent and the engine agree, the sure ticket goes at once as before.
         var sent = await agent.GetOkAsync($"/api/tickets/{agreed}");
         Assert.Equal(("Dispatched", "city-health"), (sent.Str("state"), sent["leadDepartment"]!.Str("id")));
+
+        // The dispatcher sides with the engine by choosing the health commission from the list (no category with it): that is
+        // no correction, though the ticket is still filed under the agent's 交通运输.
+        var dispatcher = await Host.SignInAsync("dispatcher");
+        await dispatcher.PostOkAsync($"/api/tickets/{held}/dispatch", new { leadDepartmentId = "city-health" });
+        await DeliverAllAsync();
+        using var scope = Host.Services.CreateScope();
+        Assert.False(await scope.ServiceProvider.GetRequiredService<RoutingDbContext>().TrainingExamples
+            .AnyAsync(e => e.TicketId == Guid.Parse(held) && e.Source == ExampleSource.Correction));
     }
 
     [Fact]

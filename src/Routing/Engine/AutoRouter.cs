@@ -47,8 +47,8 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
     {
         var latest = await db.Timeline.AsNoTracking()
             .Where(e => e.TicketId == id && (e.Kind == TimelineEventKind.Dispatched || e.Kind == TimelineEventKind.ReturnApproved))
-            .OrderByDescending(e => e.Sequence).Select(e => e.Kind).FirstOrDefaultAsync(ct);
-        if (latest == TimelineEventKind.ReturnApproved)
+            .OrderByDescending(e => e.Sequence).Select(e => new { e.Kind, e.Data }).FirstOrDefaultAsync(ct);
+        if (latest?.Kind == TimelineEventKind.ReturnApproved)
         {
             await db.TrainingExamples.Where(e => e.TicketId == id.Value && e.Source == ExampleSource.Correction).ExecuteDeleteAsync(ct);
             return;
@@ -62,10 +62,14 @@ public sealed class AutoRouter(IServiceScopeFactory scopes, IClock clock) : IOut
         }
         var suggested = EntryData.String(decision, "label");
         var suggestedCategory = EntryData.String(decision, "categoryId");
-        // The category the dispatcher meant: one given explicitly (the ticket's category moved off the engine's), else the
-        // category whose usual department they chose.
+        // The category the dispatcher meant: one given with the dispatch, else the category whose usual department they chose.
+        // Not the ticket's category as such: an agent may have filed it under a category the dispatcher then overruled by
+        // choosing a department (dispatches recorded before 2026-11-23 do not say whether a category came with them: for
+        // those, a ticket category off the engine's still counts as given).
         var categories = await db.Categories.AsNoTracking().ToListAsync(ct);
-        var chosen = ticket.CategoryId is { } given && given != suggestedCategory ? categories.FirstOrDefault(k => k.Id == given) : null;
+        var given = EntryData.Has(latest?.Data, "categoryId") ? EntryData.String(latest?.Data, "categoryId")
+            : ticket.CategoryId != suggestedCategory ? ticket.CategoryId : null;
+        var chosen = given is null ? null : categories.FirstOrDefault(k => k.Id == given);
         chosen ??= Corrections.CategoryMeant(ticket.CategoryId, lead, categories);
         if (chosen is null)
         {

@@ -13,6 +13,9 @@ public static class EntryData
     public static string? String(string? data, string property) =>
         Find(data, property, out var reader) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
 
+    /// <summary>Whether the property is there at all (null included): tells a field recorded as null from one not yet recorded.</summary>
+    public static bool Has(string? data, string property) => Find(data, property, out _);
+
     /// <summary>Whether a property is the JSON literal <c>true</c>.</summary>
     public static bool IsTrue(string? data, string property) => Find(data, property, out var reader) && reader.TokenType == JsonTokenType.True;
 

@@ -181,6 +181,8 @@ public sealed class Ticket
         return Move(actor, now, TimelineEventKind.Dispatched, TicketState.Dispatched, plan.Note, data: new
         {
             lead = plan.Lead.Value,
+            // The category the dispatcher gave with this dispatch, if any (a correction reads the dispatcher's word from it).
+            categoryId = plan.CategoryId,
             coHandlers = plan.CoHandlers.Select(d => d.Value),
             signDue = plan.Deadlines.SignDue.ToString(),
             replyDue = plan.Deadlines.ReplyDue.ToString(),
