@@ -127,7 +127,7 @@ public sealed class CatalogueTests : HostTest
     public async Task ADeleteMeetingAnotherAdminsDeleteOrEdit_IsA404OrA409_NotA500()
     {
         // A host whose delete pauses once, after reading the entry and before deleting it, while another admin acts on it.
-        var pause = new AfterCatalogueEntryRead();
+        var pause = new AfterTrackedRead<RoutingDbContext, Hotline.Routing.Catalogue.CatalogueEntry>();
         await using var host = await TestHost.StartAsync(Database, deliverOutbox: false,
             services: s => s.ConfigureDbContext<RoutingDbContext>(o => o.AddInterceptors(pause)));
         var admin = await host.SignInAsync("admin");
@@ -151,29 +151,6 @@ public sealed class CatalogueTests : HostTest
         var kept = (await admin.GetOkAsync("/api/admin/catalogue")).AsArray().Single(e => e!.Str("id") == second)!;
         Assert.Equal(("City", 2), (kept.Str("level"), kept["version"]!.GetValue<int>()));
         Assert.Equal(before + 1, await CountEntriesAsync());
-    }
-
-    /// <summary>Runs the next action once, when a query has read a catalogue entry for editing (tracked, as a delete's is).</summary>
-    private sealed class AfterCatalogueEntryRead : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        private Func<Task>? _then;
-
-        public bool Fired { get; private set; }
-
-        public void Next(Func<Task> then) => (_then, Fired) = (then, false);
-
-        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> DataReaderClosingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.DataReaderClosingEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result)
-        {
-            if (_then is { } then && eventData.Context is RoutingDbContext db
-                && db.ChangeTracker.Entries<Hotline.Routing.Catalogue.CatalogueEntry>().Any())
-            {
-                (_then, Fired) = (null, true);
-                await then();
-            }
-            return result;
-        }
     }
 
     [Fact]

@@ -104,7 +104,7 @@ public sealed class KnowledgeTransferTests : HostTest
     {
         // A host whose import pauses once, after reading the articles it changes and before writing them, while an editor
         // saves one of them through the API: the interleaving a slow import on a busy hotline meets.
-        var pause = new AfterArticlesRead();
+        var pause = new AfterTrackedRead<KnowledgeDbContext, Hotline.Knowledge.Articles.Article>();
         await using var host = await TestHost.StartAsync(Database, deliverOutbox: false,
             services: s => s.ConfigureDbContext<KnowledgeDbContext>(o => o.AddInterceptors(pause)));
         var admin = await host.SignInAsync("admin");
@@ -112,8 +112,8 @@ public sealed class KnowledgeTransferTests : HostTest
         var kept = (await admin.PostOkAsync("/api/knowledge/articles", new { title = "社保卡补办", body = "到任一社保网点补办。" })).Str("id");
         var id = (await admin.PostOkAsync("/api/knowledge/articles", new { title = "护照办理", body = "到出入境窗口办理，10 个工作日出证。" })).Str("id");
         var export = await (await admin.GetAsync("/api/knowledge/articles/export?format=csv")).Content.ReadAsStringAsync();
-        pause.Then = () => editor.PutOkAsync($"/api/knowledge/articles/{id}",
-            new { title = "护照办理", body = "到出入境窗口办理，7 个工作日出证。", version = 1 });
+        pause.Next(() => editor.PutOkAsync($"/api/knowledge/articles/{id}",
+            new { title = "护照办理", body = "到出入境窗口办理，7 个工作日出证。", version = 1 }));
 
         var edited = export.Replace("10 个工作日", "15 个工作日", StringComparison.Ordinal)
             .Replace("到任一社保网点补办。", "到任一社保网点或银行网点补办。", StringComparison.Ordinal);
@@ -126,31 +126,6 @@ public sealed class KnowledgeTransferTests : HostTest
         Assert.Equal(("到出入境窗口办理，7 个工作日出证。", 2), (article.Str("body"), article["version"]!.GetValue<int>()));
         var other = await admin.GetOkAsync($"/api/knowledge/articles/{kept}");
         Assert.Equal(("到任一社保网点补办。", 1), (other.Str("body"), other["version"]!.GetValue<int>()));
-    }
-
-    /// <summary>
-    /// Runs <see cref="Then"/> once, when a query that loads articles for editing (tracked, as the import's does) has read them:
-    /// between the import's read and its write. Not inside its save: on SQLite the save holds the process's write gate, which
-    /// would queue the editor behind it (the window a real conflict has is the one before).
-    /// </summary>
-    private sealed class AfterArticlesRead : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        public Func<Task>? Then { get; set; }
-
-        public bool Fired { get; private set; }
-
-        public override async ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult> DataReaderClosingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.DataReaderClosingEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult result)
-        {
-            if (Then is { } then && !Fired && eventData.Context is KnowledgeDbContext db
-                && db.ChangeTracker.Entries<Hotline.Knowledge.Articles.Article>().Any())
-            {
-                Fired = true;
-                await then();
-            }
-            return result;
-        }
     }
 
     [Fact]

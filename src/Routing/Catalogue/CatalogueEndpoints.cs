@@ -92,9 +92,9 @@ public static class CatalogueEndpoints
             }
             catch (Exception e) when (SearchFailure.IsOutage(e))
             {
-                // The index is down (an Elasticsearch outage, or a cluster refusing the search): the matters whose names or keywords the words contain, as the
-                // routing engine matches them, then those whose names or keywords contain what was typed (a fragment such as
-                // 单车), rather than no catalogue at all for a dispatcher on the phone.
+                // The index is down (an Elasticsearch outage, or a cluster refusing the search): the matters whose names or
+                // keywords the words contain, as the routing engine matches them, then those whose names or keywords contain
+                // what was typed (a fragment such as 单车), rather than no catalogue at all for a dispatcher on the phone.
                 logs.CreateLogger(typeof(CatalogueEndpoints)).LogWarning("Catalogue search without the index: {Reason}", e.Message);
                 var folded = MatterMatcher.Fold(query);
                 var named = MatterMatcher.Match(query, entries).Select(m => m.Entry).ToList();

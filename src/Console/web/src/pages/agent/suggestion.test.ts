@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reference } from './reference';
 import { fromDecision } from './suggestion';
+import type { RecordedDecision } from './types';
 
 const reference: Reference = {
   departments: [],
@@ -11,6 +12,20 @@ const reference: Reference = {
   ],
   departmentName: (id) => ({ 'donghu-office': '东湖街道办事处', 'city-housing': '市住房和城乡建设局', 'city-transport': '市交通运输局' })[id ?? ''],
 };
+
+/** A decision for 交通运输, sent to the transport bureau, with the model's ranking as the host recorded it. */
+const transportDecision = (top: RecordedDecision['decision']['top']): RecordedDecision => ({
+  reason: null,
+  decision: {
+    label: '交通运输',
+    categoryId: 'transport',
+    department: 'city-transport',
+    confidence: top[0].probability,
+    modelVersion: 'v2',
+    automatic: false,
+    top,
+  },
+});
 
 describe('fromDecision', () => {
   it('keeps the recorded department for the decision and sends each runner-up to its category’s usual department', () => {
@@ -59,23 +74,13 @@ describe('fromDecision', () => {
     expect(s.options[0]).toMatchObject({ label: '交通运输', departmentId: 'city-transport' });
     expect(s.options[1]).toMatchObject({ label: '城乡建设', departmentId: 'city-housing' });
   });
+
   it('offers each runner-up where the engine would have sent it, as the decision recorded it', () => {
     const s = fromDecision(
-      {
-        reason: null,
-        decision: {
-          label: '交通运输',
-          categoryId: 'transport',
-          department: 'city-transport',
-          confidence: 0.55,
-          modelVersion: 'v2',
-          automatic: false,
-          top: [
-            { Label: '交通运输', department: 'city-transport', probability: 0.55 },
-            { Label: '城乡建设', department: 'donghu-office', probability: 0.4 }, // a street matter: the area's office
-          ],
-        },
-      },
+      transportDecision([
+        { Label: '交通运输', department: 'city-transport', probability: 0.55 },
+        { Label: '城乡建设', department: 'donghu-office', probability: 0.4 }, // a street matter: the area's office
+      ]),
       reference,
     );
     expect(s.options[1]).toMatchObject({ label: '城乡建设', categoryId: 'urban-construction', departmentId: 'donghu-office', departmentName: '东湖街道办事处' });
@@ -91,41 +96,19 @@ describe('fromDecision', () => {
       ],
     };
     const s = fromDecision(
-      {
-        reason: null,
-        decision: {
-          label: '交通运输',
-          categoryId: 'transport',
-          department: 'city-transport',
-          confidence: 0.5,
-          modelVersion: 'v1',
-          automatic: false,
-          top: [
-            { Label: '交通运输', probability: 0.5 },
-            { Label: '城乡建设', probability: 0.45 }, // an older decision: the category's usual department, now switched off
-          ],
-        },
-      },
+      transportDecision([
+        { Label: '交通运输', probability: 0.5 },
+        { Label: '城乡建设', probability: 0.45 }, // an older decision: the category's usual department, now switched off
+      ]),
       off,
     );
     expect(s.options.map((o) => o.departmentId)).toEqual(['city-transport', null]);
 
     const recorded = fromDecision(
-      {
-        reason: null,
-        decision: {
-          label: '交通运输',
-          categoryId: 'transport',
-          department: 'city-transport',
-          confidence: 0.5,
-          modelVersion: 'v2',
-          automatic: false,
-          top: [
-            { Label: '交通运输', department: 'city-transport', probability: 0.5 },
-            { Label: '城乡建设', department: 'city-housing', probability: 0.45 }, // recorded, switched off since
-          ],
-        },
-      },
+      transportDecision([
+        { Label: '交通运输', department: 'city-transport', probability: 0.5 },
+        { Label: '城乡建设', department: 'city-housing', probability: 0.45 }, // recorded, switched off since
+      ]),
       off,
     );
     expect(recorded.options.map((o) => o.departmentId)).toEqual(['city-transport', null]);

@@ -44,9 +44,11 @@ export interface RecordedDecision {
     confidence: number | null;
     modelVersion: string | null;
     automatic: boolean;
-    /** Each category the model ranked (stored as written when it was recorded: `Label`, older rows may say `label`). */
-    /** Each suggestion with its department (absent from decisions recorded before 2026-11-23). */
-  top: { Label?: string; label?: string; department?: string | null; probability: number | null }[];
+    /**
+     * Each suggestion, the decision first (stored as written when it was recorded: `Label`, older rows may say `label`), with
+     * its department (absent from decisions recorded before 2026-11-23).
+     */
+    top: { Label?: string; label?: string; department?: string | null; probability: number | null }[];
   };
 }
 

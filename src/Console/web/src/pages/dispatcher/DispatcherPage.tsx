@@ -28,7 +28,7 @@ async function returnReasonOf(ticket: Ticket): Promise<TimelineEntry | undefined
 }
 
 /** One click sends a ticket to one of the engine's top departments. */
-export function SuggestionCell({ ticket, suggestion, reload }: { ticket: Ticket; suggestion: RowFact<Suggestion>; reload: () => Promise<void> }) {
+function SuggestionCell({ ticket, suggestion, reload }: { ticket: Ticket; suggestion: RowFact<Suggestion>; reload: () => Promise<void> }) {
   const { busy, run } = useTicketCommand(ticket, reload);
   if (suggestion.state === 'loading') return <Typography.Text type="secondary">正在读取智能建议…</Typography.Text>;
   if (suggestion.state === 'failed') return <Typography.Text type="danger">智能建议读取失败，列表刷新时将重试</Typography.Text>;
