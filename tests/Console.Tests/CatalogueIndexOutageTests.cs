@@ -90,6 +90,7 @@ public sealed class CatalogueIndexOutageTests : IAsyncLifetime
         Assert.Empty(advice["similarCases"]!.AsArray());
         var problem = await (await agent.GetAsync($"/api/tickets/{id}/similar")).ProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("相似案例暂不可用", problem.Str("title"));
+        Assert.StartsWith("检索服务暂时不可用，请稍后重试", problem.Str("detail"), StringComparison.Ordinal); // waiting helps here
     }
 
     [Fact]
@@ -103,11 +104,15 @@ public sealed class CatalogueIndexOutageTests : IAsyncLifetime
 
         var staff = await (await agent.GetAsync("/api/knowledge/search?q=" + Uri.EscapeDataString("居住证"))).ProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.Equal("知识检索暂不可用", staff.Str("title"));
-        await (await _host.Anonymous().GetAsync("/api/citizen/knowledge/search?q=" + Uri.EscapeDataString("居住证")))
+        // A missing index stays missing: staff are told it needs a rebuild, a citizen only to try later.
+        Assert.StartsWith("检索索引不存在（可能被手工删除），请管理员在「知识库管理」中重建检索索引", staff.Str("detail"), StringComparison.Ordinal);
+        var citizen = await (await _host.Anonymous().GetAsync("/api/citizen/knowledge/search?q=" + Uri.EscapeDataString("居住证")))
             .ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.StartsWith("检索服务暂时不可用", citizen.Str("detail"), StringComparison.Ordinal);
         var found = (await agent.GetOkAsync("/api/catalogue?q=" + Uri.EscapeDataString("门口有人占道经营"))).AsArray();
         Assert.Equal("占道经营", found[0]!.Str("name"));
-        await (await agent.GetAsync($"/api/tickets/{id}/similar")).ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        var similar = await (await agent.GetAsync($"/api/tickets/{id}/similar")).ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Contains("重建检索索引", similar.Str("detail"), StringComparison.Ordinal);
         var advice = await agent.PostOkAsync("/api/routing/suggest", new { title = "占道经营", content = "小区门口有人占道经营摆摊，堵塞交通。" });
         Assert.Empty(advice["similarCases"]!.AsArray());
     }

@@ -446,6 +446,16 @@ public sealed class RoutingEngineTests : HostTest
     {
         var (version, agent) = await TrainedOnTheTitlesAsync();
 
+        // While the agent fills in the form, the advice says what the chosen category will do: 交通运输 holds the ticket, 卫生计生
+        // lets it go; a category that does not exist is refused.
+        var asTransport = await agent.PostOkAsync("/api/routing/suggest", new { content = ClearText, categoryId = "transport" });
+        Assert.False(asTransport["wouldDispatch"]!.GetValue<bool>());
+        Assert.Contains("话务员登记的分类为「交通运输」", asTransport.Str("reason"), StringComparison.Ordinal);
+        Assert.True((await agent.PostOkAsync("/api/routing/suggest", new { content = ClearText, categoryId = "health" }))["wouldDispatch"]!.GetValue<bool>());
+        var unknown = await (await agent.PostAsync("/api/routing/suggest", System.Net.Http.Json.JsonContent.Create(new { content = ClearText, categoryId = "no-such" })))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Equal("分类「no-such」不存在。", unknown["errors"]!["categoryId"]![0]!.GetValue<string>());
+
         // The agent, who heard the citizen, registers it under 交通运输; the engine, sure of 卫生计生, must not overrule that alone.
         var held = (await agent.PostOkAsync("/api/tickets", new { content = ClearText, phone = "13812345678", categoryId = "transport" })).Str("id");
         var agreed = (await agent.PostOkAsync("/api/tickets", new { content = ClearText + "。", phone = "13812345679", categoryId = "health" })).Str("id");

@@ -153,7 +153,8 @@ public static class ArticleSearch
         catch (Exception e) when (SearchFailure.IsOutage(e))
         {
             logs.CreateLogger(typeof(ArticleSearch)).LogWarning("Knowledge search answered 503: {Reason}", e.Message);
-            return Unavailable();
+            // Citizens are not told to ask an admin: the cause is the centre's to fix.
+            return Unavailable(inForceOnly ? SearchFailure.TryLater : SearchFailure.Explain(e));
         }
         var shown = hits.Take(take)
             .Select(h => new ArticleHit(Guid.Parse(h.Id), h.Title, h.Category, h.Department, h.Metadata.GetValueOrDefault("status", ""),
@@ -178,7 +179,7 @@ public static class ArticleSearch
         }
         catch (SearchIndexUnavailableException)
         {
-            return Unavailable();
+            return Unavailable(SearchFailure.TryLater);
         }
         catch (ElasticsearchException e)
         {
@@ -191,8 +192,8 @@ public static class ArticleSearch
         }
     }
 
-    private static ProblemHttpResult Unavailable() => TypedResults.Problem(title: "知识检索暂不可用",
-        detail: "检索服务暂时不可用，请稍后重试；知识的查看和编辑不受影响。", statusCode: StatusCodes.Status503ServiceUnavailable);
+    private static ProblemHttpResult Unavailable(string why) => TypedResults.Problem(title: "知识检索暂不可用",
+        detail: $"{why}；知识的查看和编辑不受影响。", statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static bool InForce(SearchHit hit, LocalDate today) =>
         (!hit.Metadata.TryGetValue("validFrom", out var from) || string.CompareOrdinal(from, ArticleEndpoints.IsoDate(today)) <= 0)

@@ -69,7 +69,10 @@ public sealed class ElasticsearchSearchIndex : ISearchIndex, IDisposable
             return;
         }
         await EnsureIndexAsync(cancellationToken);
-        await BulkIndexAsync($"/{Alias}/_bulk?refresh=wait_for", batch, cancellationToken);
+        // require_alias: with the alias deleted by hand, Elasticsearch would otherwise create a plain index under its name, with
+        // default mappings (no Chinese analyzer), which searches would then quietly use and which blocks the rebuild's alias.
+        // Refused instead, the write is retried by the catch-up, and searches say the index needs rebuilding.
+        await BulkIndexAsync($"/{Alias}/_bulk?refresh=wait_for&require_alias=true", batch, cancellationToken);
     }
 
     public async Task<int> DeleteAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)

@@ -57,6 +57,17 @@ public static class SearchFailure
     /// 503 or an answer without the index, never a 500: nothing in the request itself was wrong.
     /// </summary>
     public static bool IsOutage(Exception e) => e is SearchIndexUnavailableException or ElasticsearchException;
+
+    /// <summary>
+    /// What the reader of a 503 is told, in Chinese: waiting helps with an unreachable cluster, not with a missing index (an alias
+    /// or index deleted by hand), which stays missing until an admin rebuilds it.
+    /// </summary>
+    public static string Explain(Exception e) => e is ElasticsearchException { ErrorType: "index_not_found_exception" }
+        ? "检索索引不存在（可能被手工删除），请管理员在「知识库管理」中重建检索索引"
+        : TryLater;
+
+    /// <summary>The text for a reader who can do nothing about the cause (a citizen).</summary>
+    public const string TryLater = "检索服务暂时不可用，请稍后重试";
 }
 
 /// <summary>One searchable document: a knowledge article, a catalogue entry, or a closed ticket with its reply.</summary>

@@ -116,7 +116,7 @@ public static class SimilarCaseEndpoints
         {
             logs.CreateLogger<SimilarCaseFinder>().LogWarning("Similar cases answered 503: {Reason}", ex.Message);
             return TypedResults.Problem(title: "相似案例暂不可用", statusCode: StatusCodes.Status503ServiceUnavailable,
-                detail: "检索服务暂时不可用，请稍后重试；工单的办理不受影响。");
+                detail: $"{SearchFailure.Explain(ex)}；工单的办理不受影响。");
         }
     }
 }

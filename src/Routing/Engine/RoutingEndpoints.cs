@@ -16,9 +16,11 @@ namespace Hotline.Routing.Engine;
 
 /// <summary>
 /// A draft to advise on. <c>AreaId</c>: the matter's area (区 or 街道), when the agent knows it, for the catalogue's area rules;
-/// <c>Address</c>: the address as given (an area named in it is used when no area is given).
+/// <c>Address</c>: the address as given (an area named in it is used when no area is given); <c>CategoryId</c>: the category
+/// the agent has chosen on the form so far, so that the advice says what registering under it would do (a category the engine
+/// disagrees with holds the ticket for a dispatcher).
 /// </summary>
-public sealed record SuggestRequest(string? Title, string? Content, string? AreaId = null, string? Address = null);
+public sealed record SuggestRequest(string? Title, string? Content, string? AreaId = null, string? Address = null, string? CategoryId = null);
 
 /// <param name="Imported">Lines added to the history.</param>
 /// <param name="Skipped">Lines without a text or a label.</param>
@@ -56,15 +58,18 @@ public static class RoutingEndpoints
         var content = input.Optional(request.Content, "content", "诉求内容", 10_000) ?? "";
         var title = input.Optional(request.Title, "title", "标题", 200) ?? "";
         var address = input.Optional(request.Address, "address", "地址", 500);
-        await input.CheckCategoryAndAreaAsync(db, null, request.AreaId, ct);
+        await input.CheckCategoryAndAreaAsync(db, request.CategoryId, request.AreaId, ct);
         if (!input.Ok)
         {
             return input.Failure.ToProblem();
         }
         // Similar cases show other departments' tickets: only the centre's staff see them.
         var includeCases = StaffPrincipal.ToActor(user).IsAnyOf(StaffRole.Agent, StaffRole.Dispatcher, StaffRole.Supervisor, StaffRole.Admin);
-        var advice = await engine.AdviseAsync(new RoutingQuestion(title, content, request.AreaId is { Length: > 0 } a ? a : null, address), ct,
-            includeCases);
+        var question = new RoutingQuestion(title, content, request.AreaId is { Length: > 0 } a ? a : null, address)
+        {
+            ChosenCategoryId = request.CategoryId is { Length: > 0 } c ? c : null,
+        };
+        var advice = await engine.AdviseAsync(question, ct, includeCases);
         return advice is not null ? TypedResults.Ok(advice)
             : models.Unreadable is { } unreadable ? new RuleViolated($"{unreadable.TrimEnd('。')}。请管理员重新训练，或在「智能派单模型」中启用其他版本。").ToProblem()
             : new RuleViolated("尚未训练分类模型，派单目录和相似案例也没有线索：请人工判断承办单位。管理员导入历史工单并训练后即可智能分派。").ToProblem();

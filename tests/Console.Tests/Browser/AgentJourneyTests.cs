@@ -35,6 +35,13 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await Expect(advice).ToContainTextAsync("占道经营");
         await ScreenshotAsync(page, "agent-workspace");
 
+        // The agent files it under 交通运输 instead: the advice says, before registering, that the ticket will then wait.
+        var category = page.GetByLabel("诉求分类");
+        await category.FillAsync("交通运输");
+        await category.PressAsync("Enter");
+        await Expect(advice).ToContainTextAsync("暂缓自动派单");
+        await Expect(advice).ToContainTextAsync("话务员登记的分类为「交通运输」");
+
         await page.GetByRole(AriaRole.Button, new() { Name = "登记工单" }).ClickAsync();
         var registered = page.GetByTestId("registered-ticket");
         await Expect(registered).ToContainTextAsync("待派单");
@@ -47,6 +54,12 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         var agent = await Host.SignInAsync("agent");
         var ticket = (await agent.GetOkAsync("/api/tickets?state=Dispatched"))["items"]!.AsArray().Single()!;
         Assert.Equal("东湖街道办事处", ticket["leadDepartment"]!.Str("name"));
+        // Registered under the agent's category (the recorded decision names it); the suggestion's button then filed it under
+        // the engine's.
+        var recorded = await agent.GetOkAsync($"/api/tickets/{ticket.Str("id")}/routing");
+        Assert.Contains("话务员登记的分类为「交通运输」", recorded.Str("reason"), StringComparison.Ordinal);
+        Assert.NotEqual("transport", recorded["decision"]!.Str("categoryId"));
+        Assert.Equal(recorded["decision"]!.Str("categoryId"), ticket.Str("categoryId"));
         Assert.Equal("139****5678", ticket["citizen"]!.Str("phone"));
         Assert.Empty((await agent.GetOkAsync("/api/tickets?state=PendingDispatch"))["items"]!.AsArray());
     }

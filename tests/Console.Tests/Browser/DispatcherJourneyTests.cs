@@ -80,6 +80,9 @@ public sealed class DispatcherJourneyTests(BrowserFixture fixture) : BrowserTest
         var departmentSearch = drawer.GetByLabel("选择承办单位");
         await departmentSearch.FillAsync("市场监督管理局");
         await departmentSearch.PressAsync("Enter"); // the one department that matches, chosen by keyboard
+        var categorySearch = drawer.GetByLabel("派单分类"); // and filed under market supervision's category, 商贸旅游
+        await categorySearch.FillAsync("商贸旅游");
+        await categorySearch.PressAsync("Enter");
         await drawer.GetByRole(AriaRole.Button, new() { NameRegex = new("^派\\s*单$") }).ClickAsync();
         await Expect(drawer).ToContainTextAsync("市场监督管理局");
         await Expect(returnedRow).ToBeHiddenAsync();
@@ -87,5 +90,6 @@ public sealed class DispatcherJourneyTests(BrowserFixture fixture) : BrowserTest
         Assert.Equal("Dispatched", redispatched.Str("state"));
         Assert.Equal(2, redispatched["dispatchCount"]!.GetValue<int>());
         Assert.NotEqual("city-housing", redispatched["leadDepartment"]!.Str("id"));
+        Assert.Equal("commerce-tourism", redispatched.Str("categoryId"));
     }
 }

@@ -167,7 +167,7 @@ public sealed class ElasticsearchSearchIndexTests
 
         var bulk = es.Requests.Single(r => r.Path == $"/{Alias}/_bulk");
         Assert.Equal("POST", bulk.Method);
-        Assert.Equal("?refresh=wait_for", bulk.Query);
+        Assert.Equal("?refresh=wait_for&require_alias=true", bulk.Query); // never creates an index without the alias and mappings
         Assert.StartsWith("application/x-ndjson", bulk.ContentType, StringComparison.Ordinal);
         Assert.EndsWith("\n", bulk.Body, StringComparison.Ordinal);
         var lines = bulk.Lines;

@@ -134,6 +134,27 @@ export default function KnowledgeAdminPage() {
     void articles.reload();
   };
 
+  // Rebuilding the search index is what an admin does after the index was lost or its analyzer changed: every article is
+  // written again; on Elasticsearch into a new index behind the alias (catalogue entries and closed cases too), swapped when
+  // filled.
+  const [rebuilding, setRebuilding] = useState(false);
+  const rebuildIndex = async () => {
+    setRebuilding(true);
+    try {
+      const r = await api.post<{ index: string | null; previousIndex: string | null; articles: number; previousIndexDeleted: boolean }>(
+        '/api/knowledge/search/reindex',
+        {},
+      );
+      message.success(`已重建检索索引：${r.articles} 篇知识已重新写入${r.index ? `（Elasticsearch 索引 ${r.index}）` : ''}`);
+      // The swap happened, but the old index is still on the cluster: the admin deletes it by hand (the server log says why).
+      if (!r.previousIndexDeleted && r.previousIndex) message.warning(`旧索引 ${r.previousIndex} 未能删除，请在 Elasticsearch 中手动删除。`);
+    } catch (e) {
+      message.error(e instanceof ApiError ? e.summary : '重建失败，请重试。');
+    } finally {
+      setRebuilding(false);
+    }
+  };
+
   const importFile = async (file: File) => {
     setImportProblem([]);
     try {
@@ -260,6 +281,17 @@ export default function KnowledgeAdminPage() {
             >
               <Button icon={<DownloadOutlined />}>导出</Button>
             </Dropdown>
+            {isAdmin && (
+              <Popconfirm
+                title="重建检索索引？"
+                description="重新写入全部知识；使用 Elasticsearch 时另建新索引（含派单目录和已办结案例），写入完成后切换，期间检索不中断。"
+                okText="重建"
+                cancelText="取消"
+                onConfirm={rebuildIndex}
+              >
+                <Button loading={rebuilding}>重建检索索引</Button>
+              </Popconfirm>
+            )}
             <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
               新建知识
             </Button>

@@ -27,26 +27,28 @@ interface IntakeValues {
   content: string;
   address?: string;
   areaId?: string;
+  /** The category the agent files it under; left empty, the routing engine decides. */
+  categoryId?: string;
 }
 
 const initialValues: Partial<IntakeValues> = { channel: 'Phone', type: 'Consultation', urgency: 'Normal', anonymous: false };
 
 /** The question the routing advice answers, as one string: advice is reused only for exactly the text it was given. */
-const adviceQuestion = (title: string, content: string, address: string, areaId: string | undefined) =>
-  JSON.stringify({ title, content, address, areaId });
+const adviceQuestion = (title: string, content: string, address: string, areaId: string | undefined, categoryId: string | undefined) =>
+  JSON.stringify({ title, content, address, areaId, categoryId });
 
 /**
  * Asks the routing engine about the text being typed, once the agent pauses; keeps the last answer while the next is coming.
  * `answered` is the question the shown advice answers, which lags the form while the agent types.
  */
-function useRoutingAdvice(title: string, content: string, address: string, areaId: string | undefined) {
-  const question = useDebounced(adviceQuestion(title, content, address, areaId), 600);
+function useRoutingAdvice(title: string, content: string, address: string, areaId: string | undefined, categoryId: string | undefined) {
+  const question = useDebounced(adviceQuestion(title, content, address, areaId, categoryId), 600);
   const [advice, setAdvice] = useState<RoutingAdvice>();
   const [answered, setAnswered] = useState<string>();
   const [error, setError] = useState<string>();
   const [loading, setLoading] = useState(false);
   useEffect(() => {
-    const q = JSON.parse(question) as { title: string; content: string; address: string; areaId?: string };
+    const q = JSON.parse(question) as { title: string; content: string; address: string; areaId?: string; categoryId?: string };
     if (q.content.trim().length < 4) {
       setAdvice(undefined);
       setError(undefined);
@@ -61,6 +63,8 @@ function useRoutingAdvice(title: string, content: string, address: string, areaI
         content: q.content.trim(),
         address: q.address.trim() || undefined,
         areaId: q.areaId || undefined,
+        // The chosen category: the advice then says whether registering under it would hold the ticket for a dispatcher.
+        categoryId: q.categoryId || undefined,
       })
       .then((a) => {
         if (cancelled) return;
@@ -103,7 +107,8 @@ export function IntakeForm({
   const content = Form.useWatch('content', form) ?? '';
   const address = Form.useWatch('address', form) ?? '';
   const areaId = Form.useWatch('areaId', form);
-  const { advice, answered, error: adviceError, loading: adviceLoading } = useRoutingAdvice(title, content, address, areaId);
+  const categoryId = Form.useWatch('categoryId', form);
+  const { advice, answered, error: adviceError, loading: adviceLoading } = useRoutingAdvice(title, content, address, areaId, categoryId);
 
   useEffect(() => {
     if (!prefill) return;
@@ -125,7 +130,7 @@ export function IntakeForm({
       message.success(`已登记工单 ${ticket.trackingCode}`);
       // The advice on screen goes with the ticket only if it answered the text registered: one typed after it (within the
       // pause, or while the request ran) gets the engine's own decision for the ticket instead.
-      const current = adviceQuestion(values.title ?? '', values.content, values.address ?? '', values.areaId);
+      const current = adviceQuestion(values.title ?? '', values.content, values.address ?? '', values.areaId, values.categoryId);
       onRegistered(ticket, answered === current ? advice : undefined);
       form.resetFields();
       onClearPrefill();
@@ -194,17 +199,29 @@ export function IntakeForm({
                   <Select options={Object.entries(channelLabels).map(([value, label]) => ({ value, label }))} />
                 </Form.Item>
               </Col>
-              <Col xs={12} md={8}>
+              <Col xs={12} md={6}>
                 <Form.Item label="诉求类型" name="type">
                   <Select options={ticketTypes} />
                 </Form.Item>
               </Col>
-              <Col xs={12} md={8}>
+              <Col xs={12} md={6}>
                 <Form.Item label="紧急程度" name="urgency">
                   <Select options={urgencies} />
                 </Form.Item>
               </Col>
-              <Col xs={24} md={8}>
+              <Col xs={12} md={6}>
+                {/* Optional: the engine classifies what is left empty. A category chosen here stands, and where the engine would
+                    choose another the ticket waits for a dispatcher (the advice beside the form says so before registering). */}
+                <Form.Item label="诉求分类" name="categoryId">
+                  <Select
+                    allowClear
+                    placeholder="不填由智能分派判断"
+                    showSearch={{ optionFilterProp: 'label' }}
+                    options={(reference?.categories ?? []).map((c) => ({ value: c.id, label: c.name }))}
+                  />
+                </Form.Item>
+              </Col>
+              <Col xs={12} md={6}>
                 <Form.Item label="所属区域" name="areaId">
                   <Select
                     allowClear

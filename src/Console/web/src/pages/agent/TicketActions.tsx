@@ -51,7 +51,8 @@ export function TicketActions({
   const { me } = useAuth();
   const role = me?.role;
   if (ticket.state === 'PendingDispatch' && (role === 'agent' || role === 'dispatcher' || role === 'supervisor')) {
-    return <PendingActions ticket={ticket} reload={reload} advice={advice} onChanged={onChanged} />;
+    // Keyed by the ticket: another ticket starts the choices afresh (an open modal of this one survives its reloads).
+    return <PendingActions key={ticket.id} ticket={ticket} reload={reload} advice={advice} onChanged={onChanged} />;
   }
   if (ticket.state === 'ReturnRequested') {
     return role === 'dispatcher' || role === 'supervisor' ? (
@@ -99,11 +100,17 @@ function PendingActions({
   const { suggestion, loading, error } = useTicketSuggestion(ticket, advice);
   const { busy, run } = useTicketCommand(ticket, reload, onChanged);
   const [chosen, setChosen] = useState<string>();
+  // The category to file it under with a department from the list: the ticket's own until the dispatcher picks another, and
+  // sent only when changed, so that choosing a department alone still says which category the dispatcher meant (the usual
+  // department's). A pick made for a category the ticket no longer has (the engine classified it meanwhile) is dropped.
+  const [categoryPick, setCategoryPick] = useState<{ over: string | null; id: string }>();
+  const category = categoryPick?.over === ticket.categoryId ? categoryPick.id : (ticket.categoryId ?? undefined);
+  const categoryChanged = !!category && category !== ticket.categoryId;
   const [answering, setAnswering] = useState(false);
   const [merging, setMerging] = useState(false);
   const best = suggestion?.options[0];
   const nameOf = (id: string) => reference?.departmentName(id) ?? id;
-  // The suggestion's button sends its category too; a department chosen from the list leaves the ticket's category as it is.
+  // The suggestion's button sends its category too; a department chosen from the list sends the category only if changed.
   const dispatch = (departmentId: string, categoryId?: string) =>
     run(`dispatch:${departmentId}`, 'dispatch', { leadDepartmentId: departmentId, categoryId }, `已派往「${nameOf(departmentId)}」`);
 
@@ -131,7 +138,20 @@ function PendingActions({
             showSearch={{ optionFilterProp: 'label' }}
             options={(reference?.departments ?? []).filter((d) => d.active).map((d) => ({ value: d.id, label: d.name }))}
           />
-          <Button disabled={!chosen} loading={!!chosen && busy === `dispatch:${chosen}`} onClick={() => chosen && void dispatch(chosen)}>
+          <Select
+            style={{ minWidth: 140 }}
+            placeholder="分类"
+            aria-label="派单分类"
+            value={category}
+            onChange={(id: string) => setCategoryPick({ over: ticket.categoryId, id })}
+            showSearch={{ optionFilterProp: 'label' }}
+            options={(reference?.categories ?? []).map((c) => ({ value: c.id, label: c.name }))}
+          />
+          <Button
+            disabled={!chosen}
+            loading={!!chosen && busy === `dispatch:${chosen}`}
+            onClick={() => chosen && void dispatch(chosen, categoryChanged ? category : undefined)}
+          >
             派单
           </Button>
           <Button onClick={() => setAnswering(true)}>直接答复</Button>

@@ -94,6 +94,8 @@ export function useTicketSuggestion(ticket: Ticket, advice?: RoutingAdvice) {
               content: ticket.content,
               areaId: ticket.areaId ?? undefined,
               address: ticket.address ?? undefined,
+              // Not yet classified, so any category it has is the agent's: the advice then shows the hold that causes.
+              categoryId: ticket.categoryId ?? undefined,
             });
             if (!cancelled) setFresh(answer);
           } catch (e2) {
