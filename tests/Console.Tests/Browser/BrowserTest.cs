@@ -81,7 +81,13 @@ public abstract class BrowserTest(BrowserFixture fixture) : IAsyncLifetime
         await page.GotoAsync("/login");
         await page.GetByLabel("用户名").FillAsync(userName);
         await page.GetByLabel("密码").FillAsync(password);
-        await page.GetByRole(AriaRole.Button, new() { NameRegex = new("登\\s*录") }).ClickAsync();
+        // Waiting for the sign-in's answer first means a failure says whether the host refused, answered late, or the page did
+        // not move on. (A CI run once timed out here with no more to go on; a 401 to the page's first "who am I", answered after
+        // the sign-in, could send the page back to the form, and AuthProvider now ignores such a late answer.)
+        var answer = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { NameRegex = new("登\\s*录") }).ClickAsync(),
+            r => r.Url.EndsWith("/api/auth/login", StringComparison.Ordinal));
+        Assert.True(answer.Ok, $"Sign-in as {userName} answered {answer.Status}: {await answer.TextAsync()}");
         await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal));
         // The live connection is open once the header says so; a test acting before that could miss its first event.
         await Assertions.Expect(page.GetByTestId("live-status")).ToHaveAttributeAsync("data-status", "connected");

@@ -2,6 +2,12 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Hotline.Console.Tests.Infrastructure;
 using Hotline.Intake.Twilio;
+using Hotline.Routing.Engine;
+using Hotline.Routing.Outbox;
+using Hotline.Routing.Storage;
+using Hotline.Routing.Tickets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Console.Tests.Browser;
 
@@ -64,6 +70,28 @@ internal static class CentreData
             await Task.Delay(50);
         }
         Assert.Fail($"ticket {ticketId} was not classified within 10 seconds");
+    }
+
+    /// <summary>
+    /// Waits (bounded) until the routing engine has handled a new ticket, whether it recorded a decision or had nothing to say
+    /// (an untrained engine with no catalogue match records none). A dispatch sent while the engine commits its decision is
+    /// refused as a concurrent change (409), so a test dispatching a fresh ticket itself waits for this first.
+    /// </summary>
+    public static async Task WaitUntilEngineHandledAsync(TestHost host, string ticketId)
+    {
+        var engine = host.Services.GetServices<IOutboxHandler>().OfType<AutoRouter>().Single().Name;
+        for (var i = 0; i < 200; i++)
+        {
+            using var scope = host.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<RoutingDbContext>();
+            if (await db.OutboxDeliveries.AnyAsync(d => d.Handler == engine && db.Outbox.Any(m => m.Id == d.MessageId
+                    && m.Payload.Contains(ticketId) && m.Payload.Contains(nameof(TimelineEventKind.Registered)))))
+            {
+                return;
+            }
+            await Task.Delay(50);
+        }
+        Assert.Fail($"the routing engine had not handled ticket {ticketId} within 10 seconds");
     }
 
     /// <summary>Posts a Twilio voice webhook signed as Twilio signs it, like tests/Console.Tests/VoiceTests.cs.</summary>

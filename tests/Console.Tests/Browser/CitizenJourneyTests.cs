@@ -108,6 +108,7 @@ public sealed class CitizenJourneyTests(BrowserFixture browsers) : BrowserTest(b
         var agent = await Host.SignInAsync("agent");
         var housing = await Host.SignInAsync("housing");
         var id = ticket.Id.Value;
+        await CentreData.WaitUntilEngineHandledAsync(Host, id.ToString()); // a dispatch racing the engine's decision is a 409
         await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
         await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
         await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "经核查，该路灯线路老化，已于今日更换，恢复照明。" });
@@ -376,6 +377,7 @@ public sealed class CitizenJourneyTests(BrowserFixture browsers) : BrowserTest(b
         var id = receipt.Str("id");
         var agent = await Host.SignInAsync("agent");
         var housing = await Host.SignInAsync("housing");
+        await CentreData.WaitUntilEngineHandledAsync(Host, id); // a dispatch racing the engine's decision is a 409
         await agent.PostOkAsync($"/api/tickets/{id}/dispatch", new { leadDepartmentId = "city-housing" });
         await housing.PostOkAsync($"/api/tickets/{id}/sign", new { });
         await housing.PostOkAsync($"/api/tickets/{id}/reply", new { reply = "已安排施工队修补路面，预计本周内完成。" });

@@ -33,7 +33,12 @@ public sealed class HandlingSeed(TestHost host)
         string[]? coHandlers = null)
     {
         var ticket = await SubmitAsync(content, phone, type);
-        await (await AgentAsync()).PostOkAsync($"/api/tickets/{ticket.Id}/dispatch",
+        var agent = await AgentAsync();
+        // The engine looks at every new ticket in the background; a dispatch sent while it commits a decision is refused as a
+        // concurrent change (409, as it would be for a person), which failed a CI run once. The untrained demo engine only
+        // suggests, so the ticket is still waiting for the agent afterwards.
+        await CentreData.WaitUntilEngineHandledAsync(host, ticket.Id);
+        await agent.PostOkAsync($"/api/tickets/{ticket.Id}/dispatch",
             new { leadDepartmentId = department, coHandlerDepartmentIds = coHandlers ?? [], categoryId = "urban-construction" });
         return ticket;
     }

@@ -59,7 +59,8 @@ export async function request<T>(method: string, path: string, body?: unknown, i
   } catch {
     throw new ApiError(0, { title: '无法连接服务器', detail: '网络连接中断或服务器未启动，请稍后重试。' });
   }
-  if (response.status === 401 && !path.startsWith('/api/auth/login')) onUnauthorized?.();
+  // The sign-in itself and the first "who am I" answer 401 as a matter of course; AuthProvider reads those answers itself.
+  if (response.status === 401 && !path.startsWith('/api/auth/login') && !path.startsWith('/api/auth/me')) onUnauthorized?.();
   if (!response.ok) throw new ApiError(response.status, await readProblem(response));
   if (response.status === 204) return undefined as T;
   const type = response.headers.get('Content-Type') ?? '';
