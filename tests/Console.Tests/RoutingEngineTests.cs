@@ -450,7 +450,7 @@ public sealed class RoutingEngineTests : HostTest
         // lets it go; a category that does not exist is refused.
         var asTransport = await agent.PostOkAsync("/api/routing/suggest", new { content = ClearText, categoryId = "transport" });
         Assert.False(asTransport["wouldDispatch"]!.GetValue<bool>());
-        Assert.Contains("话务员登记的分类为「交通运输」", asTransport.Str("reason"), StringComparison.Ordinal);
+        Assert.Contains("话务员选定的分类为「交通运输」", asTransport.Str("reason"), StringComparison.Ordinal);
         Assert.True((await agent.PostOkAsync("/api/routing/suggest", new { content = ClearText, categoryId = "health" }))["wouldDispatch"]!.GetValue<bool>());
         var unknown = await (await agent.PostAsync("/api/routing/suggest", System.Net.Http.Json.JsonContent.Create(new { content = ClearText, categoryId = "no-such" })))
             .ProblemAsync(HttpStatusCode.BadRequest);
@@ -466,7 +466,7 @@ public sealed class RoutingEngineTests : HostTest
         var recorded = await agent.GetOkAsync($"/api/tickets/{held}/routing");
         Assert.Equal((version, "卫生计生", false),
             (recorded["decision"]!.Str("modelVersion"), recorded["decision"]!.Str("label"), recorded["decision"]!["automatic"]!.GetValue<bool>()));
-        Assert.Contains("话务员登记的分类为「交通运输」，与智能分类不同，请人工确认。", recorded.Str("reason"), StringComparison.Ordinal);
+        Assert.Contains("话务员选定的分类为「交通运输」，与智能分类不同，请人工确认。", recorded.Str("reason"), StringComparison.Ordinal);
         Assert.DoesNotContain("可自动派单", recorded.Str("reason"), StringComparison.Ordinal);
         // Where the agent and the engine agree, the sure ticket goes at once as before.
         var sent = await agent.GetOkAsync($"/api/tickets/{agreed}");

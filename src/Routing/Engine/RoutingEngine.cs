@@ -231,10 +231,11 @@ public sealed partial class RoutingEngine(RoutingDbContext db, ModelStore models
         {
             decision = EnsembleRules.WithAdvisors(decision, await AskAdvisorsAsync(question, decision, similar, ct));
         }
+        // "选定", not "登记": the same words reach the intake form, where the agent has picked a category but not yet registered.
         if (question.ChosenCategoryId is { } chosen && decision.CategoryId is { } engine && chosen != engine)
         {
             var name = categories.FirstOrDefault(c => c.Id == chosen)?.Name ?? chosen;
-            decision = EnsembleRules.HeldBack(decision, $"话务员登记的分类为「{name}」，与智能分类不同");
+            decision = EnsembleRules.HeldBack(decision, $"话务员选定的分类为「{name}」，与智能分类不同");
         }
 
         var suggestions = new List<RouteSuggestion>

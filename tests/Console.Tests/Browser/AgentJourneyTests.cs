@@ -40,7 +40,7 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         await category.FillAsync("交通运输");
         await category.PressAsync("Enter");
         await Expect(advice).ToContainTextAsync("暂缓自动派单");
-        await Expect(advice).ToContainTextAsync("话务员登记的分类为「交通运输」");
+        await Expect(advice).ToContainTextAsync("话务员选定的分类为「交通运输」");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "登记工单" }).ClickAsync();
         var registered = page.GetByTestId("registered-ticket");
@@ -57,7 +57,7 @@ public sealed class AgentJourneyTests(BrowserFixture fixture) : BrowserTest(fixt
         // Registered under the agent's category (the recorded decision names it); the suggestion's button then filed it under
         // the engine's.
         var recorded = await agent.GetOkAsync($"/api/tickets/{ticket.Str("id")}/routing");
-        Assert.Contains("话务员登记的分类为「交通运输」", recorded.Str("reason"), StringComparison.Ordinal);
+        Assert.Contains("话务员选定的分类为「交通运输」", recorded.Str("reason"), StringComparison.Ordinal);
         Assert.NotEqual("transport", recorded["decision"]!.Str("categoryId"));
         Assert.Equal(recorded["decision"]!.Str("categoryId"), ticket.Str("categoryId"));
         Assert.Equal("139****5678", ticket["citizen"]!.Str("phone"));
